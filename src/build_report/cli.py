@@ -1,0 +1,42 @@
+"""Command line: python -m build_report {validate,derive,locate,report,...}."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m build_report", description=__doc__)
+    p.add_argument("--root", help="package root (default: the nearest folder with datapackage.json)")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="run every check; non-zero exit on any failure")
+    v.add_argument("--json", help="write the machine-readable report here")
+    v.add_argument("--summary", help="write the short Markdown summary here")
+    sub.add_parser("derive", help="recompute derived columns (n_sources, grading) and show what changed")
+    loc = sub.add_parser("locate", help="print the offsets of a quote in the archive, for a new claim row")
+    loc.add_argument("quote")
+    sub.add_parser("pages", help="generate the book's data pages and charts under book/")
+    sub.add_parser("database", help="write a DuckDB database file built from the package")
+    args = p.parse_args(argv)
+
+    if args.command == "validate":
+        from . import validate
+        return validate.main(args.root, args.json, args.summary)
+    if args.command == "derive":
+        from . import derive
+        return derive.main(args.root)
+    if args.command == "locate":
+        from . import derive
+        return derive.locate(args.root, args.quote)
+    if args.command == "pages":
+        from . import book
+        return book.main(args.root)
+    if args.command == "database":
+        from . import outputs
+        return outputs.database_main(args.root)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

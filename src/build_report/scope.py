@@ -1,0 +1,54 @@
+"""What of the compilation is in scope: its prose before the lists and its three headed lists.
+
+Out of scope (see README): the political list after the third list, the reader comments, and the
+page chrome. Headings are found by their text, so the map follows the archive, not line numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LISTS = {
+    "summaries": "Summaries of Russian war crimes",
+    "large_scale": "Large-scale crimes",
+    "tweets_videos": "Tweets and videos of grisly slaughter over last couple of days",
+}
+END_OF_LISTS = "And who Russia wanted to invite to Geneva"
+PROSE_START_LINE = 5  # lines 1-3 are the title and byline
+
+
+@dataclass
+class Line:
+    number: int  # from 1
+    start: int  # code-point offset of the line in the text
+    text: str
+    section: str | None  # prose, a list name, heading, or None (out of scope)
+
+
+def lines(text: str) -> list[Line]:
+    out, pos, section = [], 0, "prose"
+    for i, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if stripped in LISTS.values():
+            section = next(k for k, v in LISTS.items() if v == stripped)
+            out.append(Line(i, pos, raw, "heading"))
+        elif stripped.startswith(END_OF_LISTS):
+            section = None
+            out.append(Line(i, pos, raw, None))
+        else:
+            s = section if i >= PROSE_START_LINE else None
+            out.append(Line(i, pos, raw, s if stripped else None))
+        pos += len(raw) + 1
+    return out
+
+
+def list_items(text: str) -> list[Line]:
+    """Every non-blank line of the three headed lists: each must be covered by a claim."""
+    return [ln for ln in lines(text) if ln.section in LISTS]
+
+
+def line_at(text: str, offset: int) -> Line | None:
+    for ln in lines(text):
+        if ln.start <= offset <= ln.start + len(ln.text):
+            return ln
+    return None
