@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     loc.add_argument("quote")
     sub.add_parser("pages", help="generate the book's data pages and charts under book/")
     sub.add_parser("database", help="write a DuckDB database file built from the package")
+    snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
+    snap.add_argument("version")
     args = p.parse_args(argv)
 
     if args.command == "validate":
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "database":
         from . import outputs
         return outputs.database_main(args.root)
+    if args.command == "snapshot-ids":
+        from . import releases
+        from .package import Package
+        print(releases.snapshot_ids(Package.load(args.root), args.version))
+        return 0
     return 2
 
 

@@ -1,0 +1,65 @@
+"""Artefacts built from the package: a zip of the package, the CSVs, and a DuckDB database file."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+from .package import Package, connect
+
+FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
+
+
+def package_files(pkg: Package) -> list[Path]:
+    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
+    for extra in ("CITATION.cff", "CHANGELOG.md", "README.md"):
+        if (pkg.root / extra).exists():
+            files.append(pkg.root / extra)
+    return files
+
+
+def write_zip(pkg: Package, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(package_files(pkg)):
+            info = zipfile.ZipInfo(str(f.relative_to(pkg.root)), date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, f.read_bytes())
+    return dest
+
+
+def write_database(pkg: Package, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    con = connect(pkg, database=str(dest))
+    con.close()
+    return dest
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    name = f"{pkg.descriptor['name']}-{pkg.version}.zip"
+    out.append((name, "the whole data package (descriptor, tables, archive, citation)", write_zip(pkg, dest / name)))
+    out.append(("claims.duckdb", "a DuckDB database with every table, typed and commented from the schemas",
+                write_database(pkg, dest / "claims.duckdb")))
+    for res in pkg.table_resources():
+        target = dest / Path(res["path"]).name
+        shutil.copy(pkg.root / res["path"], target)
+        out.append((target.name, f"table `{res['name']}` (CSV)", target))
+    return [(n, w, sha256(p)) for n, w, p in out]
+
+
+def database_main(root: str | None) -> int:
+    pkg = Package.load(root)
+    path = write_database(pkg, pkg.root / "build" / "claims.duckdb")
+    print(path)
+    return 0

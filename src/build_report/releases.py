@@ -1,0 +1,28 @@
+"""Released ID lists: what validation compares against so that IDs stay stable between versions."""
+
+from __future__ import annotations
+
+import csv
+
+from .checks.provenance import quote_fingerprint
+from .package import Package
+
+KEYED = [("documents", "document_id"), ("sources", "source_id"), ("places", "place_id"),
+         ("incidents", "incident_id"), ("tallies", "tally_id"), ("claims", "claim_id")]
+
+
+def snapshot_ids(pkg: Package, version: str) -> str:
+    """Write releases/<version>/ids.csv: every ID of the package, with a fingerprint of each claim quote."""
+    out = pkg.root / "releases" / version / "ids.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for table, key in KEYED:
+        with open(pkg.path(table), newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                rows.append({"table": table, "id": r[key], "status": r.get("status", "active"),
+                             "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else ""})
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["table", "id", "status", "fingerprint"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return str(out.relative_to(pkg.root))
