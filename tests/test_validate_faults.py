@@ -41,6 +41,11 @@ def apply(pkg: Path, fault: dict) -> None:
         target = next(r for r in rows[1:] if r[0] == row)
         target[i] = value
         _write(path, rows)
+    elif op == "set_many":  # several fields of one row, ";"-separated in field and value
+        target = next(r for r in rows[1:] if r[0] == row)
+        for f, v in zip(field.split(";"), value.split(";")):
+            target[header.index(f)] = v
+        _write(path, rows)
     elif op == "delete_row":
         _write(path, [r for r in rows if r[0] != row])
     elif op == "add_column":

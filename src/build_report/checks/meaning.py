@@ -80,9 +80,9 @@ def check(con) -> list[Failure]:
                 "result_format": "COMPLETE", "unexpected_index_column_names": [key]})
             if result.success:
                 continue
-            rule = _rule_name(entry["expectation"], kwargs)
+            rule = entry.get("rule") or _rule_name(entry["expectation"], kwargs)
             table = frame if frame in ("claims", "incidents", "tallies", "places", "sources", "documents", "overlap_groups") else _table_of(key)
-            field = kwargs.get("column") or kwargs.get("column_A", "-")
+            field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
             found = result.result.get("unexpected_index_list") or []
             if not found and result.exception_info and any(
                     v.get("raised_exception") for v in _exc(result.exception_info)):

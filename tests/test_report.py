@@ -1,0 +1,174 @@
+"""The built report: links resolve, nothing loads from outside, and every glued figure is recomputed
+here, independently of the registry's SQL, from exactly the rows its footnote lists."""
+
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from build_report import figures
+
+from conftest import ROOT
+
+HTML = ROOT / "book" / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def site():
+    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    pages = {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in HTML.rglob("*.html")}
+    return pages
+
+
+def data(name):
+    return pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _ids_in(soup):
+    return {el["id"] for el in soup.find_all(id=True)}
+
+
+def test_every_internal_link_resolves_to_an_anchor(site):
+    broken = []
+    for page, soup in site.items():
+        for a in soup.find_all("a", href=True):
+            href = a["href"]
+            url = urlparse(href)
+            if url.scheme or href.startswith("mailto:"):
+                continue
+            target = (page.parent / url.path).resolve() if url.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix != ".html":
+                if not target.exists():
+                    broken.append((page.name, href))
+                continue
+            if target not in site:
+                broken.append((page.name, href))
+            elif url.fragment and url.fragment not in _ids_in(site[target]):
+                broken.append((page.name, href))
+    assert not broken, broken[:20]
+
+
+def test_no_page_loads_anything_from_outside(site):
+    outside = []
+    for page, soup in site.items():
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src")):
+            for el in soup.find_all(tag):
+                v = el.get(attr) or ""
+                if tag == "link" and "stylesheet" not in (el.get("rel") or []) and "preload" not in (el.get("rel") or []):
+                    continue
+                if re.match(r"^(https?:)?//", v):
+                    outside.append((page.name, tag, v))
+    for css in HTML.rglob("*.css"):
+        for m in re.finditer(r"(@import|url\()\s*['\"]?((https?:)?//[^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
+            outside.append((css.name, "css", m.group(2)))
+    assert not outside, outside[:20]
+
+
+def test_every_register_row_has_its_anchor(site):
+    anchors = _ids_in(site[HTML / "generated" / "register.html"])
+    for table, key in (("claims", "claim_id"), ("incidents", "incident_id"), ("tallies", "tally_id"), ("places", "place_id")):
+        missing = [i for i in data(table)[key] if i.lower() not in anchors]
+        assert not missing, (table, missing)
+
+
+def _int(s):
+    return int(float(s)) if s not in ("", None) else None
+
+
+def recompute(name, ids):
+    """Each figure recomputed in pandas from its listed rows, with the rule that selects the rows checked too."""
+    claims, inc = data("claims"), data("incidents")
+    inc_active = inc[inc.status == "active"]
+    rows = inc[inc.incident_id.isin(ids)]
+    killed = rows.killed_min.map(_int)
+    counts = {
+        "claims_total": (set(claims[claims.status == "active"].claim_id), len(ids)),
+        "incidents_total": (set(inc_active.incident_id), len(ids)),
+        "tallies_total": (set(data("tallies").query("status == 'active'").tally_id), len(ids)),
+        "incidents_single_source": (set(inc_active[inc_active.grading == "single_source"].incident_id), len(ids)),
+        "incidents_without_figure": (set(inc_active[inc_active.killed_min == ""].incident_id), len(ids)),
+        "places_with_coordinates": (set(data("places").query("latitude != ''").place_id), len(ids)),
+        "claims_unattributed": (set(claims[(claims.status == "active") & (claims.source_id == "")].claim_id), len(ids)),
+    }
+    if name in counts:
+        expected_ids, value = counts[name]
+        return expected_ids, {"value": value}
+    if name in ("killed_naive_sum", "civilians_killed_explicit"):
+        sel = inc_active[inc_active.killed_min != ""]
+        if name == "civilians_killed_explicit":
+            sel = sel[sel.killed_described_as != "people"]
+        maxes = rows.killed_max.map(_int)
+        return set(sel.incident_id), {"value_min": int(killed.sum()),
+                                      "value_max": None if maxes.isna().any() or None in list(maxes) else int(maxes.sum())}
+    if name == "killed_conservative_total":
+        sel = inc_active[inc_active.killed_min != ""].copy()
+        sel["grp"] = [g or i for g, i in zip(sel.overlap_group, sel.incident_id)]
+        sel["k"] = sel.killed_min.map(int)
+        # one row per group, the largest minimum of its group
+        assert rows.assign(grp=[g or i for g, i in zip(rows.overlap_group, rows.incident_id)]).grp.is_unique
+        for _, r in rows.iterrows():
+            grp = r.overlap_group or r.incident_id
+            assert int(r.killed_min) == sel[sel.grp == grp].k.max()
+        return set(ids) | set(), {"value_min": int(killed.sum()), "value_max": None, "_groups": set(sel.grp)}
+    raise AssertionError(f"no recomputation written for figure {name!r}")
+
+
+def test_every_glued_figure_equals_its_recomputation(site):
+    seen = set()
+    for page, soup in site.items():
+        for span in soup.select("span.figure"):
+            name = span["data-figure"]
+            seen.add(name)
+            ids = span["data-ids"].split()
+            expected_ids, expected = recompute(name, ids)
+            if name != "killed_conservative_total":
+                assert set(ids) == expected_ids, name
+            else:
+                grps = {(data("incidents").set_index("incident_id").overlap_group.get(i) or i) for i in ids}
+                assert grps == expected["_groups"], name
+            for k, v in expected.items():
+                if k.startswith("_"):
+                    continue
+                shown = span.get(f"data-{k.replace('_', '-')}")
+                assert _int(shown) == v, (name, k, shown, v)
+            # the footnote lists exactly these rows, each linked to its register anchor
+            ref = span.find_next("a", class_="footnote-reference")
+            note = soup.find(id=ref["href"].lstrip("#"))
+            links = [a.get_text() for a in note.select("a.row-link")]
+            assert links == ids, name
+            assert all(a["href"] == f"register.html#{a.get_text().lower()}" for a in note.select("a.row-link"))
+    assert seen == set(figures.FIGURES), set(figures.FIGURES) - seen
+
+
+def test_ranges_are_shown_as_ranges(site):
+    for soup in site.values():
+        for span in soup.select("span.figure[data-value-min]"):
+            if not span.get("data-value-max"):
+                assert span.get_text().startswith("at least"), span.get_text()
+
+
+def test_overview_reaches_a_quote_in_two_clicks(site):
+    index = site[HTML / "generated" / "index.html"]
+    register = site[HTML / "generated" / "register.html"]
+    for span in index.select("span.figure"):
+        ref = span.find_next("a", class_="footnote-reference")  # click 1: the footnote
+        note = index.find(id=ref["href"].lstrip("#"))
+        for a in note.select("a.row-link"):  # click 2: a row
+            entry = register.find(id=a["href"].split("#")[1])
+            assert entry is not None and entry.select("blockquote.verbatim"), a["href"]
+
+
+def test_every_chart_has_a_caption_and_alt_text(site):
+    for page, soup in site.items():
+        for fig in soup.select("figure.chart"):
+            assert fig.select_one("figcaption").get_text().startswith("Figure ")
+            assert fig.select_one(".vega-chart")["aria-label"]
