@@ -10,7 +10,11 @@ BUILD := build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book database release clean
+.PHONY: report validate test book database release clean browser
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -30,8 +34,16 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build book --warningiserror --nitpick --keep-going --quiet
 
 ## test: the whole test suite (data, validation fault catalogue, built report, browser)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+browser:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## release: make release VERSION=x.y.z (see the README's maintainer section)
+release: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(PY) -m build_report release $(VERSION) $(RELEASE_FLAGS)
 
 clean:
 	rm -rf $(BUILD) book/_build book/generated dist

@@ -1,4 +1,5 @@
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,12 @@ def copy_package(dest: Path) -> Path:
 @pytest.fixture
 def package_copy(tmp_path):
     return copy_package(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_report() -> Path:
+    """Build the report once per test session with the README's own command, and return its HTML folder."""
+    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / "book" / "_build" / "html"

@@ -2,7 +2,6 @@
 here, independently of the registry's SQL, from exactly the rows its footnote lists."""
 
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,12 +17,8 @@ HTML = ROOT / "book" / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
-def site():
-    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report"],
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    pages = {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in HTML.rglob("*.html")}
-    return pages
+def site(built_report):
+    return {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in built_report.rglob("*.html")}
 
 
 def data(name):

@@ -185,6 +185,13 @@ def downloads_page(pkg: Package, dest: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def version_stamp(pkg: Package) -> str:
+    """A line at the foot of every page: which data this page was built from."""
+    digest = outputs.data_checksum(pkg)
+    return (f'<p class="data-version">Built from data package version <span class="pkg-version">{html.escape(pkg.version)}</span>; '
+            f'data checksum (SHA-256 over the package files) <code class="data-checksum">{digest}</code>.</p>\n')
+
+
 def main(root: str | None) -> int:
     pkg = Package.load(root)
     book = pkg.root / "book"
@@ -217,5 +224,8 @@ def main(root: str | None) -> int:
     summary = pkg.root / "build" / "validation.md"
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run `make validate` to produce the summary.\n"
     (gen / "quality.md").write_text("# Data quality\n\nThe result of `make validate` on the package this report was built from.\n\n" + quality, encoding="utf-8")
+    stamp = version_stamp(pkg)
+    for page in gen.glob("*.md"):
+        page.write_text(page.read_text(encoding="utf-8") + "\n" + stamp, encoding="utf-8")
     print(f"wrote {len(list(gen.glob('*.md')))} pages to {gen.relative_to(pkg.root)}")
     return 0

@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     loc.add_argument("quote")
     sub.add_parser("pages", help="generate the book's data pages and charts under book/")
     sub.add_parser("database", help="write a DuckDB database file built from the package")
+    rel = sub.add_parser("release", help="release VERSION: check, set versions, build dist/, record the diff and IDs")
+    rel.add_argument("version")
+    rel.add_argument("--date", help="release date (default: today)")
+    rel.add_argument("--without-report", action="store_true", help="skip building and zipping the report")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     args = p.parse_args(argv)
@@ -37,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "database":
         from . import outputs
         return outputs.database_main(args.root)
+    if args.command == "release":
+        from . import release
+        return release.main(args.root, args.version, args.date, not args.without_report)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package

@@ -20,6 +20,14 @@ def package_files(pkg: Package) -> list[Path]:
     return files
 
 
+def data_checksum(pkg: Package) -> str:
+    """SHA-256 over the descriptor and every resource file, in a fixed order: one value names the data."""
+    h = hashlib.sha256()
+    for f in [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]:
+        h.update(f.relative_to(pkg.root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def write_zip(pkg: Package, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:

@@ -1,0 +1,297 @@
+"""`make release VERSION=x.y.z`: refuse unless safe, set the version everywhere, build the
+artefacts into dist/, and record a row-level diff and the released IDs under releases/."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from . import outputs, releases, validate
+from .package import Package, connect
+
+LEVELS = {"patch": 0, "minor": 1, "major": 2}
+
+
+class Refused(Exception):
+    """A release precondition failed; nothing was written."""
+
+
+def parse(version: str) -> tuple[int, int, int]:
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if not m:
+        raise Refused(f"version {version!r} is not of the form MAJOR.MINOR.PATCH")
+    return tuple(int(x) for x in m.groups())
+
+
+def previous_version(root: Path) -> str | None:
+    done = [p.name for p in (root / "releases").glob("*") if (p / "datapackage.json").exists()]
+    return max(done, key=parse) if done else None
+
+
+def bump_level(old: str, new: str) -> str:
+    o, n = parse(old), parse(new)
+    if n <= o:
+        raise Refused(f"version {new} is not greater than the last release {old}")
+    return "major" if n[0] > o[0] else "minor" if n[1] > o[1] else "patch"
+
+
+# ---- what changed -------------------------------------------------------------------------
+
+def schema_changes(old: dict, new: dict) -> list[tuple[str, str]]:
+    """(level, description) for every difference between two descriptors' schemas."""
+    out = []
+    old_res = {r["name"]: r for r in old["resources"]}
+    new_res = {r["name"]: r for r in new["resources"]}
+    for name in old_res.keys() - new_res.keys():
+        out.append(("major", f"resource {name} removed"))
+    for name in new_res.keys() - old_res.keys():
+        out.append(("minor", f"resource {name} added"))
+    for name in old_res.keys() & new_res.keys():
+        of = {f["name"]: f for f in old_res[name].get("schema", {}).get("fields", [])}
+        nf = {f["name"]: f for f in new_res[name].get("schema", {}).get("fields", [])}
+        for f in of.keys() - nf.keys():
+            out.append(("major", f"{name}.{f} removed or renamed"))
+        for f in nf.keys() - of.keys():
+            out.append(("minor", f"{name}.{f} added"))
+        for f in of.keys() & nf.keys():
+            a, b = of[f], nf[f]
+            if a["type"] != b["type"]:
+                out.append(("major", f"{name}.{f} type {a['type']} -> {b['type']}"))
+            ca, cb = a.get("constraints", {}), b.get("constraints", {})
+            if set(ca.get("enum", [])) - set(cb.get("enum", [])) and "enum" in ca:
+                out.append(("major", f"{name}.{f} enum values removed"))
+            elif set(cb.get("enum", [])) - set(ca.get("enum", [])) and "enum" in ca:
+                out.append(("minor", f"{name}.{f} enum values added"))
+            for k in ("required", "unique", "pattern", "minimum", "maximum"):
+                if ca.get(k) != cb.get(k):
+                    out.append(("major", f"{name}.{f} constraint {k} changed"))
+            if a.get("description") != b.get("description"):
+                out.append(("major", f"{name}.{f} meaning (description) changed"))
+    return out
+
+
+def read_table(path: Path, key: str) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        return {r[key]: r for r in csv.DictReader(f)}
+
+
+def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
+    """Rows added, withdrawn (tombstoned), removed and changed, field by field, old -> new."""
+    out = []
+    for res in pkg.table_resources():
+        name, key = res["name"], res["schema"]["primaryKey"][0]
+        new = read_table(pkg.root / res["path"], key)
+        old = read_table(old_dir / "tables" / Path(res["path"]).name, key) if old_dir else {}
+        for rid in sorted(new.keys() - old.keys()):
+            out.append({"table": name, "id": rid, "change": "added", "field": "", "old": "", "new": ""})
+        for rid in sorted(old.keys() - new.keys()):
+            out.append({"table": name, "id": rid, "change": "removed", "field": "", "old": "", "new": ""})
+        for rid in sorted(old.keys() & new.keys()):
+            a, b = old[rid], new[rid]
+            if a.get("status") == "active" and b.get("status") == "withdrawn":
+                out.append({"table": name, "id": rid, "change": "withdrawn", "field": "status", "old": "active", "new": "withdrawn"})
+            for field in sorted((a.keys() | b.keys()) - {"status"}):
+                if a.get(field, "") != b.get(field, ""):
+                    out.append({"table": name, "id": rid, "change": "changed", "field": field,
+                                "old": a.get(field, ""), "new": b.get(field, "")})
+    return out
+
+
+def required_level(schema: list[tuple[str, str]], diff: list[dict]) -> str:
+    level = max((LEVELS[lv] for lv, _ in schema), default=0)
+    if any(d["change"] == "added" for d in diff):
+        level = max(level, LEVELS["minor"])
+    return next(k for k, v in LEVELS.items() if v == level)
+
+
+# ---- versions in files ----------------------------------------------------------------------
+
+def changelog_version(text: str) -> str | None:
+    m = re.search(r"^## (\d+\.\d+\.\d+)", text, re.M)
+    return m.group(1) if m else None
+
+
+def versions(root: Path) -> dict[str, str | None]:
+    return {
+        "datapackage.json": json.loads((root / "datapackage.json").read_text(encoding="utf-8")).get("version"),
+        "CITATION.cff": str(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8")).get("version")),
+        "CHANGELOG.md": changelog_version((root / "CHANGELOG.md").read_text(encoding="utf-8")),
+    }
+
+
+def set_versions(root: Path, version: str, date: str, diff_md: str) -> None:
+    dp = root / "datapackage.json"
+    desc = json.loads(dp.read_text(encoding="utf-8"))
+    desc["version"] = version
+    dp.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    cff = root / "CITATION.cff"
+    text = re.sub(r"^version: .*$", f"version: {version}", cff.read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(r'^date-released: .*$', f'date-released: "{date}"', text, flags=re.M)
+    cff.write_text(text, encoding="utf-8")
+    log = root / "CHANGELOG.md"
+    text = log.read_text(encoding="utf-8")
+    section = f"## {version} ({date})\n\n{diff_md}\n"
+    if re.search(r"^## Unreleased[ \t]*$", text, re.M):
+        # Notes written under Unreleased now follow the new heading; Unreleased starts empty.
+        text = re.sub(r"^## Unreleased[ \t]*\n", "## Unreleased\n\n" + section, text, count=1, flags=re.M)
+    else:
+        first = re.search(r"^## ", text, re.M)
+        text = text[: first.start()] + section + text[first.start():] if first else text + "\n" + section
+    log.write_text(text, encoding="utf-8")
+
+
+def zenodo(root: Path) -> None:
+    """.zenodo.json from CITATION.cff, so that a DOI can be minted from the same metadata."""
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    meta = {
+        "title": cff["title"], "version": str(cff["version"]), "upload_type": "dataset",
+        "description": cff.get("abstract", ""), "license": cff.get("license", ""),
+        "keywords": cff.get("keywords", []), "publication_date": str(cff.get("date-released", "")),
+        "creators": [{"name": a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}"} for a in cff["authors"]],
+    }
+    (root / ".zenodo.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: list[tuple[str, str]]) -> str:
+    counts = {c: len({(d["table"], d["id"]) for d in diff if d["change"] == c}) for c in ("added", "withdrawn", "changed", "removed")}
+    lines = [f"Row-level changes against {previous or 'nothing (first release)'}: "
+             + ", ".join(f"{n} {c}" for c, n in counts.items()) + f" (details: `releases/{version}/diff.csv`)."]
+    for level, what in schema:
+        lines.append(f"- schema ({level}): {what}")
+    changed = [d for d in diff if d["change"] == "changed"]
+    for d in changed[:50]:
+        lines.append(f"- {d['table']} {d['id']}: {d['field']} `{d['old']}` → `{d['new']}`")
+    if len(changed) > 50:
+        lines.append(f"- … and {len(changed) - 50} more changed fields")
+    if counts["added"] and previous:
+        lines.append("- added: " + ", ".join(sorted({d['id'] for d in diff if d['change'] == 'added'})))
+    return "\n".join(lines) + "\n"
+
+
+# ---- artefacts --------------------------------------------------------------------------------
+
+def zip_dir(src: Path, dest: Path) -> None:
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(p for p in src.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f.relative_to(src).as_posix(), date_time=outputs.FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, f.read_bytes())
+
+
+def build_artefacts(pkg: Package, dist: Path, diff: list[dict], with_report: bool) -> list[Path]:
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir(parents=True)
+    made = [outputs.write_zip(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
+    con = connect(pkg)
+    con.execute("SET threads=1")
+    pq = dist / "parquet"
+    pq.mkdir()
+    for res in pkg.table_resources():
+        key = res["schema"]["primaryKey"][0]
+        target = pq / f"{res['name']}.parquet"
+        con.execute(f"COPY (SELECT * FROM \"{res['name']}\" ORDER BY \"{key}\") TO '{target}' (FORMAT parquet)")
+        made.append(target)
+    made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
+    for ext, writer in (("json", _write_json), ("csv", _write_csv)):
+        path = dist / f"diff-{pkg.version}.{ext}"
+        writer(path, diff)
+        made.append(path)
+    if with_report:
+        html = pkg.root / "book" / "_build" / "html"
+        target = dist / f"report-{pkg.version}.zip"
+        zip_dir(html, target)
+        made.append(target)
+    sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n" for p in sorted(made))
+    (dist / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    return made
+
+
+def _write_json(path: Path, diff: list[dict]) -> None:
+    path.write_text(json.dumps(diff, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_csv(path: Path, diff: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["table", "id", "change", "field", "old", "new"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(diff)
+
+
+def record(pkg: Package, diff: list[dict]) -> Path:
+    """releases/<version>/: the released IDs, the schema, the tables (to diff the next release against), and the diff."""
+    out = pkg.root / "releases" / pkg.version
+    releases.snapshot_ids(pkg, pkg.version)
+    shutil.copy(pkg.root / "datapackage.json", out / "datapackage.json")
+    (out / "tables").mkdir(exist_ok=True)
+    for res in pkg.table_resources():
+        shutil.copy(pkg.root / res["path"], out / "tables" / Path(res["path"]).name)
+    _write_csv(out / "diff.csv", diff)
+    return out
+
+
+# ---- the command --------------------------------------------------------------------------------
+
+def git_clean(root: Path) -> bool:
+    r = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
+    return r.returncode == 0 and not r.stdout.strip()
+
+
+def main(root: str | None, version: str, date: str | None, with_report: bool) -> int:
+    try:
+        return _release(Package.load(root), version, date, with_report)
+    except Refused as e:
+        print(f"release refused: {e}")
+        return 1
+
+
+def _release(pkg: Package, version: str, date: str | None, with_report: bool) -> int:
+    root = pkg.root
+    parse(version)
+    if not git_clean(root):
+        raise Refused("the working tree is not clean (commit or stash first)")
+    previous = previous_version(root)
+    level = bump_level(previous, version) if previous else None
+    failures = validate.run(pkg)
+    if failures:
+        raise Refused(f"make validate fails ({len(failures)} failures)")
+    # The test command; the release test itself substitutes a quick command to avoid recursion.
+    tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
+    if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:
+        raise Refused(f"the tests fail ({tests})")
+    old_dir = root / "releases" / previous if previous else None
+    schema = schema_changes(json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8")), pkg.descriptor) if old_dir else []
+    diff = row_diff(pkg, old_dir)
+    if previous:
+        need = required_level(schema, diff)
+        if LEVELS[level] < LEVELS[need]:
+            why = "; ".join(w for lv, w in schema if lv == need) or "new rows"
+            raise Refused(f"{version} is a {level} release, but the changes need a {need} one ({why})")
+    date = date or dt.date.today().isoformat()
+    set_versions(root, version, date, diff_markdown(version, previous, diff, schema))
+    got = versions(root)
+    if set(got.values()) != {version}:
+        raise Refused(f"versions disagree after setting them: {got}")
+    zenodo(root)
+    pkg = Package.load(root)
+    if with_report:
+        subprocess.run(["make", "-s", "report"], cwd=root, check=True)
+    made = build_artefacts(pkg, root / "dist" / version, diff, with_report)
+    where = record(pkg, diff)
+    print(f"released {version}: {len(made)} artefacts in dist/{version}/, IDs and diff in {where.relative_to(root)}/")
+    print("next: review, then commit the version files and releases/, and tag the commit v" + version)
+    return 0

@@ -1,0 +1,198 @@
+"""The rendered report in a real browser (Debian's Chromium driven by Playwright), offline,
+from file:// and from a local HTTP server on 127.0.0.1."""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from build_report import figures, queries
+from build_report.package import Package, connect
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# The flags from the machine notes: no background networking, which this closed network refuses.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "screenshots"
+ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4}\b")
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def server(built_report):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_report))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def chart_rows():
+    con = connect(Package.load(ROOT))
+    return {name: len(queries.run(con, c.query)) for name, c in figures.CHARTS.items()}
+
+
+def pages(built_report):
+    return sorted(p.relative_to(built_report).as_posix() for p in (built_report / "generated").glob("*.html"))
+
+
+
+
+def open_page(browser, url, width=1280):
+    """A fresh page that records console errors and blocks (and records) any request leaving the site."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def route(r):
+        u = r.request.url
+        if u.startswith("file://") or u.startswith("http://127.0.0.1:") or u.startswith("data:") or u.startswith("blob:"):
+            r.continue_()
+        else:
+            page.outside.append(u)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(400)  # vega-embed renders asynchronously
+    return ctx, page
+
+
+def base_urls(built_report, server):
+    return {"file": built_report.as_uri(), "http": server}
+
+
+@pytest.mark.parametrize("base", ["file", "http"])
+def test_every_page_renders_offline(browser, built_report, server, chart_rows, base):
+    SHOTS.mkdir(exist_ok=True)
+    root = base_urls(built_report, server)[base]
+    for rel in pages(built_report):
+        ctx, page = open_page(browser, f"{root}/{rel}")
+        try:
+            assert not page.errors, (rel, page.errors)
+            assert not page.outside, (rel, page.outside)
+            for fig in page.locator("figure.chart").all():
+                name = fig.get_attribute("data-chart")
+                marks = fig.locator("g.role-mark path").count()
+                assert marks == chart_rows[name], (rel, name, marks, chart_rows[name])
+                label = fig.locator(".vega-chart").get_attribute("aria-label")
+                assert label and len(label) > 10
+            if base == "file":
+                page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-desktop.png"), full_page=True)
+        finally:
+            ctx.close()
+
+
+def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
+    for rel in pages(built_report):
+        ctx, page = open_page(browser, (built_report / rel).as_uri())
+        try:
+            for fig in page.locator("figure.chart").all():
+                name = fig.get_attribute("data-chart")
+                mark = fig.locator("g.role-mark path").first
+                mark.hover()
+                page.wait_for_timeout(150)
+                tip = page.locator("#vg-tooltip-element").inner_text()
+                m = ROW_ID.search(tip)
+                assert m, (name, tip)
+                with page.expect_navigation():
+                    mark.click()
+                assert page.url.endswith("register.html#" + m.group(0).lower()), (name, page.url)
+                assert page.locator(f"#{m.group(0).lower()}").is_visible()
+                page.go_back()
+                page.wait_for_timeout(400)
+        finally:
+            ctx.close()
+
+
+def test_footnote_then_row_link_lands_on_quote(browser, built_report):
+    ctx, page = open_page(browser, (built_report / "generated" / "index.html").as_uri())
+    try:
+        spans = page.locator("span.figure")
+        assert spans.count() >= 5
+        for i in range(spans.count()):
+            span = spans.nth(i)
+            ids = span.get_attribute("data-ids").split()
+            if not ids:
+                continue
+            ref = span.locator("xpath=following::a[contains(@class,'footnote-reference')][1]")
+            ref.click()
+            note_id = ref.get_attribute("href").split("#")[1]
+            link = page.locator(f"[id='{note_id}'] a.row-link").first
+            assert link.inner_text() == ids[0]
+            link.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith("#" + ids[0].lower())
+            entry = page.locator(f"[id='{ids[0].lower()}']")
+            assert entry.is_visible()
+            if ids[0].startswith(("CLM", "INC")):
+                assert entry.locator("blockquote.verbatim").count() >= 1
+            page.go_back()
+            page.wait_for_load_state("load")
+    finally:
+        ctx.close()
+
+
+def test_phone_width_has_no_horizontal_overflow(browser, built_report):
+    SHOTS.mkdir(exist_ok=True)
+    for rel in pages(built_report):
+        ctx, page = open_page(browser, (built_report / rel).as_uri(), width=375)
+        try:
+            overflow = page.evaluate("""() => {
+                const a = document.querySelector('.bd-article') || document.body;
+                return {doc: document.documentElement.scrollWidth - window.innerWidth, article: a.scrollWidth - a.clientWidth};
+            }""")
+            assert overflow["doc"] <= 1 and overflow["article"] <= 1, (rel, overflow)
+            page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-phone.png"), full_page=True)
+        finally:
+            ctx.close()
+
+
+def test_accessibility_basics(browser, built_report):
+    for rel in pages(built_report):
+        ctx, page = open_page(browser, (built_report / rel).as_uri())
+        try:
+            result = page.evaluate("""() => {
+                const levels = [...document.querySelectorAll('.bd-article h1, .bd-article h2, .bd-article h3, .bd-article h4, .bd-article h5, .bd-article h6')]
+                    .map(h => Number(h.tagName[1]));
+                const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
+                const unnamed = [...document.querySelectorAll('a[href]')].filter(a => {
+                    const text = (a.innerText || '').trim() || a.getAttribute('aria-label') || a.getAttribute('title')
+                        || [...a.querySelectorAll('img')].map(i => i.alt).join('');
+                    return !text && a.offsetParent !== null;
+                }).map(a => a.outerHTML.slice(0, 120));
+                const charts = [...document.querySelectorAll('.vega-chart')].filter(c => !c.getAttribute('aria-label')).length;
+                return {first: levels[0], skips, unnamed, charts};
+            }""")
+            assert result["first"] == 1, (rel, result)
+            assert not result["skips"], (rel, result)
+            assert not result["unnamed"], (rel, result)
+            assert result["charts"] == 0, (rel, result)
+        finally:
+            ctx.close()
