@@ -43,7 +43,7 @@ browser:
 ## release: make release VERSION=x.y.z (see the README's maintainer section)
 release: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
-	$(PY) -m build_report release $(VERSION) $(RELEASE_FLAGS)
+	$(PY) -m build_report --root $(PKG) release $(VERSION) $(RELEASE_FLAGS)
 
 clean:
 	rm -rf $(BUILD) book/_build book/generated dist
