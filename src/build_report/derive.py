@@ -4,23 +4,58 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
+
 from . import coding, queries, scope
 from .package import Package, connect
+
+DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined", "refinement_basis",
+           "n_sources", "grading"]
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and v != v) or str(v) in ("NaT", "<NA>", "nan", "None"):
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def compute(con) -> pd.DataFrame:
+    """Every derived incident column, as the text it should have in incidents.csv."""
+    counts = queries.run(con, "incident_source_counts")
+    refined = queries.run(con, "incident_refinements")
+    df = counts.merge(refined, on="incident_id", how="left")
+    out = pd.DataFrame({"incident_id": df["incident_id"]})
+    for col in ("date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined"):
+        out[col] = [_text(v) for v in df[col]]
+    basis = []
+    for d, k in zip(df["date_ids"], df["killed_ids"]):
+        parts = []
+        if _text(d):
+            parts.append(f"window narrowed to the event dates given by {d}")
+        if _text(k):
+            parts.append(f"killed range spans the compilation's figures and those of {k}")
+        basis.append("; ".join(parts))
+    out["refinement_basis"] = basis
+    out["n_sources"] = [str(int(n)) for n in df["n_sources"]]
+    out["grading"] = [coding.grade(int(n), int(c)) for n, c in zip(df["n_sources"], df["n_conflicting"])]
+    return out
 
 
 def main(root: str | None) -> int:
     pkg = Package.load(root)
     con = connect(pkg, lenient=True)
-    counts = dict(queries.run(con, "incident_source_counts")[["incident_id", "n_sources"]].itertuples(index=False))
+    want = compute(con).set_index("incident_id").to_dict("index")
     path = pkg.path("incidents")
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         fields, rows = reader.fieldnames, list(reader)
     changed = 0
     for row in rows:
-        n = int(counts.get(row["incident_id"], 0))
-        new = {"n_sources": str(n), "grading": coding.grade(n)}
-        for k, v in new.items():
+        for k, v in want.get(row["incident_id"], {}).items():
             if row[k] != v:
                 print(f"incidents:{row['incident_id']}:{k}: {row[k]!r} -> {v!r}")
                 row[k] = v

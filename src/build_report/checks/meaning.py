@@ -6,6 +6,7 @@ DESIGN.md). Each unexpected value is reported against the row's ID.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -13,12 +14,14 @@ import warnings
 from pathlib import Path
 
 from . import Failure
-from .. import coding, queries
+from .. import coding, derive, queries
 
 SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
 # The earliest date any claim can refer to: the compilation's oldest reference point is
 # "last September" (line 52), i.e. September 2015.
 EARLIEST = "2015-09-01"
+# Corroborating reports may date an event after the compilation (a later toll), but not after 2016.
+LATEST_EVENT = "2016-12-31"
 
 
 def parameters() -> dict:
@@ -27,6 +30,8 @@ def parameters() -> dict:
 
     return {
         "$earliest": pd.Timestamp(EARLIEST),
+        "$latest_event": pd.Timestamp(LATEST_EVENT),
+        "$searched": pd.Timestamp(dt.date.today()),
         "$iso_3166_2_sy": sorted(s.code for s in pycountry.subdivisions.get(country_code="SY")),
         "$rules": sorted(coding.RULES),
         "$grades": coding.GRADES,
@@ -40,11 +45,12 @@ def frames(con) -> dict:
         out[name] = con.execute(f'SELECT * FROM "{name}"').df()
     for path in sorted(queries.QUERY_DIR.glob("check_*.sql")):
         out[path.stem] = queries.run(con, path.stem)
-    derived = out["incidents"][["incident_id", "n_sources", "grading"]].merge(
-        queries.run(con, "incident_source_counts").rename(columns={"n_sources": "n_sources_recomputed"}),
-        on="incident_id", how="left")
-    derived["n_sources_recomputed"] = derived["n_sources_recomputed"].fillna(0).astype(int)
-    derived["grading_recomputed"] = [coding.grade(int(n)) for n in derived["n_sources_recomputed"]]
+    # Stored derived columns beside their recomputation, both as the text incidents.csv holds.
+    want = derive.compute(con)
+    stored = out["incidents"][["incident_id", *derive.DERIVED]].copy()
+    for col in derive.DERIVED:
+        stored[col] = [derive._text(v) for v in stored[col]]
+    derived = stored.merge(want.rename(columns={c: f"{c}_recomputed" for c in derive.DERIVED}), on="incident_id", how="left")
     out["derived_fields"] = derived
     return out
 
@@ -64,44 +70,42 @@ def check(con) -> list[Failure]:
 
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         source = ctx.data_sources.add_pandas("package")
-        batches = {}
         out = []
+        # One suite per frame, validated in one call: far faster than one call per expectation.
+        by_frame: dict[str, list[dict]] = {}
         for entry in suite:
-            frame = entry["frame"]
+            by_frame.setdefault(entry["frame"], []).append(entry)
+        for frame, entries in by_frame.items():
             df = data[frame]
             key = df.columns[0]
-            if frame not in batches:
-                asset = source.add_dataframe_asset(frame)
-                batches[frame] = asset.add_batch_definition_whole_dataframe(frame).get_batch(
-                    batch_parameters={"dataframe": df})
-            kwargs = {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
-            expectation = getattr(gx.expectations, entry["expectation"])(**kwargs)
-            result = batches[frame].validate(expectation, result_format={
-                "result_format": "COMPLETE", "unexpected_index_column_names": [key]})
-            if result.success:
-                continue
-            rule = entry.get("rule") or _rule_name(entry["expectation"], kwargs)
-            table = frame if frame in ("claims", "incidents", "tallies", "places", "sources", "documents", "overlap_groups") else _table_of(key)
-            field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
-            found = result.result.get("unexpected_index_list") or []
-            if not found and result.exception_info and any(
-                    v.get("raised_exception") for v in _exc(result.exception_info)):
-                out.append(Failure(table, "-", field, rule, "expectation could not run", "meaning"))
-            for item in found:
-                value = {k: v for k, v in item.items() if k != key}
-                shown = ", ".join(f"{k}={v}" for k, v in value.items())
-                out.append(Failure(table, str(item.get(key)), field, rule, shown, "meaning"))
+            batch = source.add_dataframe_asset(frame).add_batch_definition_whole_dataframe(frame).get_batch(
+                batch_parameters={"dataframe": df})
+            gx_suite = gx.ExpectationSuite(name=frame)
+            meta = []
+            for entry in entries:
+                kwargs = {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
+                gx_suite.add_expectation(getattr(gx.expectations, entry["expectation"])(**kwargs))
+                meta.append((entry, kwargs))
+            results = batch.validate(gx_suite, result_format={
+                "result_format": "COMPLETE", "unexpected_index_column_names": [key]}).results
+            for (entry, kwargs), result in zip(meta, results):
+                if result.success:
+                    continue
+                rule = entry.get("rule") or _rule_name(entry["expectation"], kwargs)
+                table = _table_of(key) if frame.startswith("check_") or frame == "derived_fields" else frame
+                field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
+                found = result.result.get("unexpected_index_list") or []
+                if not found:
+                    out.append(Failure(table, "-", field, rule, "expectation could not run", "meaning"))
+                for item in found:
+                    value = {k: v for k, v in item.items() if k != key}
+                    shown = ", ".join(f"{k}={v}" for k, v in value.items())
+                    out.append(Failure(table, str(item.get(key)), field, rule, shown, "meaning"))
         return out
 
 
-def _exc(info) -> list[dict]:
-    if isinstance(info, dict) and "raised_exception" in info:
-        return [info]
-    return list(info.values()) if isinstance(info, dict) else []
-
-
 def _table_of(key: str) -> str:
-    return {"incident_id": "incidents", "tally_id": "tallies", "claim_id": "claims",
+    return {"corroboration_id": "corroborations", "incident_id": "incidents", "tally_id": "tallies", "claim_id": "claims",
             "overlap_group": "overlap_groups", "place_id": "places"}.get(key, key)
 
 

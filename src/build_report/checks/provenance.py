@@ -31,6 +31,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += places(con)
     out += sources_named(con)
     out += stability(pkg, claims)
+    out += searches(con)
     return out
 
 
@@ -248,4 +249,28 @@ def stability(pkg: Package, claims: list[dict]) -> list[Failure]:
         elif r["table"] == "claims" and r.get("fingerprint") and quote_of.get(r["id"]) is not None \
                 and quote_fingerprint(quote_of[r["id"]]) != r["fingerprint"]:
             out.append(Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance"))
+    return out
+
+
+def searches(con) -> list[Failure]:
+    """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
+    out = []
+    for (cid,) in con.execute("""SELECT claim_id FROM claims c WHERE status = 'active'
+                                 AND NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
+        out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
+    kept: dict[str, set] = {}
+    for query, urls in con.execute("SELECT query, urls_kept FROM search_log").fetchall():
+        kept.setdefault(query, set()).update((urls or "").split())
+    checks = [
+        ("corroborations", "corroboration_id", "url", "query"),
+        ("crosswalk", "crosswalk_id", "url", "query"),
+        ("context_totals", "context_id", "url", "query"),
+        ("documents", "document_id", "url", "url_query"),
+        ("places", "place_id", "coord_origin", "origin_query"),
+        ("places", "place_id", "admin1_origin", "origin_query"),
+    ]
+    for table, key, url_col, query_col in checks:
+        for rid, url, query in con.execute(f"SELECT {key}, {url_col}, {query_col} FROM {table}").fetchall():
+            if url and URL.match(url) and url not in kept.get(query or "", set()):
+                out.append(Failure(table, rid, url_col, "url-returned-by-recorded-search", f"{url} (query: {query})", "provenance"))
     return out

@@ -1,10 +1,32 @@
--- Returns one row per incident: the number of independent sources (distinct independence groups) behind its active claims.
+-- Returns one row per incident: independent sources behind it (distinct independence groups of its claims' sources and of independent reports) and conflicting reports.
+WITH compilation AS (
+    SELECT min(source_id) AS source_id FROM sources WHERE source_type = 'compilation'
+), originals AS (
+    -- A claim's probable original replaces the compilation as that claim's source: the compilation only relayed it.
+    SELECT claim_id, min(coalesce(relies_on_source_id, source_id)) AS source_id
+    FROM corroborations
+    WHERE relation = 'probable_original' AND confidence IN ('high', 'medium')
+    GROUP BY claim_id
+), claim_sources AS (
+    SELECT c.incident_id, coalesce(c.source_id, o.source_id, (SELECT source_id FROM compilation)) AS source_id
+    FROM claims AS c LEFT JOIN originals AS o USING (claim_id)
+    WHERE c.status = 'active' AND c.incident_id IS NOT NULL
+), report_sources AS (
+    -- Reports relying on the same monitor or agency count once, through relies_on_source_id.
+    SELECT incident_id, coalesce(relies_on_source_id, source_id) AS source_id
+    FROM corroborations
+    WHERE incident_id IS NOT NULL AND relation = 'independent' AND confidence IN ('high', 'medium')
+), every_source AS (
+    SELECT * FROM claim_sources UNION ALL SELECT * FROM report_sources
+)
 SELECT
     i.incident_id,
-    count(DISTINCT s.independence_group) AS n_sources
+    count(DISTINCT s.independence_group) FILTER (WHERE s.source_type <> 'aggregator') AS n_sources,
+    (SELECT count(*) FROM corroborations AS k
+     WHERE k.incident_id = i.incident_id AND k.relation = 'conflicting' AND k.confidence IN ('high', 'medium')
+       AND (k.reasons LIKE '%different_perpetrator%' OR k.reasons LIKE '%different_place%')) AS n_conflicting
 FROM incidents AS i
-JOIN claims AS c ON c.incident_id = i.incident_id AND c.status = 'active'
--- A claim that names no outlet rests on the compilation itself.
-JOIN sources AS s ON s.source_id = coalesce(c.source_id, (SELECT min(source_id) FROM sources WHERE source_type = 'compilation'))
+LEFT JOIN every_source AS e USING (incident_id)
+LEFT JOIN sources AS s ON s.source_id = e.source_id
 GROUP BY i.incident_id
 ORDER BY i.incident_id
