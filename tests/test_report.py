@@ -82,6 +82,7 @@ def _int(s):
 def recompute(name, ids):
     """Each figure recomputed in pandas from its listed rows, with the rule that selects the rows checked too."""
     claims, inc = data("claims"), data("incidents")
+    cor, log = data("corroborations"), data("search_log")
     inc_active = inc[inc.status == "active"]
     rows = inc[inc.incident_id.isin(ids)]
     killed = rows.killed_min.map(_int)
@@ -93,6 +94,13 @@ def recompute(name, ids):
         "incidents_without_figure": (set(inc_active[inc_active.killed_min == ""].incident_id), len(ids)),
         "places_with_coordinates": (set(data("places").query("latitude != ''").place_id), len(ids)),
         "claims_unattributed": (set(claims[(claims.status == "active") & (claims.source_id == "")].claim_id), len(ids)),
+        "incidents_corroborated": (set(inc_active[inc_active.grading == "fair"].incident_id), len(ids)),
+        "incidents_contested": (set(inc_active[inc_active.grading == "contested"].incident_id), len(ids)),
+        "incidents_dates_refined": (set(inc_active[inc_active.date_start_refined != ""].incident_id), len(ids)),
+        "claims_with_report": (set(cor[cor.relation.isin(["probable_original", "independent"])
+                                       & cor.confidence.isin(["high", "medium"])].claim_id) & set(claims[claims.status == "active"].claim_id), len(ids)),
+        "claims_nothing_found": ((set(log.claim_id) - {""} - set(cor.claim_id)) & set(claims[claims.status == "active"].claim_id), len(ids)),
+        "searches_total": (set(log.claim_id) - {""}, int((log.claim_id != "").sum())),
     }
     if name in counts:
         expected_ids, value = counts[name]

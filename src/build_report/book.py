@@ -38,13 +38,14 @@ def render_template(text: str, con, state: dict) -> str:
             spec = figures.FIGURES[name]
             attrs = " ".join(f'data-{k.replace("_", "-")}="{"" if v is None else v}"'
                              for k, v in fig.items() if k != "ids")
+            grading = " This figure depends on the grading rule." if spec.depends_on_grading else ""
             notes.append(f"[^{name}]: {html.escape(spec.label).capitalize()}, from query `{spec.query}` "
                          f"({html.escape(queries.describe(spec.query))}). Rows: "
-                         + (", ".join(row_link(i) for i in fig["ids"]) or "none") + ".")
+                         + (", ".join(row_link(i) for i in fig["ids"]) or "none") + "." + grading)
             return (f'<span class="figure" data-figure="{name}" {attrs} data-ids="{" ".join(fig["ids"])}">'
                     f"{figures.text(fig)}</span>[^{name}]")
         if kind == "table":
-            return tally_rows(con, name)
+            return query_table(con, name)
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -59,16 +60,27 @@ def render_template(text: str, con, state: dict) -> str:
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
 
 
-def tally_rows(con, query: str) -> str:
-    """Markdown table rows for the tallies page, one per tally, each linked to its register entry."""
-    out = []
-    for r in queries.run(con, query).to_dict("records"):
-        value = figures.text({"value_min": int(r["value_min"]),
-                              "value_max": None if r["value_max"] != r["value_max"] or r["value_max"] is None else int(r["value_max"])})
-        period = f'{_cell(r["period_start"]) if _cell(r["period_start"]) != "—" else "not stated"} to {_cell(r["period_end"])}'
-        out.append(f'| {row_link(r["id"])} | {r["measure"].replace("_", " ")} | {value} | {html.escape(r["value_phrase"])} '
-                   f'| {period} | {html.escape(r["area_as_written"])} | {html.escape(r["alleged_perpetrator"])} |')
-    return "\n".join(out)
+def query_table(con, query: str) -> str:
+    """A Markdown table of a named query; IDs link to the register, URLs are links, ranges read as ranges."""
+    df = queries.run(con, query)
+    for lo, hi, name in (("value_min", "value_max", "value"), ("killed_min", "killed_max", "killed")):
+        if lo in df.columns:
+            df[name] = [figures.text({"value_min": _int(a), "value_max": _int(b)}) for a, b in zip(df[lo], df[hi])]
+            df = df.drop(columns=[lo, hi])
+    for name in ("publisher", "tracker"):
+        if name in df.columns and "url" in df.columns:
+            df[name] = [f'<a href="{html.escape(u)}">{html.escape(n)}</a>' for n, u in zip(df[name], df["url"])]
+            df = df.drop(columns=["url"])
+    head = "| " + " | ".join(c.replace("_", " ") for c in df.columns) + " |\n|" + "---|" * len(df.columns)
+    rows = ["| " + " | ".join((v if str(v).startswith("<a ") else _cell(v)).replace("|", "\\|") for v in r) + " |"
+            for r in df.itertuples(index=False)]
+    return head + "\n" + "\n".join(rows) + "\n"
+
+
+def _int(v):
+    import pandas as pd
+
+    return None if pd.isna(v) else int(v)
 
 
 def _cell(v) -> str:
@@ -79,7 +91,7 @@ def _cell(v) -> str:
     s = str(v)
     if s.startswith("http://") or s.startswith("https://"):
         return f'<a href="{html.escape(s)}">{html.escape(s)}</a>'
-    if re.fullmatch(r"(CLM|INC|TAL|PLC)-\d{4}", s):
+    if re.fullmatch(r"(CLM|INC|TAL|PLC|COR)-\d{4}", s):
         return row_link(s)
     return html.escape(s)
 
@@ -112,6 +124,28 @@ def register_page(con) -> str:
             f'<footer>{row_link(c["claim_id"])}, archive characters {c["char_start"]}–{c["char_end"]} (line {c["line"]})</footer></blockquote>\n'
             for c in cs)
 
+    reports: dict[str, list[dict]] = {}
+    cors = con.execute("SELECT k.*, s.name AS publisher FROM corroborations k JOIN sources s USING (source_id) ORDER BY corroboration_id").df().to_dict("records")
+    for k in cors:
+        for key in ("incident_id", "tally_id", "claim_id"):
+            if k[key] is not None and k[key] == k[key]:
+                reports.setdefault(k[key], []).append(k)
+    crosswalk: dict[str, list[dict]] = {}
+    for x in con.execute("SELECT * FROM crosswalk ORDER BY crosswalk_id").df().to_dict("records"):
+        for key in ("incident_id", "tally_id"):
+            if x[key] is not None and x[key] == x[key]:
+                crosswalk.setdefault(x[key], []).append(x)
+
+    def found(row_id):
+        items = [f'<li>{row_link(k["corroboration_id"])} {html.escape(k["relation"].replace("_", " "))} '
+                 f'({html.escape(k["confidence"])} confidence): <a href="{html.escape(k["url"])}">{html.escape(k["publisher"])}</a></li>'
+                 for k in reports.get(row_id, [])]
+        items += [f'<li>Airwars {html.escape(_cell(x["external_id"]).replace("—", "record"))} ({html.escape(x["match_confidence"])} match confidence): '
+                  f'<a href="{html.escape(x["url"])}">{html.escape(x["url"])}</a></li>' for x in crosswalk.get(row_id, [])]
+        if not items:
+            return '<p class="reports-none">No corroborating report was found (see the search log).</p>\n'
+        return '<p class="reports-head">Reports found:</p>\n<ul class="reports">' + "".join(items) + "</ul>\n"
+
     def partners(row_id, g):
         if not g or g != g:
             return "—"
@@ -127,19 +161,24 @@ def register_page(con) -> str:
         fields = {k: v for k, v in r.items() if k not in ("title",)}
         fields["place"] = f'{p["standard_name"]} ({p["admin1_code"] or "no governorate"}), precision {p["location_precision"]}'
         fields["overlap partners"] = partners(r["incident_id"], r["overlap_group"])
-        out.append(_entry(r["incident_id"], r["title"], fields, quotes(by_incident.get(r["incident_id"], []))))
+        out.append(_entry(r["incident_id"], r["title"], fields, quotes(by_incident.get(r["incident_id"], [])) + found(r["incident_id"])))
     out.append("## Tallies\n")
     for r in con.execute("SELECT * FROM tallies ORDER BY tally_id").df().to_dict("records"):
         fields = dict(r)
         fields["overlap partners"] = partners(r["tally_id"], r["overlap_group"])
         out.append(_entry(r["tally_id"], f'{r["measure"].replace("_", " ")}: {r["value_phrase"]}', fields,
-                          quotes(by_tally.get(r["tally_id"], []))))
+                          quotes(by_tally.get(r["tally_id"], [])) + found(r["tally_id"])))
     out.append("## Claims\n")
     for c in claims:
         fields = {k: v for k, v in c.items() if k != "quote"}
         sid = c["source_id"]
         fields["source"] = sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"
-        out.append(_entry(c["claim_id"], c["kind"].replace("_", " "), fields, quotes([c])))
+        out.append(_entry(c["claim_id"], c["kind"].replace("_", " "), fields, quotes([c]) + found(c["claim_id"])))
+    out.append("## Corroborating reports\n")
+    out.append("What each report says is recorded in fields and summarised in our own words; follow the link to read it.\n")
+    for k in cors:
+        fields = {key: v for key, v in k.items() if key not in ("corroboration_id",)}
+        out.append(_entry(k["corroboration_id"], f'{k["publisher"]}: {k["relation"].replace("_", " ")}', fields))
     out.append("## Places\n")
     for p in places.values():
         out.append(_entry(p["place_id"], p["standard_name"], p))

@@ -14,6 +14,7 @@ from . import queries
 class Figure:
     query: str  # a .sql file in queries/ returning value (or value_min, value_max) and ids
     label: str  # what the number counts, for the footnote
+    depends_on_grading: bool = False  # said in the footnote: the number moves when grading changes
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,13 @@ FIGURES = {
     "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
     "killed_conservative_total": Figure("killed_conservative_total", "people reported killed, each overlap group counted once"),
     "civilians_killed_explicit": Figure("civilians_killed_explicit", "killed where the claim describes the dead as civilians"),
-    "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source"),
+    "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source", True),
+    "incidents_corroborated": Figure("incidents_corroborated", "incidents graded fair (two or more independent sources)", True),
+    "incidents_contested": Figure("incidents_contested", "incidents graded contested", True),
+    "claims_with_report": Figure("claims_with_report", "claims with an original or independent report found"),
+    "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found"),
+    "searches_total": Figure("searches_total", "searches logged for claims"),
+    "incidents_dates_refined": Figure("incidents_dates_refined", "incidents whose date window corroboration narrowed"),
     "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
     "places_with_coordinates": Figure("places_with_coordinates", "places with a coordinate from a recorded origin"),
     "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
