@@ -84,6 +84,16 @@ def open_page(browser, url, width=1280):
     return ctx, page
 
 
+def each_page(browser, root_url, rels, width=1280):
+    """Yield (rel, page) for every page, each in its own fresh browser context."""
+    for rel in rels:
+        ctx, page = open_page(browser, f"{root_url}/{rel}", width)
+        try:
+            yield rel, page
+        finally:
+            ctx.close()
+
+
 def base_urls(built_report, server):
     return {"file": built_report.as_uri(), "http": server}
 
@@ -92,43 +102,35 @@ def base_urls(built_report, server):
 def test_every_page_renders_offline(browser, built_report, server, chart_rows, base):
     SHOTS.mkdir(exist_ok=True)
     root = base_urls(built_report, server)[base]
-    for rel in pages(built_report):
-        ctx, page = open_page(browser, f"{root}/{rel}")
-        try:
-            assert not page.errors, (rel, page.errors)
-            assert not page.outside, (rel, page.outside)
-            for fig in page.locator("figure.chart").all():
-                name = fig.get_attribute("data-chart")
-                marks = fig.locator("g.role-mark path").count()
-                assert marks == chart_rows[name], (rel, name, marks, chart_rows[name])
-                label = fig.locator(".vega-chart").get_attribute("aria-label")
-                assert label and len(label) > 10
-            if base == "file":
-                page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-desktop.png"), full_page=True)
-        finally:
-            ctx.close()
+    for rel, page in each_page(browser, root, pages(built_report)):
+        assert not page.errors, (rel, page.errors)
+        assert not page.outside, (rel, page.outside)
+        for fig in page.locator("figure.chart").all():
+            name = fig.get_attribute("data-chart")
+            marks = fig.locator("g.role-mark path").count()
+            assert marks == chart_rows[name], (rel, name, marks, chart_rows[name])
+            label = fig.locator(".vega-chart").get_attribute("aria-label")
+            assert label and len(label) > 10
+        if base == "file":
+            page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-desktop.png"), full_page=True)
 
 
 def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
-    for rel in pages(built_report):
-        ctx, page = open_page(browser, (built_report / rel).as_uri())
-        try:
-            for fig in page.locator("figure.chart").all():
-                name = fig.get_attribute("data-chart")
-                mark = fig.locator("g.role-mark path").first
-                mark.hover()
-                page.wait_for_timeout(150)
-                tip = page.locator("#vg-tooltip-element").inner_text()
-                m = ROW_ID.search(tip)
-                assert m, (name, tip)
-                with page.expect_navigation():
-                    mark.click()
-                assert page.url.endswith("register.html#" + m.group(0).lower()), (name, page.url)
-                assert page.locator(f"#{m.group(0).lower()}").is_visible()
-                page.go_back()
-                page.wait_for_timeout(400)
-        finally:
-            ctx.close()
+    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
+        for fig in page.locator("figure.chart").all():
+            name = fig.get_attribute("data-chart")
+            mark = fig.locator("g.role-mark path").first
+            mark.hover()
+            page.wait_for_timeout(150)
+            tip = page.locator("#vg-tooltip-element").inner_text()
+            m = ROW_ID.search(tip)
+            assert m, (name, tip)
+            with page.expect_navigation():
+                mark.click()
+            assert page.url.endswith("register.html#" + m.group(0).lower()), (name, page.url)
+            assert page.locator(f"#{m.group(0).lower()}").is_visible()
+            page.go_back()
+            page.wait_for_timeout(400)
 
 
 def test_footnote_then_row_link_lands_on_quote(browser, built_report):
@@ -161,38 +163,30 @@ def test_footnote_then_row_link_lands_on_quote(browser, built_report):
 
 def test_phone_width_has_no_horizontal_overflow(browser, built_report):
     SHOTS.mkdir(exist_ok=True)
-    for rel in pages(built_report):
-        ctx, page = open_page(browser, (built_report / rel).as_uri(), width=375)
-        try:
-            overflow = page.evaluate("""() => {
-                const a = document.querySelector('.bd-article') || document.body;
-                return {doc: document.documentElement.scrollWidth - window.innerWidth, article: a.scrollWidth - a.clientWidth};
-            }""")
-            assert overflow["doc"] <= 1 and overflow["article"] <= 1, (rel, overflow)
-            page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-phone.png"), full_page=True)
-        finally:
-            ctx.close()
+    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report), width=375):
+        overflow = page.evaluate("""() => {
+            const a = document.querySelector('.bd-article') || document.body;
+            return {doc: document.documentElement.scrollWidth - window.innerWidth, article: a.scrollWidth - a.clientWidth};
+        }""")
+        assert overflow["doc"] <= 1 and overflow["article"] <= 1, (rel, overflow)
+        page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-phone.png"), full_page=True)
 
 
 def test_accessibility_basics(browser, built_report):
-    for rel in pages(built_report):
-        ctx, page = open_page(browser, (built_report / rel).as_uri())
-        try:
-            result = page.evaluate("""() => {
-                const levels = [...document.querySelectorAll('.bd-article h1, .bd-article h2, .bd-article h3, .bd-article h4, .bd-article h5, .bd-article h6')]
-                    .map(h => Number(h.tagName[1]));
-                const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
-                const unnamed = [...document.querySelectorAll('a[href]')].filter(a => {
-                    const text = (a.innerText || '').trim() || a.getAttribute('aria-label') || a.getAttribute('title')
-                        || [...a.querySelectorAll('img')].map(i => i.alt).join('');
-                    return !text && a.offsetParent !== null;
-                }).map(a => a.outerHTML.slice(0, 120));
-                const charts = [...document.querySelectorAll('.vega-chart')].filter(c => !c.getAttribute('aria-label')).length;
-                return {first: levels[0], skips, unnamed, charts};
-            }""")
-            assert result["first"] == 1, (rel, result)
-            assert not result["skips"], (rel, result)
-            assert not result["unnamed"], (rel, result)
-            assert result["charts"] == 0, (rel, result)
-        finally:
-            ctx.close()
+    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
+        result = page.evaluate("""() => {
+            const levels = [...document.querySelectorAll('.bd-article h1, .bd-article h2, .bd-article h3, .bd-article h4, .bd-article h5, .bd-article h6')]
+                .map(h => Number(h.tagName[1]));
+            const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
+            const unnamed = [...document.querySelectorAll('a[href]')].filter(a => {
+                const text = (a.innerText || '').trim() || a.getAttribute('aria-label') || a.getAttribute('title')
+                    || [...a.querySelectorAll('img')].map(i => i.alt).join('');
+                return !text && a.offsetParent !== null;
+            }).map(a => a.outerHTML.slice(0, 120));
+            const charts = [...document.querySelectorAll('.vega-chart')].filter(c => !c.getAttribute('aria-label')).length;
+            return {first: levels[0], skips, unnamed, charts};
+        }""")
+        assert result["first"] == 1, (rel, result)
+        assert not result["skips"], (rel, result)
+        assert not result["unnamed"], (rel, result)
+        assert result["charts"] == 0, (rel, result)

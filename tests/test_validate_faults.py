@@ -46,6 +46,9 @@ def apply(pkg: Path, fault: dict) -> None:
         for f, v in zip(field.split(";"), value.split(";")):
             target[header.index(f)] = v
         _write(path, rows)
+    elif op == "delete_where":  # every row whose field equals value
+        i = header.index(field)
+        _write(path, [rows[0]] + [r for r in rows[1:] if r[i] != value])
     elif op == "delete_row":
         _write(path, [r for r in rows if r[0] != row])
     elif op == "add_column":

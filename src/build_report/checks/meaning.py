@@ -82,13 +82,15 @@ def check(con) -> list[Failure]:
                 batch_parameters={"dataframe": df})
             gx_suite = gx.ExpectationSuite(name=frame)
             meta = []
-            for entry in entries:
+            for i, entry in enumerate(entries):
                 kwargs = {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
-                gx_suite.add_expectation(getattr(gx.expectations, entry["expectation"])(**kwargs))
+                # GX does not keep the suite's order in its results: tag each expectation to pair them back.
+                gx_suite.add_expectation(getattr(gx.expectations, entry["expectation"])(**kwargs, meta={"entry": i}))
                 meta.append((entry, kwargs))
             results = batch.validate(gx_suite, result_format={
                 "result_format": "COMPLETE", "unexpected_index_column_names": [key]}).results
-            for (entry, kwargs), result in zip(meta, results):
+            for result in results:
+                entry, kwargs = meta[result.expectation_config.meta["entry"]]
                 if result.success:
                     continue
                 rule = entry.get("rule") or _rule_name(entry["expectation"], kwargs)
