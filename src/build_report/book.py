@@ -224,6 +224,30 @@ def downloads_page(pkg: Package, dest: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def changelog_page(pkg: Package) -> str:
+    """CHANGELOG.md, then the row-level diff of the latest release ("What changed in x.y.z")."""
+    text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    done = sorted((p.parent for p in (pkg.root / "releases").glob("*/diff.csv")),
+                  key=lambda p: tuple(int(x) for x in p.name.split(".")))
+    if not done:
+        return text
+    latest = done[-1]
+    import csv
+
+    with open(latest / "diff.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = [text.rstrip() + "\n", f"## What changed in {latest.name}\n",
+           f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
+           f"`releases/{latest.name}/diff.csv`).\n"]
+    if rows:
+        out.append("| table | row | change | field | old | new |\n|---|---|---|---|---|---|")
+        for r in rows[:300]:
+            out.append("| " + " | ".join(_cell(r[k] or None).replace("|", "\\|") for k in ("table", "id", "change", "field", "old", "new")) + " |")
+        if len(rows) > 300:
+            out.append(f"\n… {len(rows) - 300} more rows in the CSV.")
+    return "\n".join(out) + "\n"
+
+
 def version_stamp(pkg: Package) -> str:
     """A line at the foot of every page: which data this page was built from."""
     digest = outputs.data_checksum(pkg)
@@ -258,7 +282,7 @@ def main(root: str | None) -> int:
     (gen / "register.md").write_text(register_page(con), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, pkg.version), encoding="utf-8")
-    (gen / "changelog.md").write_text((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (gen / "changelog.md").write_text(changelog_page(pkg), encoding="utf-8")
     (gen / "downloads.md").write_text(downloads_page(pkg, gen / "downloads"), encoding="utf-8")
     summary = pkg.root / "build" / "validation.md"
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run `make validate` to produce the summary.\n"
