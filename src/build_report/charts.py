@@ -21,7 +21,10 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def stacked_bar(df):
-    return alt.Chart(_prepare(df)).mark_bar(stroke="white", strokeWidth=0.5).encode(
+    df = _prepare(df)
+    # An open range has no maximum: say so in words rather than showing "null".
+    df["max_text"] = ["none stated" if pd.isna(v) else str(int(v)) for v in df["killed_max"]]
+    return alt.Chart(df).mark_bar(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("killed_min:Q", title="people reported killed (minimum)", stack="zero"),
         y=alt.Y("governorate:N", title="governorate (ISO 3166-2)"),
         color=alt.Color("governorate:N", legend=None),
@@ -29,7 +32,7 @@ def stacked_bar(df):
         href="register_url:N",
         tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="incident"),
                  alt.Tooltip("phrase:N", title="claim words"), alt.Tooltip("killed_min:Q", title="min"),
-                 alt.Tooltip("killed_max:Q", title="max")],
+                 alt.Tooltip("max_text:N", title="max")],
     )
 
 

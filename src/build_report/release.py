@@ -143,7 +143,7 @@ def set_versions(root: Path, version: str, date: str, diff_md: str) -> None:
     cff.write_text(text, encoding="utf-8")
     log = root / "CHANGELOG.md"
     text = log.read_text(encoding="utf-8")
-    section = f"## {version} ({date})\n\n{diff_md}\n"
+    section = f"## {version} ({date})\n\n{diff_md}"
     if re.search(r"^## Unreleased[ \t]*$", text, re.M):
         # Notes written under Unreleased now follow the new heading; Unreleased starts empty.
         text = re.sub(r"^## Unreleased[ \t]*\n", "## Unreleased\n\n" + section, text, count=1, flags=re.M)
