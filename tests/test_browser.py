@@ -64,6 +64,7 @@ def pages(built_report):
 def open_page(browser, url, width=1280):
     """A fresh page that records console errors and blocks (and records) any request leaving the site."""
     ctx = browser.new_context(viewport={"width": width, "height": 900})
+    ctx.set_default_timeout(90_000)  # full-page screenshots of the long register page are slow on a busy machine
     page = ctx.new_page()
     page.errors, page.outside = [], []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
@@ -80,7 +81,13 @@ def open_page(browser, url, width=1280):
     ctx.route("**/*", route)
     page.goto(url)
     page.wait_for_load_state("load")
-    page.wait_for_timeout(400)  # vega-embed renders asynchronously
+    # vega-embed renders asynchronously: wait until every chart has drawn (or time out and let the test say so)
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
+            timeout=15000)
+    except Exception:
+        pass
     return ctx, page
 
 
@@ -121,7 +128,9 @@ def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
             name = fig.get_attribute("data-chart")
             mark = fig.locator("g.role-mark path").first
             mark.hover()
-            page.wait_for_timeout(150)
+            page.wait_for_function(
+                "() => /(INC|TAL|CLM|PLC)-\\d{4}/.test((document.querySelector('#vg-tooltip-element') || {}).innerText || '')",
+                timeout=10000)
             tip = page.locator("#vg-tooltip-element").inner_text()
             m = ROW_ID.search(tip)
             assert m, (name, tip)
@@ -130,7 +139,9 @@ def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
             assert page.url.endswith("register.html#" + m.group(0).lower()), (name, page.url)
             assert page.locator(f"#{m.group(0).lower()}").is_visible()
             page.go_back()
-            page.wait_for_timeout(400)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
+                timeout=15000)
 
 
 def test_footnote_then_row_link_lands_on_quote(browser, built_report):
