@@ -175,3 +175,12 @@ def test_every_chart_has_a_caption_and_alt_text(site):
         for fig in soup.select("figure.chart"):
             assert fig.select_one("figcaption").get_text().startswith("Figure ")
             assert fig.select_one(".vega-chart")["aria-label"]
+
+
+def test_coding_rules_table_lists_every_rule(site):
+    from build_report import coding
+
+    text = site[HTML / "generated" / "reading.html"].get_text()
+    for rule, example in coding.EXAMPLES.items():
+        assert rule in text and example in text, rule
+    assert set(coding.EXAMPLES) == set(coding.RULES)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from . import charts, figures, outputs, queries
-from .package import Package, connect
+from . import charts, coding, figures, outputs, queries
+from .releases import version_key
+from .package import Package, connect, missing
 
-FIG = re.compile(r"\{\{(fig|chart|table):([a-z_]+)\}\}")
+FIG = re.compile(r"\{\{(fig|chart|table|rules):([a-z_]+)\}\}")
 ANCHOR_PREFIX = {"CLM": "claims", "INC": "incidents", "TAL": "tallies", "PLC": "places"}
 
 
@@ -46,6 +47,8 @@ def render_template(text: str, con, state: dict) -> str:
                     f"{figures.text(fig)}</span>[^{name}]")
         if kind == "table":
             return query_table(con, name)
+        if kind == "rules":
+            return rules_table()
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -58,6 +61,16 @@ def render_template(text: str, con, state: dict) -> str:
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
+
+
+def rules_table() -> str:
+    """The coding rules as a table, each row worked out by coding.code_count on an example wording."""
+    rows = ["| rule | what it covers | example wording | min | max |", "|---|---|---|---|---|"]
+    for rule, what in coding.RULES.items():
+        example = coding.EXAMPLES[rule]
+        lo, hi = coding.code_count(example, rule)
+        rows.append(f"| `{rule}` | {html.escape(what, quote=False)} | “{html.escape(example, quote=False)}” | {_cell(lo)} | {_cell(hi)} |")
+    return "\n".join(rows) + "\n"
 
 
 def query_table(con, query: str) -> str:
@@ -78,13 +91,11 @@ def query_table(con, query: str) -> str:
 
 
 def _int(v):
-    import pandas as pd
-
-    return None if pd.isna(v) else int(v)
+    return None if missing(v) else int(v)
 
 
 def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and v != v) or str(v) in ("NaT", "<NA>", "nan"):
+    if missing(v):
         return "—"
     if hasattr(v, "strftime"):
         return v.strftime("%Y-%m-%d")
@@ -227,8 +238,8 @@ def downloads_page(pkg: Package, dest: Path) -> str:
 def changelog_page(pkg: Package) -> str:
     """CHANGELOG.md, then the row-level diff of the latest release ("What changed in x.y.z")."""
     text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    done = sorted((p.parent for p in (pkg.root / "releases").glob("*/diff.csv")),
-                  key=lambda p: tuple(int(x) for x in p.name.split(".")))
+    done = sorted((p.parent for p in (pkg.root / "releases").glob("*/diff.csv") if version_key(p.parent.name)),
+                  key=lambda p: version_key(p.name))
     if not done:
         return text
     latest = done[-1]

@@ -7,14 +7,14 @@ import csv
 import pandas as pd
 
 from . import coding, queries, scope
-from .package import Package, connect
+from .package import Package, connect, missing
 
 DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined", "refinement_basis",
            "n_sources", "grading"]
 
 
 def _text(v) -> str:
-    if v is None or (isinstance(v, float) and v != v) or str(v) in ("NaT", "<NA>", "nan", "None"):
+    if missing(v):
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%Y-%m-%d")

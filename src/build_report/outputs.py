@@ -28,15 +28,20 @@ def data_checksum(pkg: Package) -> str:
     return h.hexdigest()
 
 
-def write_zip(pkg: Package, dest: Path) -> Path:
+def zip_files(files: list[Path], root: Path, dest: Path) -> Path:
+    """A zip of files named relative to root, in sorted order, with fixed timestamps and modes."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(package_files(pkg)):
-            info = zipfile.ZipInfo(str(f.relative_to(pkg.root)), date_time=FIXED_TIME)
+        for f in sorted(files):
+            info = zipfile.ZipInfo(f.relative_to(root).as_posix(), date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, f.read_bytes())
     return dest
+
+
+def write_zip(pkg: Package, dest: Path) -> Path:
+    return zip_files(package_files(pkg), pkg.root, dest)
 
 
 def write_database(pkg: Package, dest: Path) -> Path:

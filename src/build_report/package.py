@@ -10,8 +10,17 @@ import duckdb
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 
-# Tables in dependency order (referenced tables first); also the order used when writing outputs.
-TABLES = ["documents", "sources", "places", "overlap_groups", "incidents", "tallies", "claims"]
+
+
+def missing(v) -> bool:
+    """True for SQL NULL as pandas shows it: None, NaN, NaT or pd.NA."""
+    import pandas as pd
+
+    if v is None:
+        return True
+    if isinstance(v, (list, tuple, dict)) or hasattr(v, "__len__") and not isinstance(v, str):
+        return False  # a list of IDs is a value, even when empty
+    return bool(pd.isna(v))
 
 
 def default_root() -> Path:

@@ -12,7 +12,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import yaml
@@ -28,10 +27,10 @@ class Refused(Exception):
 
 
 def parse(version: str) -> tuple[int, int, int]:
-    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version or "")
-    if not m:
+    key = releases.version_key(version)
+    if key is None:
         raise Refused(f"version {version!r} is not of the form MAJOR.MINOR.PATCH")
-    return tuple(int(x) for x in m.groups())
+    return key
 
 
 def previous_version(root: Path) -> str | None:
@@ -183,15 +182,6 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
 
 # ---- artefacts --------------------------------------------------------------------------------
 
-def zip_dir(src: Path, dest: Path) -> None:
-    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for f in sorted(p for p in src.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f.relative_to(src).as_posix(), date_time=outputs.FIXED_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, f.read_bytes())
-
-
 def build_artefacts(pkg: Package, dist: Path, diff: list[dict], with_report: bool) -> list[Path]:
     if dist.exists():
         shutil.rmtree(dist)
@@ -214,7 +204,7 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict], with_report: boo
     if with_report:
         html = pkg.root / "book" / "_build" / "html"
         target = dist / f"report-{pkg.version}.zip"
-        zip_dir(html, target)
+        outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, target)
         made.append(target)
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n" for p in sorted(made))
     (dist / "SHA256SUMS").write_text(sums, encoding="utf-8")

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import re
 
-from .checks.provenance import quote_fingerprint
 from .package import Package
 
 KEYED = [("documents", "document_id"), ("sources", "source_id"), ("places", "place_id"),
          ("incidents", "incident_id"), ("tallies", "tally_id"), ("claims", "claim_id")]
+
+
+def version_key(version: str) -> tuple[int, int, int] | None:
+    """(major, minor, patch) for a MAJOR.MINOR.PATCH version, else None: the one semver parser."""
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def quote_fingerprint(quote: str) -> str:
+    """A short hash of a claim quote: a released claim whose fingerprint changes has changed meaning."""
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:16]
 
 
 def snapshot_ids(pkg: Package, version: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import re
 from pathlib import Path
 
 from . import Failure
 from .. import coding, scope
-from ..package import Package
+from ..package import Package, missing
+from ..releases import quote_fingerprint, version_key
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
 URL = re.compile(r"^https?://[^\s<>\"]+$")
@@ -36,15 +36,8 @@ def check(pkg: Package, con) -> list[Failure]:
 
 
 def _v(x):
-    """None for SQL NULL and pandas NaN/NaT."""
-    if x is None:
-        return None
-    try:
-        if isinstance(x, float) and math.isnan(x):
-            return None
-    except TypeError:
-        pass
-    return None if str(x) in ("NaT", "nan", "<NA>") else x
+    """None for SQL NULL, whatever pandas made of it."""
+    return None if missing(x) else x
 
 
 def archive(pkg: Package, con) -> list[Failure]:
@@ -209,22 +202,12 @@ def sources_named(con) -> list[Failure]:
 
 def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     """The ID list of the latest release recorded under releases/, if any."""
-    files = sorted((pkg.root / "releases").glob("*/ids.csv"), key=lambda p: _semver(p.parent.name))
+    files = sorted((p for p in (pkg.root / "releases").glob("*/ids.csv") if version_key(p.parent.name)),
+                   key=lambda p: version_key(p.parent.name))
     if not files:
         return None
     with open(files[-1], newline="", encoding="utf-8") as f:
         return files[-1].parent.name, list(csv.DictReader(f))
-
-
-def _semver(v: str) -> tuple:
-    try:
-        return tuple(int(x) for x in v.split("."))
-    except ValueError:
-        return (-1,)
-
-
-def quote_fingerprint(quote: str) -> str:
-    return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:16]
 
 
 def stability(pkg: Package, claims: list[dict]) -> list[Failure]:
