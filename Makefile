@@ -10,7 +10,7 @@ BUILD := build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book database release clean browser
+.PHONY: report validate test book release artefacts clean browser
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -20,6 +20,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON_SYS) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# cffconvert pins jsonschema<4, which the main lock cannot hold (see requirements-cff.lock), so it
+# gets a virtualenv of its own, used only to validate CITATION.cff.
+CFF_VENV := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+$(CFF_STAMP): requirements-cff.lock
+	$(PYTHON_SYS) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-cff.lock
 	touch $@
 
 ## validate: every structural, meaning and provenance check; non-zero exit on any failure
@@ -34,16 +43,21 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build book --warningiserror --nitpick --keep-going --quiet
 
 ## test: the whole test suite (data, validation fault catalogue, built report, browser)
-test: $(STAMP) browser
+test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-## release: make release VERSION=x.y.z (see the README's maintainer section)
+## release: make release VERSION=x.y.z [DOI=10.xxxx/yyy] [URL=https://...] (see the README's maintainer section)
 release: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
-	$(PY) -m build_report --root $(PKG) release $(VERSION) $(RELEASE_FLAGS)
+	$(PY) -m build_report --root $(PKG) release $(VERSION) $(if $(DOI),--doi $(DOI)) $(if $(URL),--url $(URL)) $(RELEASE_FLAGS)
+
+## artefacts: make artefacts VERSION=x.y.z rebuilds a release's files into dist/x.y.z from releases/x.y.z and checks SHA256SUMS
+artefacts: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make artefacts VERSION=x.y.z"; exit 2; }
+	$(PY) -m build_report --root $(PKG) artefacts $(VERSION)
 
 clean:
 	rm -rf $(BUILD) book/_build book/generated dist

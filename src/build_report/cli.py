@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("version")
     rel.add_argument("--date", help="release date (default: today)")
     rel.add_argument("--without-report", action="store_true", help="skip building and zipping the report")
+    rel.add_argument("--doi", help="the DOI minted for this version, written into CITATION.cff, .zenodo.json and the cite page")
+    rel.add_argument("--url", help="where this version can be downloaded, written into the same files")
+    art = sub.add_parser("artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS")
+    art.add_argument("version")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     args = p.parse_args(argv)
@@ -43,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return outputs.database_main(args.root)
     if args.command == "release":
         from . import release
-        return release.main(args.root, args.version, args.date, not args.without_report)
+        return release.main(args.root, args.version, args.date, not args.without_report, args.doi, args.url)
+    if args.command == "artefacts":
+        from . import release
+        return release.artefacts_main(args.root, args.version)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package

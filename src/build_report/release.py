@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import outputs, releases, validate
+from . import citation, outputs, releases, validate
 from .package import Package, connect
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
@@ -152,16 +152,15 @@ def set_versions(root: Path, version: str, date: str, diff_md: str) -> None:
     log.write_text(text, encoding="utf-8")
 
 
-def zenodo(root: Path) -> None:
-    """.zenodo.json from CITATION.cff, so that a DOI can be minted from the same metadata."""
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    meta = {
-        "title": cff["title"], "version": str(cff["version"]), "upload_type": "dataset",
-        "description": cff.get("abstract", ""), "license": cff.get("license", ""),
-        "keywords": cff.get("keywords", []), "publication_date": str(cff.get("date-released", "")),
-        "creators": [{"name": a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}"} for a in cff["authors"]],
-    }
-    (root / ".zenodo.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_zenodo(pkg: Package) -> None:
+    """.zenodo.json from CITATION.cff plus the package: the compilation it derives from, the trackers it cites."""
+    con = connect(pkg)
+    compilation = [u for (u,) in con.execute("SELECT url FROM documents WHERE url IS NOT NULL ORDER BY document_id").fetchall()]
+    trackers = [u for (u,) in con.execute("SELECT DISTINCT url FROM context_totals WHERE url IS NOT NULL").fetchall()]
+    start, end = con.execute("SELECT min(date_start), max(date_end) FROM incidents").fetchone()
+    meta = citation.zenodo(citation.load(pkg.root), pkg.descriptor, compilation[0] if compilation else None, trackers,
+                           (start.isoformat(), end.isoformat()))
+    (pkg.root / ".zenodo.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: list[tuple[str, str]]) -> str:
@@ -182,33 +181,43 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
 
 # ---- artefacts --------------------------------------------------------------------------------
 
-def build_artefacts(pkg: Package, dist: Path, diff: list[dict], with_report: bool) -> list[Path]:
+# Files of the frozen record that the package zip carries besides the descriptor and its resources.
+RECORD_EXTRAS = ("CHANGELOG.md",)
+# Artefacts whose bytes cannot be rebuilt (DuckDB writes a random identifier into its file header).
+# They are kept in the repository under releases/<version>/artefacts/ and checked against SHA256SUMS.
+KEPT_ARTEFACTS = (".duckdb",)
+
+
+def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
+    """Every release file, built from a package folder: zip, Parquet, xlsx, DuckDB, diff; then SHA256SUMS."""
     if dist.exists():
         shutil.rmtree(dist)
     dist.mkdir(parents=True)
-    made = [outputs.write_zip(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
-    con = connect(pkg)
-    con.execute("SET threads=1")
-    pq = dist / "parquet"
-    pq.mkdir()
-    for res in pkg.table_resources():
-        key = res["schema"]["primaryKey"][0]
-        target = pq / f"{res['name']}.parquet"
-        con.execute(f"COPY (SELECT * FROM \"{res['name']}\" ORDER BY \"{key}\") TO '{target}' (FORMAT parquet)")
-        made.append(target)
+    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
+    files += [pkg.root / f for f in RECORD_EXTRAS if (pkg.root / f).exists()]
+    made = [outputs.zip_files(files, pkg.root, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
+    made += outputs.write_parquet(pkg, dist / "parquet")
+    made.append(outputs.write_xlsx(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"))
     made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
     for ext, writer in (("json", _write_json), ("csv", _write_csv)):
         path = dist / f"diff-{pkg.version}.{ext}"
         writer(path, diff)
         made.append(path)
-    if with_report:
-        html = pkg.root / "book" / "_build" / "html"
-        target = dist / f"report-{pkg.version}.zip"
-        outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, target)
-        made.append(target)
-    sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n" for p in sorted(made))
-    (dist / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    (dist / "SHA256SUMS").write_text(sha256sums(made, dist), encoding="utf-8")
     return made
+
+
+def sha256sums(files: list[Path], base: Path) -> str:
+    return "".join(f"{outputs.sha256(p)}  {p.relative_to(base).as_posix()}\n" for p in sorted(files))
+
+
+def read_sums(path: Path) -> dict[str, str]:
+    """name -> SHA-256 from a SHA256SUMS file."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(None, 1)
+        out[name.strip()] = digest
+    return out
 
 
 def _write_json(path: Path, diff: list[dict]) -> None:
@@ -222,16 +231,97 @@ def _write_csv(path: Path, diff: list[dict]) -> None:
         w.writerows(diff)
 
 
-def record(pkg: Package, diff: list[dict]) -> Path:
-    """releases/<version>/: the released IDs, the schema, the tables (to diff the next release against), and the diff."""
+def record(pkg: Package, diff: list[dict], dist: Path | None = None) -> Path:
+    """releases/<version>/: the frozen record a release can be rebuilt and compared from.
+
+    Descriptor, tables and archive (the package as released), IDs, row-level diff, changelog, and,
+    when artefacts were built, SHA256SUMS over every artefact plus the artefacts that cannot be rebuilt
+    byte for byte.
+    """
     out = pkg.root / "releases" / pkg.version
     releases.snapshot_ids(pkg, pkg.version)
     shutil.copy(pkg.root / "datapackage.json", out / "datapackage.json")
     (out / "tables").mkdir(exist_ok=True)
-    for res in pkg.table_resources():
-        shutil.copy(pkg.root / res["path"], out / "tables" / Path(res["path"]).name)
+    for res in pkg.descriptor["resources"]:
+        folder = out / ("tables" if "schema" in res else "archive")
+        folder.mkdir(exist_ok=True)
+        shutil.copy(pkg.root / res["path"], folder / Path(res["path"]).name)
+    for extra in (*RECORD_EXTRAS, "CITATION.cff"):
+        if (pkg.root / extra).exists():
+            shutil.copy(pkg.root / extra, out / extra)
     _write_csv(out / "diff.csv", diff)
+    if dist is not None:
+        shutil.copy(dist / "SHA256SUMS", out / "SHA256SUMS")
+        kept = out / "artefacts"
+        kept.mkdir(exist_ok=True)
+        for p in dist.iterdir():
+            if p.suffix in KEPT_ARTEFACTS:
+                shutil.copy(p, kept / p.name)
     return out
+
+
+def frozen_package(root: Path, version: str, dest: Path) -> Package:
+    """Lay out releases/<version>/ as a package folder again: descriptor, resources at their paths, extras."""
+    record_dir = root / "releases" / version
+    if not (record_dir / "datapackage.json").exists():
+        raise Refused(f"no frozen record at releases/{version}/")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    descriptor = json.loads((record_dir / "datapackage.json").read_text(encoding="utf-8"))
+    shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
+    for res in descriptor["resources"]:
+        source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
+        if not source.exists():
+            raise Refused(f"releases/{version}/ lacks {source.relative_to(record_dir)}")
+        target = dest / res["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    for extra in RECORD_EXTRAS:
+        if (record_dir / extra).exists():
+            shutil.copy(record_dir / extra, dest / extra)
+    return Package.load(dest)
+
+
+def rebuild(root: Path, version: str) -> list[str]:
+    """Rebuild a release's artefacts into dist/<version>/ from its frozen record and compare with its
+    SHA256SUMS. Returns the problems (empty when every file matches)."""
+    record_dir = root / "releases" / version
+    sums = record_dir / "SHA256SUMS"
+    if not sums.exists():
+        raise Refused(f"releases/{version}/SHA256SUMS is missing")
+    work = root / "build" / f"frozen-{version}"
+    pkg = frozen_package(root, version, work)
+    with open(record_dir / "diff.csv", newline="", encoding="utf-8") as f:
+        diff = list(csv.DictReader(f))
+    dist = root / "dist" / version
+    build_artefacts(pkg, dist, diff)
+    for p in dist.iterdir():  # the kept copies replace the ones that cannot be rebuilt byte for byte
+        if p.suffix in KEPT_ARTEFACTS:
+            shutil.copy(record_dir / "artefacts" / p.name, p)
+    want, problems = read_sums(sums), []
+    for name, digest in sorted(want.items()):
+        path = dist / name
+        if not path.exists():
+            problems.append(f"{name}: missing")
+        elif outputs.sha256(path) != digest:
+            problems.append(f"{name}: SHA-256 {outputs.sha256(path)} differs from SHA256SUMS {digest}")
+    (dist / "SHA256SUMS").write_bytes(sums.read_bytes())
+    return problems
+
+
+def artefacts_main(root: str | None, version: str) -> int:
+    root_path = Path(root).resolve() if root else Package.load(None).root
+    try:
+        problems = rebuild(root_path, version)
+    except Refused as e:
+        print(f"artefacts refused: {e}")
+        return 2
+    for p in problems:
+        print(p)
+    n = len(read_sums(root_path / "releases" / version / "SHA256SUMS"))
+    print(f"{version}: {n - len(problems)} of {n} artefacts match releases/{version}/SHA256SUMS; files in dist/{version}/")
+    return 1 if problems else 0
 
 
 # ---- the command --------------------------------------------------------------------------------
@@ -241,17 +331,23 @@ def git_clean(root: Path) -> bool:
     return r.returncode == 0 and not r.stdout.strip()
 
 
-def main(root: str | None, version: str, date: str | None, with_report: bool) -> int:
+def main(root: str | None, version: str, date: str | None, with_report: bool,
+         doi: str | None = None, url: str | None = None) -> int:
     try:
-        return _release(Package.load(root), version, date, with_report)
+        return _release(Package.load(root), version, date, with_report, doi, url)
     except Refused as e:
         print(f"release refused: {e}")
         return 1
 
 
-def _release(pkg: Package, version: str, date: str | None, with_report: bool) -> int:
+def _release(pkg: Package, version: str, date: str | None, with_report: bool, doi: str | None, url: str | None) -> int:
+    # Every refusal comes first; nothing is written until all of them have passed.
     root = pkg.root
     parse(version)
+    if doi and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+        raise Refused(f"{doi!r} is not a DOI (10.NNNN/...)")
+    if url and not re.fullmatch(r"https?://\S+", url):
+        raise Refused(f"{url!r} is not an http(s) URL")
     if not git_clean(root):
         raise Refused("the working tree is not clean (commit or stash first)")
     previous = previous_version(root)
@@ -276,12 +372,17 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool) ->
     got = versions(root)
     if set(got.values()) != {version}:
         raise Refused(f"versions disagree after setting them: {got}")
-    zenodo(root)
     pkg = Package.load(root)
+    dist = root / "dist" / version
+    made = build_artefacts(pkg, dist, diff)
+    where = record(pkg, diff, dist)
+    citation.set_identifiers(root, version, citation.sums_digest(root, version), doi, url)
+    write_zenodo(pkg)
     if with_report:
         subprocess.run(["make", "-s", "report"], cwd=root, check=True)
-    made = build_artefacts(pkg, root / "dist" / version, diff, with_report)
-    where = record(pkg, diff)
-    print(f"released {version}: {len(made)} artefacts in dist/{version}/, IDs and diff in {where.relative_to(root)}/")
+        html = root / "book" / "_build" / "html"
+        outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, dist / f"report-{version}.zip")
+    print(f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/), "
+          f"version checksum sha256:{citation.sums_digest(root, version)}")
     print("next: review, then commit the version files and releases/, and tag the commit v" + version)
     return 0
