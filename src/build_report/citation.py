@@ -149,9 +149,9 @@ def zenodo(cff: dict, descriptor: dict, compilation_url: str | None, tracker_url
     """Zenodo deposit metadata, from CITATION.cff plus what the package knows."""
     related = []
     if compilation_url:
-        related.append({"identifier": compilation_url, "relation": "isDerivedFrom", "resource_type": "publication"})
+        related.append({"identifier": compilation_url, "relation": "isDerivedFrom", "resource_type": "publication-other", "scheme": "url"})
     for url in sorted(set(tracker_urls)):
-        related.append({"identifier": url, "relation": "references", "resource_type": "publication"})
+        related.append({"identifier": url, "relation": "references", "resource_type": "publication-other", "scheme": "url"})
     meta = {
         "upload_type": "dataset",
         "title": cff["title"],
