@@ -1,5 +1,7 @@
-"""Two releases in a temporary copy: a patch that corrects one value, then a minor that adds a row.
-Checks the diff, SHA256SUMS, byte-identical rebuilds, and the refusals."""
+"""Releases in a temporary repository. One fixture runs the whole history first (0.1.0, a patch, a
+refused patch and a minor, a refused minor and a major), keeping what each step produced; the tests
+only read that record, so they do not depend on their order. Refusal tests run on the finished
+history and check that nothing was written."""
 
 import csv
 import hashlib
@@ -42,9 +44,8 @@ def edit(repo: Path, table: str, row_id: str, field: str, value: str):
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("release") / "pkg"
+def new_repo(base: Path) -> Path:
+    repo = base / "pkg"
     repo.mkdir()
     for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
         shutil.copy(ROOT / name, repo / name)
@@ -52,10 +53,51 @@ def repo(tmp_path_factory):
     (repo / ".gitignore").write_text("dist/\nbuild/\n")
     run(["git", "init", "-q"], repo)
     commit(repo, "start")
-    r = make_release(repo, "0.1.0")
-    assert r.returncode == 0, r.stdout + r.stderr
-    commit(repo, "release 0.1.0")
     return repo
+
+
+def step(repo: Path, version: str, steps: dict) -> None:
+    """Release a version and keep what it produced, before later steps overwrite CHANGELOG.md and friends."""
+    r = make_release(repo, version)
+    steps[version] = {"result": r, "changelog": (repo / "CHANGELOG.md").read_text(),
+                      "versions": release.versions(repo), "citation": (repo / "CITATION.cff").read_text()}
+    dist = repo / "dist" / version
+    if r.returncode == 0:
+        steps[version]["diff"] = json.loads((dist / f"diff-{version}.json").read_text())
+        commit(repo, f"release {version}")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    repo = new_repo(tmp_path_factory.mktemp("release"))
+    steps: dict = {}
+    step(repo, "0.1.0", steps)
+    edit(repo, "incidents", "INC-0013", "notes", "Corrected note for the bakery report.")  # a correction: patch
+    commit(repo, "correct a note")
+    step(repo, "0.1.1", steps)
+    with open(repo / "data" / "overlap_groups.csv", "a", encoding="utf-8") as f:  # a new row: minor
+        f.write("OG-07,Test group,Added to test a minor release.\n")
+    edit(repo, "incidents", "INC-0013", "overlap_group", "OG-07")
+    edit(repo, "incidents", "INC-0010", "overlap_group", "OG-07")
+    commit(repo, "add a group")
+    step(repo, "0.1.2", steps)
+    step(repo, "0.2.0", steps)
+    desc = json.loads((repo / "datapackage.json").read_text())  # a renamed field: major
+    res = next(r for r in desc["resources"] if r["name"] == "overlap_groups")
+    res["schema"]["fields"][1]["name"] = "title"
+    (repo / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n")
+    path = repo / "data" / "overlap_groups.csv"
+    path.write_text(path.read_text().replace("overlap_group,label,reason", "overlap_group,title,reason", 1))
+    commit(repo, "rename a field")
+    step(repo, "0.3.0", steps)
+    step(repo, "1.0.0", steps)
+    return repo, steps
+
+
+def ok(steps, version):
+    r = steps[version]["result"]
+    assert r.returncode == 0, r.stdout + r.stderr
+    return steps[version]
 
 
 def sums_ok(dist: Path):
@@ -67,82 +109,57 @@ def sums_ok(dist: Path):
     return {line.split("  ")[1] for line in lines}
 
 
-def test_first_release_records_ids_and_artefacts(repo):
+def test_first_release_records_ids_and_artefacts(history):
+    repo, steps = history
+    ok(steps, "0.1.0")
     assert (repo / "releases" / "0.1.0" / "ids.csv").exists()
     names = sums_ok(repo / "dist" / "0.1.0")
-    assert any(n.endswith(".zip") for n in names) and any(n.endswith(".duckdb") for n in names)
+    assert any(n.endswith(".zip") for n in names) and any(n.endswith(".xlsx") for n in names)
     assert {f"parquet/{t}.parquet" for t in ("claims", "incidents", "tallies")} <= names
-    assert json.loads((repo / ".zenodo.json").read_text())["version"] == "0.1.0"
+    assert (repo / "releases" / "0.1.0" / "artefacts" / "claims-0.1.0.duckdb").exists()
 
 
-def test_refuses_a_dirty_tree(repo):
-    (repo / "stray.txt").write_text("x")
-    r = make_release(repo, "0.1.1")
-    (repo / "stray.txt").unlink()
-    assert r.returncode != 0 and "not clean" in r.stdout
-
-
-def test_refuses_a_lower_or_equal_version(repo):
-    for v in ("0.0.9", "0.1.0"):
-        r = make_release(repo, v)
-        assert r.returncode != 0 and "not greater" in r.stdout
-
-
-def test_refuses_when_tests_fail(repo):
-    r = make_release(repo, "0.1.1", tests="false")
-    assert r.returncode != 0 and "tests fail" in r.stdout
-
-
-def test_patch_then_minor(repo):
-    # patch: correct one value
-    edit(repo, "incidents", "INC-0013", "notes", "Corrected note for the bakery report.")
-    commit(repo, "correct a note")
-    r = make_release(repo, "0.1.1")
-    assert r.returncode == 0, r.stdout + r.stderr
-    diff = json.loads((repo / "dist" / "0.1.1" / "diff-0.1.1.json").read_text())
-    assert diff == [{"table": "incidents", "id": "INC-0013", "change": "changed", "field": "notes",
-                     "old": "18000 is the number of people the bakery was designed to serve, not a harm count.",
-                     "new": "Corrected note for the bakery report."}]
+def test_patch_release_diff_and_changelog(history):
+    repo, steps = history
+    s = ok(steps, "0.1.1")
+    assert s["diff"] == [{"table": "incidents", "id": "INC-0013", "change": "changed", "field": "notes",
+                          "old": "18000 is the number of people the bakery was designed to serve, not a harm count.",
+                          "new": "Corrected note for the bakery report."}]
     sums_ok(repo / "dist" / "0.1.1")
-    log = (repo / "CHANGELOG.md").read_text()
-    assert log.index("## 0.1.1") < log.index("## 0.1.0") and "INC-0013: notes" in log
-    assert set(release.versions(repo).values()) == {"0.1.1"}
-    commit(repo, "release 0.1.1")
-
-    # a new row is not a patch
-    with open(repo / "data" / "overlap_groups.csv", "a", encoding="utf-8") as f:
-        f.write("OG-07,Test group,Added to test a minor release.\n")
-    edit(repo, "incidents", "INC-0013", "overlap_group", "OG-07")
-    edit(repo, "incidents", "INC-0010", "overlap_group", "OG-07")
-    commit(repo, "add a group")
-    r = make_release(repo, "0.1.2")
-    assert r.returncode != 0 and "minor" in r.stdout
-    r = make_release(repo, "0.2.0")
-    assert r.returncode == 0, r.stdout + r.stderr
-    diff = json.loads((repo / "dist" / "0.2.0" / "diff-0.2.0.json").read_text())
-    assert {"table": "overlap_groups", "id": "OG-07", "change": "added", "field": "", "old": "", "new": ""} in diff
-    assert {(d["id"], d["field"]) for d in diff if d["change"] == "changed"} == {("INC-0013", "overlap_group"), ("INC-0010", "overlap_group")}
-    commit(repo, "release 0.2.0")
+    assert s["changelog"].index("## 0.1.1") < s["changelog"].index("## 0.1.0") and "INC-0013: notes" in s["changelog"]
+    assert set(s["versions"].values()) == {"0.1.1"}
 
 
-def test_schema_change_needs_a_major(repo):
-    desc = json.loads((repo / "datapackage.json").read_text())
-    res = next(r for r in desc["resources"] if r["name"] == "overlap_groups")
-    res["schema"]["fields"][1]["name"] = "title"  # a renamed field
-    (repo / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n")
-    path = repo / "data" / "overlap_groups.csv"
-    path.write_text(path.read_text().replace("overlap_group,label,reason", "overlap_group,title,reason", 1))
-    commit(repo, "rename a field")
-    r = make_release(repo, "0.3.0")
-    assert r.returncode != 0 and "major" in r.stdout and "removed or renamed" in r.stdout
-    r = make_release(repo, "1.0.0")
-    assert r.returncode == 0, r.stdout + r.stderr
+def test_a_new_row_needs_a_minor(history):
+    repo, steps = history
+    refused = steps["0.1.2"]["result"]
+    assert refused.returncode != 0 and "minor" in refused.stdout
+    assert not (repo / "releases" / "0.1.2").exists()
+    s = ok(steps, "0.2.0")
+    assert {"table": "overlap_groups", "id": "OG-07", "change": "added", "field": "", "old": "", "new": ""} in s["diff"]
+    assert {(d["id"], d["field"]) for d in s["diff"] if d["change"] == "changed"} == {("INC-0013", "overlap_group"), ("INC-0010", "overlap_group")}
 
 
-def test_rebuilds_are_byte_identical(repo):
-    # Every artefact but the DuckDB file is rebuilt from releases/0.1.0/ alone and must match SHA256SUMS;
+def test_schema_change_needs_a_major(history):
+    repo, steps = history
+    refused = steps["0.3.0"]["result"]
+    assert refused.returncode != 0 and "major" in refused.stdout and "removed or renamed" in refused.stdout
+    ok(steps, "1.0.0")
+
+
+def test_release_records_the_version_checksum(history):
+    repo, steps = history
+    for version in ("0.1.0", "0.1.1", "0.2.0", "1.0.0"):
+        sums = repo / "releases" / version / "SHA256SUMS"
+        assert f"sha256:{hashlib.sha256(sums.read_bytes()).hexdigest()}" in steps[version]["citation"]
+
+
+def test_rebuilds_are_byte_identical(history):
+    # Every artefact but the DuckDB file is rebuilt from releases/<v>/ alone and must match SHA256SUMS;
     # the DuckDB file is kept in the record and compared by content with a fresh build.
-    assert release.rebuild(repo, "0.1.0") == []
+    repo, _ = history
+    for version in ("0.1.0", "1.0.0"):
+        assert release.rebuild(repo, version) == []
     kept = repo / "releases" / "0.1.0" / "artefacts" / "claims-0.1.0.duckdb"
     fresh = repo / "build" / "fresh.duckdb"
     outputs.write_database(release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check"), fresh)
@@ -155,15 +172,35 @@ def test_rebuilds_are_byte_identical(repo):
     assert comments and "Verbatim" in comments[0]
 
 
-def test_release_records_the_version_checksum(repo):
-    latest = release.previous_version(repo)
-    sums = repo / "releases" / latest / "SHA256SUMS"
-    assert sums.read_bytes() == (repo / "dist" / latest / "SHA256SUMS").read_bytes()
-    assert f"sha256:{hashlib.sha256(sums.read_bytes()).hexdigest()}" in (repo / "CITATION.cff").read_text()
+def assert_refused_without_writing(repo: Path, version: str, why: str, **kw):
+    before = {p: p.read_bytes() for p in (repo / "CITATION.cff", repo / "CHANGELOG.md", repo / "datapackage.json")}
+    r = make_release(repo, version, **kw)
+    assert r.returncode != 0 and why in r.stdout, r.stdout + r.stderr
+    assert all(p.read_bytes() == b for p, b in before.items())
+    assert not (repo / "releases" / version).exists() and not (repo / "dist" / version).exists()
 
 
-def test_refuses_a_malformed_doi_before_writing(repo):
-    before = (repo / "CITATION.cff").read_text()
-    r = make_release(repo, "9.0.0", flags="--without-report --date 2026-01-01 --doi not-a-doi")
-    assert r.returncode != 0 and "not a DOI" in r.stdout
-    assert (repo / "CITATION.cff").read_text() == before and not (repo / "releases" / "9.0.0").exists()
+def test_refuses_a_dirty_tree(history):
+    repo, _ = history
+    (repo / "stray.txt").write_text("x")
+    try:
+        assert_refused_without_writing(repo, "1.0.1", "not clean")
+    finally:
+        (repo / "stray.txt").unlink()
+
+
+def test_refuses_a_lower_or_equal_version(history):
+    repo, _ = history
+    assert_refused_without_writing(repo, "0.0.9", "not greater")
+    r = make_release(repo, "1.0.0")  # already released: its record exists, so only the refusal is checked
+    assert r.returncode != 0 and "not greater" in r.stdout
+
+
+def test_refuses_when_tests_fail(history):
+    repo, _ = history
+    assert_refused_without_writing(repo, "1.0.1", "tests fail", tests="false")
+
+
+def test_refuses_a_malformed_doi(history):
+    repo, _ = history
+    assert_refused_without_writing(repo, "1.0.1", "not a DOI", flags="--without-report --date 2026-01-01 --doi not-a-doi")
