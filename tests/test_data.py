@@ -29,13 +29,6 @@ def test_archive_hash_and_size_match_descriptor():
     assert ARCHIVE["bytes"] == len(data)
 
 
-def test_archive_is_the_shared_source_byte_for_byte():
-    shared = ROOT.parent / "shared" / "sources" / "000_417f629a4e5b8d57.txt"
-    if not shared.exists():
-        pytest.skip("shared/ is not beside this checkout")
-    assert shared.read_bytes() == (ROOT / ARCHIVE["path"]).read_bytes()
-
-
 @pytest.mark.parametrize("claim", rows("claims"), ids=lambda c: c["claim_id"])
 def test_quote_equals_archive_at_offsets(claim):
     assert TEXT[int(claim["char_start"]):int(claim["char_end"])] == claim["quote"]
