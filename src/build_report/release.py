@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, outputs, releases, validate
+from . import citation, codebook, outputs, releases, validate
 from .package import Package, connect
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
@@ -183,9 +183,10 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
 
 # Files of the frozen record that the package zip carries besides the descriptor and its resources.
 RECORD_EXTRAS = ("CHANGELOG.md",)
-# Artefacts whose bytes cannot be rebuilt (DuckDB writes a random identifier into its file header).
-# They are kept in the repository under releases/<version>/artefacts/ and checked against SHA256SUMS.
-KEPT_ARTEFACTS = (".duckdb",)
+# Artefacts whose bytes cannot be rebuilt: DuckDB writes a random identifier into its file header, and
+# Chromium stamps a PDF with the time it printed it. They are kept in the repository under
+# releases/<version>/artefacts/ and checked against SHA256SUMS.
+KEPT_ARTEFACTS = (".duckdb", ".pdf")
 
 
 def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
@@ -203,12 +204,15 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
         path = dist / f"diff-{pkg.version}.{ext}"
         writer(path, diff)
         made.append(path)
-    (dist / "SHA256SUMS").write_text(sha256sums(made, dist), encoding="utf-8")
+    write_sums(dist)
     return made
 
 
-def sha256sums(files: list[Path], base: Path) -> str:
-    return "".join(f"{outputs.sha256(p)}  {p.relative_to(base).as_posix()}\n" for p in sorted(files))
+def write_sums(dist: Path) -> None:
+    """SHA256SUMS over every artefact in dist/ (the report zip excepted: it shows the checksum of this file)."""
+    files = [p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS" and not p.name.startswith("report-")]
+    (dist / "SHA256SUMS").write_text("".join(f"{outputs.sha256(p)}  {p.relative_to(dist).as_posix()}\n"
+                                             for p in sorted(files)), encoding="utf-8")
 
 
 def read_sums(path: Path) -> dict[str, str]:
@@ -296,9 +300,9 @@ def rebuild(root: Path, version: str) -> list[str]:
         diff = list(csv.DictReader(f))
     dist = root / "dist" / version
     build_artefacts(pkg, dist, diff)
-    for p in dist.iterdir():  # the kept copies replace the ones that cannot be rebuilt byte for byte
-        if p.suffix in KEPT_ARTEFACTS:
-            shutil.copy(record_dir / "artefacts" / p.name, p)
+    kept = record_dir / "artefacts"
+    for p in sorted(kept.iterdir()) if kept.exists() else []:  # the kept copies stand for what cannot be rebuilt
+        shutil.copy(p, dist / p.name)
     want, problems = read_sums(sums), []
     for name, digest in sorted(want.items()):
         path = dist / name
@@ -375,12 +379,16 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     pkg = Package.load(root)
     dist = root / "dist" / version
     made = build_artefacts(pkg, dist, diff)
+    html = root / "book" / "_build" / "html"
+    if with_report:
+        subprocess.run(["make", "-s", "report"], cwd=root, check=True)
+        made.append(codebook.print_codebook(html, dist / f"codebook-{version}.pdf", version))
+        write_sums(dist)
     where = record(pkg, diff, dist)
     citation.set_identifiers(root, version, citation.sums_digest(root, version), doi, url)
     write_zenodo(pkg)
-    if with_report:
+    if with_report:  # built again, so that its citation page carries the checksum just recorded
         subprocess.run(["make", "-s", "report"], cwd=root, check=True)
-        html = root / "book" / "_build" / "html"
         outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, dist / f"report-{version}.zip")
     print(f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/), "
           f"version checksum sha256:{citation.sums_digest(root, version)}")
