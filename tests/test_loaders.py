@@ -133,3 +133,46 @@ def test_parquet_per_table(tmp_path):
     con = duckdb.connect()
     for p in files:
         assert con.execute(f"SELECT count(*) FROM read_parquet('{p}')").fetchone()[0] == len(csv_rows(p.stem))
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory):
+    import sqlite3
+
+    path = outputs.write_sqlite(PKG, tmp_path_factory.mktemp("sqlite") / "claims.sqlite")
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys = ON")
+    yield con
+    con.close()
+
+
+def test_sqlite_keys_and_types(sqlite_db):
+    import sqlite3
+
+    assert sqlite_db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(sqlite3.IntegrityError):
+        sqlite_db.execute("INSERT INTO claims SELECT * FROM claims WHERE claim_id = 'CLM-0001'")
+    with pytest.raises(sqlite3.IntegrityError):
+        sqlite_db.execute("UPDATE claims SET incident_id = 'INC-9999' WHERE claim_id = 'CLM-0020'")
+    assert "REGEXP" not in " ".join(sql for (sql,) in sqlite_db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    for name in TABLES:
+        fields = {f["name"]: f["type"] for f in PKG.fields(name)}
+        cur = sqlite_db.execute(f'SELECT * FROM "{name}"')
+        cols = [c[0] for c in cur.description]
+        got = {r[cols.index(PKG.primary_key(name))]: dict(zip(cols, r)) for r in cur.fetchall()}
+        for row in csv_rows(name):
+            record = got[row[PKG.primary_key(name)]]
+            for field, text in row.items():
+                value = record[field]
+                assert as_text(value) == text, (name, field)
+                if text and fields[field] == "integer":
+                    assert isinstance(value, int)
+
+
+def test_datasette_metadata_describes_every_column():
+    meta = outputs.datasette_metadata(PKG, "claims")
+    assert meta["license"] and meta["source"]
+    tables = meta["databases"]["claims"]["tables"]
+    assert set(tables) == set(TABLES)
+    for name in TABLES:
+        assert set(tables[name]["columns"]) == {f["name"] for f in PKG.fields(name)}

@@ -221,3 +221,63 @@ def _typed_cell(text: str, kind: str):
     if kind == "date":
         return dt.date.fromisoformat(text)
     return _text_cell(text)
+
+
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT", "boolean": "INTEGER"}
+
+
+def write_sqlite(pkg: Package, dest: Path) -> Path:
+    """A SQLite file for datasette and other SQLite tools: typed columns, primary and foreign keys, no
+    REGEXP checks (SQLite has no regular expressions unless a tool adds them), rows in key order."""
+    import sqlite3
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    con = sqlite3.connect(dest)
+    for res in _table_order(pkg):
+        name, schema = res["name"], res["schema"]
+        cols = [f"{_q(f['name'])} {SQLITE_TYPES[f['type']]}" + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
+                for f in schema["fields"]]
+        cols.append("PRIMARY KEY (" + ", ".join(_q(k) for k in schema["primaryKey"]) + ")")
+        for fk in schema.get("foreignKeys", []):
+            target = fk["reference"]["resource"] or name
+            cols.append(f"FOREIGN KEY ({', '.join(_q(c) for c in fk['fields'])}) REFERENCES "
+                        f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})")
+        con.execute(f"CREATE TABLE {_q(name)} ({', '.join(cols)})")
+        kinds = [f["type"] for f in schema["fields"]]
+        with open(pkg.root / res["path"], newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            rows = [[None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
+                     for v, k in zip(row, kinds)] for row in reader]
+        key = [f["name"] for f in schema["fields"]].index(schema["primaryKey"][0])
+        rows.sort(key=lambda r: r[key])
+        con.executemany(f"INSERT INTO {_q(name)} VALUES ({', '.join('?' for _ in kinds)})", rows)
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+    return dest
+
+
+def datasette_metadata(pkg: Package, database: str) -> dict:
+    """datasette's metadata.json: titles, descriptions, licence and source, from the descriptor."""
+    d = pkg.descriptor
+    lic = (d.get("licenses") or [{}])[0]
+    source = (d.get("sources") or [{}])[0]
+    tables = {}
+    for res in pkg.table_resources():
+        tables[res["name"]] = {
+            "title": res.get("title", res["name"]),
+            "description": res.get("description", ""),
+            "columns": {f["name"]: f.get("description", "") for f in res["schema"]["fields"]},
+        }
+    return {
+        "title": d.get("title", ""),
+        "description": d.get("description", ""),
+        "license": lic.get("name", ""),
+        "license_url": lic.get("path", ""),
+        "source": source.get("title", ""),
+        "source_url": source.get("path", ""),
+        "databases": {database: {"tables": tables}},
+    }

@@ -200,6 +200,10 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
     made += outputs.write_parquet(pkg, dist / "parquet")
     made.append(outputs.write_xlsx(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"))
     made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
+    sqlite = outputs.write_sqlite(pkg, dist / f"claims-{pkg.version}.sqlite")
+    meta = dist / f"claims-{pkg.version}.metadata.json"
+    meta.write_text(json.dumps(outputs.datasette_metadata(pkg, sqlite.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    made += [sqlite, meta]
     for ext, writer in (("json", _write_json), ("csv", _write_csv)):
         path = dist / f"diff-{pkg.version}.{ext}"
         writer(path, diff)
