@@ -1,0 +1,57 @@
+"""The one way this project reads and writes its CSV tables.
+
+Written form: UTF-8 without a byte-order mark, LF line endings, comma-separated, every non-empty
+field in double quotes (a quote inside doubled), empty fields bare. Quoting every non-empty field
+stops sniffing clients from guessing a wrong delimiter or quote character; leaving empty fields bare
+keeps them missing (null) rather than empty strings in clients such as polars.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\n", "header": True}
+
+
+def read(path: Path) -> tuple[list[str], list[dict]]:
+    """(header, rows as dicts of text) of a CSV table."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
+
+
+def _field(value: str | None) -> str:
+    if value is None or value == "":
+        return ""
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def dumps(header: list[str], rows: list[dict] | list[list]) -> str:
+    lines = [",".join(_field(h) for h in header)]
+    for row in rows:
+        values = [row.get(h, "") for h in header] if isinstance(row, dict) else row
+        lines.append(",".join(_field(v) for v in values))
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, header: list[str], rows: list[dict] | list[list]) -> None:
+    path.write_text(dumps(header, rows), encoding="utf-8", newline="")
+
+
+def canonical(path: Path) -> bool:
+    """True when a file's bytes are exactly what write() would produce from its own rows."""
+    header, rows = read(path)
+    return path.read_bytes() == dumps(header, rows).encode("utf-8")
+
+
+def first_noncanonical_line(path: Path) -> int | None:
+    """The 1-based physical line where a file first departs from the written form, or None."""
+    header, rows = read(path)
+    want = dumps(header, rows).encode("utf-8").split(b"\n")
+    got = path.read_bytes().split(b"\n")
+    for i, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            return i + 1
+    return None if len(got) == len(want) else min(len(got), len(want)) + 1
