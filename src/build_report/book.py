@@ -10,14 +10,47 @@ import re
 import shutil
 from pathlib import Path
 
-import yaml
+from functools import cache
 
-from . import charts, coding, figures, outputs, queries
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import charts, citation, coding, figures, outputs, queries
 from .releases import version_key
 from .package import Package, connect, missing
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules):([a-z_]+)\}\}")
-ANCHOR_PREFIX = {"CLM": "claims", "INC": "incidents", "TAL": "tallies", "PLC": "places"}
+TEMPLATES = Path(__file__).parent / "templates"
+URL = re.compile(r"^https?://[^\s<>\"]+$")  # the data's own URL pattern: only these become links
+ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
+LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR")  # the register has an entry for these
+
+
+@cache
+def env() -> Environment:
+    # Data reaches pages only through these templates, escaped. MyST never sees a data string: each
+    # fragment is written to its own file and included with a raw directive, which is not parsed.
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **context) -> str:
+    return env().get_template(template).render(**context)
+
+
+class Fragments:
+    """HTML fragments written beside the generated pages and included verbatim with `{raw} html`."""
+
+    def __init__(self, gen: Path):
+        self.folder = gen / "_html"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def include(self, html_text: str, name: str = "") -> str:
+        self.count += 1
+        path = self.folder / f"{self.count:03d}{'-' + name if name else ''}.html"
+        path.write_text(html_text, encoding="utf-8")
+        return f"\n```{{raw}} html\n:file: _html/{path.name}\n```\n"
 
 
 def anchor(row_id: str) -> str:
@@ -25,11 +58,33 @@ def anchor(row_id: str) -> str:
 
 
 def row_link(row_id: str) -> str:
-    return f'<a class="row-link" href="register.html#{anchor(row_id)}">{html.escape(row_id)}</a>'
+    return f'<a class="row-link" href="register.html#{html.escape(anchor(row_id))}">{html.escape(row_id)}</a>'
 
 
-def render_template(text: str, con, state: dict) -> str:
-    """Replace {{fig:NAME}} with the value and a footnote, {{chart:NAME}} with an embedded chart."""
+def value(v):
+    """A cell for the templates: a link for a row ID or an http(s) URL, else plain text ('' for missing)."""
+    if missing(v):
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v)
+    if URL.match(s):
+        return {"text": s, "href": s}
+    if ROW_ID.match(s) and s.startswith(LINKED_ROWS):
+        return {"text": s, "href": f"register.html#{anchor(s)}", "cls": "row-link"}
+    return s
+
+
+def chart_spec_json(spec: dict) -> Markup:
+    """A chart spec as JSON that is safe inside a script element: <, > and & are \\u escapes."""
+    text = json.dumps(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above; this is the one string marked safe
+
+
+def render_template(text: str, con, state: dict, frags: Fragments) -> str:
+    """Replace {{fig:NAME}} with the value and a footnote, {{chart:NAME}}/{{table:NAME}} with included HTML."""
     notes: list[str] = []
 
     def sub(m):
@@ -37,27 +92,24 @@ def render_template(text: str, con, state: dict) -> str:
         if kind == "fig":
             fig = figures.compute(con, name)
             spec = figures.FIGURES[name]
-            attrs = " ".join(f'data-{k.replace("_", "-")}="{"" if v is None else v}"'
+            attrs = " ".join(f'data-{k.replace("_", "-")}="{"" if v is None else int(v)}"'
                              for k, v in fig.items() if k != "ids")
             grading = " This figure depends on the grading rule." if spec.depends_on_grading else ""
             notes.append(f"[^{name}]: {html.escape(spec.label).capitalize()}, from query `{spec.query}` "
                          f"({html.escape(queries.describe(spec.query))}). Rows: "
-                         + (", ".join(row_link(i) for i in fig["ids"]) or "none") + "." + grading)
-            return (f'<span class="figure" data-figure="{name}" {attrs} data-ids="{" ".join(fig["ids"])}">'
-                    f"{figures.text(fig)}</span>[^{name}]")
+                         + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none") + "." + grading)
+            ids = html.escape(" ".join(i for i in fig["ids"] if ROW_ID.match(i)))
+            return f'<span class="figure" data-figure="{name}" {attrs} data-ids="{ids}">{figures.text(fig)}</span>[^{name}]'
         if kind == "table":
-            return query_table(con, name)
+            return frags.include(query_table(con, name), name)
         if kind == "rules":
-            return rules_table()
+            return frags.include(rules_table(), "rules")
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
         spec = charts.build(chart.builder, df)
-        return (f'<figure class="chart" id="chart-{name}" data-chart="{name}" data-rows="{len(df)}">\n'
-                f'<div class="vega-chart" id="vis-{name}" role="img" aria-label="{html.escape(chart.alt)}"></div>\n'
-                f'<figcaption>Figure {state["chart_no"]}. {html.escape(chart.caption)}</figcaption>\n</figure>\n'
-                f"<script>vegaEmbed('#vis-{name}', {json.dumps(spec)}, "
-                "{actions: false, renderer: 'svg', loader: {target: '_self'}});</script>\n")
+        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=chart.alt, caption=chart.caption,
+                                    number=state["chart_no"], spec_json=chart_spec_json(spec)), name)
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
@@ -65,178 +117,181 @@ def render_template(text: str, con, state: dict) -> str:
 
 def rules_table() -> str:
     """The coding rules as a table, each row worked out by coding.code_count on an example wording."""
-    rows = ["| rule | what it covers | example wording | min | max |", "|---|---|---|---|---|"]
+    rows = []
     for rule, what in coding.RULES.items():
         example = coding.EXAMPLES[rule]
         lo, hi = coding.code_count(example, rule)
-        rows.append(f"| `{rule}` | {html.escape(what, quote=False)} | “{html.escape(example, quote=False)}” | {_cell(lo)} | {_cell(hi)} |")
-    return "\n".join(rows) + "\n"
+        rows.append([rule, what, f"“{example}”", value(lo), value(hi)])
+    return render("table.html.j2", columns=["rule", "what it covers", "example wording", "min", "max"], rows=rows,
+                  cls="rules", note="")
 
 
 def query_table(con, query: str) -> str:
-    """A Markdown table of a named query; IDs link to the register, URLs are links, ranges read as ranges."""
+    """An HTML table of a named query; IDs link to the register, URLs are links, ranges read as ranges."""
     df = queries.run(con, query)
     for lo, hi, name in (("value_min", "value_max", "value"), ("killed_min", "killed_max", "killed")):
         if lo in df.columns:
             df[name] = [figures.text({"value_min": _int(a), "value_max": _int(b)}) for a, b in zip(df[lo], df[hi])]
             df = df.drop(columns=[lo, hi])
+    linked = None
     for name in ("publisher", "tracker"):
         if name in df.columns and "url" in df.columns:
-            df[name] = [f'<a href="{html.escape(u)}">{html.escape(n)}</a>' for n, u in zip(df[name], df["url"])]
-            df = df.drop(columns=["url"])
-    head = "| " + " | ".join(c.replace("_", " ") for c in df.columns) + " |\n|" + "---|" * len(df.columns)
-    rows = ["| " + " | ".join((v if str(v).startswith("<a ") else _cell(v)).replace("|", "\\|") for v in r) + " |"
-            for r in df.itertuples(index=False)]
-    return head + "\n" + "\n".join(rows) + "\n"
+            linked = name
+    rows = []
+    for r in df.to_dict("records"):
+        row = []
+        for c in df.columns:
+            if c == "url" and linked:
+                continue
+            v = value(r[c])
+            if c == linked and URL.match(str(r["url"] or "")):
+                v = {"text": str(r[c]), "href": str(r["url"])}
+            row.append(v)
+        rows.append(row)
+    columns = [c.replace("_", " ") for c in df.columns if not (c == "url" and linked)]
+    return render("table.html.j2", columns=columns, rows=rows, cls=f"query-{query}", note="")
 
 
 def _int(v):
     return None if missing(v) else int(v)
 
 
-def _cell(v) -> str:
-    if missing(v):
-        return "—"
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%d")
-    s = str(v)
-    if s.startswith("http://") or s.startswith("https://"):
-        return f'<a href="{html.escape(s)}">{html.escape(s)}</a>'
-    if re.fullmatch(r"(CLM|INC|TAL|PLC|COR)-\d{4}", s):
-        return row_link(s)
-    return html.escape(s)
+def _records(con, sql: str) -> list[dict]:
+    return con.execute(sql).df().to_dict("records")
 
 
-def _entry(row_id: str, title: str, fields: dict, extra: str = "") -> str:
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_cell(v)}</td></tr>" for k, v in fields.items()
-                   if _cell(v) != "—")
-    return (f'<section class="register-entry" id="{anchor(row_id)}">\n<h3>{html.escape(row_id)}: {html.escape(title)}</h3>\n'
-            f'{extra}<table class="register-fields">{rows}</table>\n</section>\n\n')
-
-
-def register_page(con) -> str:
-    claims = con.execute("SELECT * FROM claims ORDER BY claim_id").df().to_dict("records")
+def register_page(con, frags: Fragments) -> str:
+    claims = _records(con, "SELECT * FROM claims ORDER BY claim_id")
     by_incident, by_tally = {}, {}
     for c in claims:
-        if c["incident_id"] is not None and c["incident_id"] == c["incident_id"]:
+        if not missing(c["incident_id"]):
             by_incident.setdefault(c["incident_id"], []).append(c)
-        if c["tally_id"] is not None and c["tally_id"] == c["tally_id"]:
+        if not missing(c["tally_id"]):
             by_tally.setdefault(c["tally_id"], []).append(c)
-    places = {p["place_id"]: p for p in con.execute("SELECT * FROM places").df().to_dict("records")}
-    sources = {s["source_id"]: s for s in con.execute("SELECT * FROM sources").df().to_dict("records")}
-    groups = {}
-    for iid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL SELECT tally_id, overlap_group FROM tallies").fetchall():
+    places = {p["place_id"]: p for p in _records(con, "SELECT * FROM places ORDER BY place_id")}
+    sources = {s["source_id"]: s for s in _records(con, "SELECT * FROM sources")}
+    groups: dict[str, list[str]] = {}
+    for iid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
+                              "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
         if g:
             groups.setdefault(g, []).append(iid)
+    cors = _records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
+                         "ORDER BY corroboration_id")
+    reports: dict[str, list[dict]] = {}
+    for k in cors:
+        item = {"row": k["corroboration_id"],
+                "label": f"{str(k['relation']).replace('_', ' ')} ({k['confidence']} confidence)",
+                "link": {"text": str(k["publisher"] or k["publisher_as_shown"]), "href": str(k["url"])} if URL.match(str(k["url"])) else str(k["url"])}
+        for key in ("incident_id", "tally_id", "claim_id"):
+            if not missing(k[key]):
+                reports.setdefault(k[key], []).append(item)
+    for x in _records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id"):
+        item = {"row": "", "label": f"{x['dataset']} {'' if missing(x['external_id']) else x['external_id']} "
+                                    f"({x['match_confidence']} match confidence)",
+                "link": value(x["url"])}
+        for key in ("incident_id", "tally_id"):
+            if not missing(x[key]):
+                reports.setdefault(x[key], []).append(item)
 
     def quotes(cs):
-        return "".join(
-            f'<blockquote class="verbatim" cite="#{anchor(c["claim_id"])}"><p>{html.escape(c["quote"])}</p>'
-            f'<footer>{row_link(c["claim_id"])}, archive characters {c["char_start"]}–{c["char_end"]} (line {c["line"]})</footer></blockquote>\n'
-            for c in cs)
+        return [{**c, "anchor": anchor(c["claim_id"])} for c in cs]
 
-    reports: dict[str, list[dict]] = {}
-    cors = con.execute("SELECT k.*, s.name AS publisher FROM corroborations k JOIN sources s USING (source_id) ORDER BY corroboration_id").df().to_dict("records")
-    for k in cors:
-        for key in ("incident_id", "tally_id", "claim_id"):
-            if k[key] is not None and k[key] == k[key]:
-                reports.setdefault(k[key], []).append(k)
-    crosswalk: dict[str, list[dict]] = {}
-    for x in con.execute("SELECT * FROM crosswalk ORDER BY crosswalk_id").df().to_dict("records"):
-        for key in ("incident_id", "tally_id"):
-            if x[key] is not None and x[key] == x[key]:
-                crosswalk.setdefault(x[key], []).append(x)
-
-    def found(row_id):
-        items = [f'<li>{row_link(k["corroboration_id"])} {html.escape(k["relation"].replace("_", " "))} '
-                 f'({html.escape(k["confidence"])} confidence): <a href="{html.escape(k["url"])}">{html.escape(k["publisher"])}</a></li>'
-                 for k in reports.get(row_id, [])]
-        items += [f'<li>Airwars {html.escape(_cell(x["external_id"]).replace("—", "record"))} ({html.escape(x["match_confidence"])} match confidence): '
-                  f'<a href="{html.escape(x["url"])}">{html.escape(x["url"])}</a></li>' for x in crosswalk.get(row_id, [])]
-        if not items:
-            return '<p class="reports-none">No corroborating report was found (see the search log).</p>\n'
-        return '<p class="reports-head">Reports found:</p>\n<ul class="reports">' + "".join(items) + "</ul>\n"
+    def fields(r, skip=()):
+        return [(k, value(v)) for k, v in r.items() if k not in skip and value(v) != ""]
 
     def partners(row_id, g):
-        if not g or g != g:
-            return "—"
-        return g + ": " + ", ".join(x for x in groups.get(g, []) if x != row_id)
+        if missing(g):
+            return ""
+        return f"{g}: " + ", ".join(x for x in groups.get(g, []) if x != row_id)
 
-    out = ["# Register of incidents, tallies, claims and places\n",
-           "Every row of the data package has an entry here, with a stable anchor named after its ID "
-           "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
-           "their character offsets in the archived text.\n",
-           "## Incidents\n"]
-    for r in con.execute("SELECT * FROM incidents ORDER BY incident_id").df().to_dict("records"):
-        p = places[r["place_id"]]
-        fields = {k: v for k, v in r.items() if k not in ("title",)}
-        fields["place"] = f'{p["standard_name"]} ({p["admin1_code"] or "no governorate"}), precision {p["location_precision"]}'
-        fields["overlap partners"] = partners(r["incident_id"], r["overlap_group"])
-        out.append(_entry(r["incident_id"], r["title"], fields, quotes(by_incident.get(r["incident_id"], [])) + found(r["incident_id"])))
-    out.append("## Tallies\n")
-    for r in con.execute("SELECT * FROM tallies ORDER BY tally_id").df().to_dict("records"):
-        fields = dict(r)
-        fields["overlap partners"] = partners(r["tally_id"], r["overlap_group"])
-        out.append(_entry(r["tally_id"], f'{r["measure"].replace("_", " ")}: {r["value_phrase"]}', fields,
-                          quotes(by_tally.get(r["tally_id"], [])) + found(r["tally_id"])))
-    out.append("## Claims\n")
+    incidents = []
+    for r in _records(con, "SELECT * FROM incidents ORDER BY incident_id"):
+        p = places.get(r["place_id"], {})
+        f = fields(r, ("title",))
+        f.append(("place", f'{p.get("standard_name")} ({value(p.get("admin1_code")) or "no governorate"}), '
+                           f'precision {p.get("location_precision")}'))
+        f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
+        incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
+                          "quotes": quotes(by_incident.get(r["incident_id"], [])),
+                          "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""]})
+    tallies = []
+    for r in _records(con, "SELECT * FROM tallies ORDER BY tally_id"):
+        f = fields(r)
+        f.append(("overlap partners", partners(r["tally_id"], r["overlap_group"]) or ""))
+        tallies.append({"id": r["tally_id"], "anchor": anchor(r["tally_id"]),
+                        "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
+                        "quotes": quotes(by_tally.get(r["tally_id"], [])),
+                        "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""]})
+    claim_entries = []
     for c in claims:
-        fields = {k: v for k, v in c.items() if k != "quote"}
+        f = fields(c, ("quote",))
         sid = c["source_id"]
-        fields["source"] = sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"
-        out.append(_entry(c["claim_id"], c["kind"].replace("_", " "), fields, quotes([c]) + found(c["claim_id"])))
-    out.append("## Corroborating reports\n")
-    out.append("What each report says is recorded in fields and summarised in our own words; follow the link to read it.\n")
-    for k in cors:
-        fields = {key: v for key, v in k.items() if key not in ("corroboration_id",)}
-        out.append(_entry(k["corroboration_id"], f'{k["publisher"]}: {k["relation"].replace("_", " ")}', fields))
-    out.append("## Places\n")
-    for p in places.values():
-        out.append(_entry(p["place_id"], p["standard_name"], p))
-    return "\n".join(out)
+        f.append(("source", sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"))
+        claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
+                              "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f})
+    report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
+                       "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
+                       "fields": fields(k, ("corroboration_id",))} for k in cors]
+    place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
+                      "reports": None, "fields": fields(p)} for p in places.values()]
+    sections = [
+        {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
+        {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},
+        {"key": "claims", "title": "Claims", "intro": "", "entries": claim_entries},
+        {"key": "reports", "title": "Corroborating reports",
+         "intro": "What each report says is recorded in fields and summarised in our own words; follow the link to read it.",
+         "entries": report_entries},
+        {"key": "places", "title": "Places", "intro": "", "entries": place_entries},
+    ]
+    intro = ("Every row of the data package has an entry here, with a stable anchor named after its ID "
+             "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
+             "their character offsets in the archived text.\n")
+    return "# Register of incidents, tallies, claims and places\n\n" + intro + frags.include(
+        render("register.html.j2", sections=sections), "register")
 
 
-def dictionary_page(pkg: Package) -> str:
-    out = ["# Data dictionary\n", "Generated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"]
+def dictionary_page(pkg: Package, frags: Fragments) -> str:
+    tables = []
     for res in pkg.table_resources():
-        out.append(f"## {res['name']}\n\n{res['description']}\n")
-        out.append(f"File `{res['path']}`; primary key `{res['schema']['primaryKey'][0]}`.\n")
-        out.append("| field | type | constraints | description |\n|---|---|---|---|")
+        fields = []
         for f in res["schema"]["fields"]:
             c = f.get("constraints", {})
-            cons = "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in c.items() if k != "pattern")
+            cons = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items() if k != "pattern")
             if "pattern" in c:
-                cons += ("; " if cons else "") + "pattern (see datapackage.json)"
-            desc = f["description"].replace("|", "\\|")
-            out.append(f"| `{f['name']}` | {f['type']} | {cons.replace('|', chr(92) + '|')} | {desc} |")
-        out.append("")
-    return "\n".join(out)
+                cons += ("; " if cons else "") + f"pattern {c['pattern']}"
+            fields.append({"name": f["name"], "title": f.get("title", ""), "type": f.get("type", ""), "constraints": cons,
+                           "description": f.get("description", "")})
+        tables.append({"name": res["name"], "description": res.get("description", ""), "path": res["path"],
+                       "key": ", ".join(res["schema"].get("primaryKey", [])), "fields": fields})
+    return ("# Data dictionary\n\nGenerated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"
+            + frags.include(render("dictionary.html.j2", tables=tables), "dictionary"))
 
 
-def cite_page(root: Path, version: str) -> str:
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
-    year = str(cff.get("date-released", ""))[:4]
-    return (f"# How to cite\n\nCite the version you used. This report was built from version **{cff['version']}** "
-            f"of the data package (datapackage.json says {version}).\n\n"
-            f"> {authors} ({year}). *{cff['title']}* (Version {cff['version']}) [Data set]. Licence {cff['license']}.\n\n"
-            "```bibtex\n"
-            f"@misc{{syria_claims_{cff['version'].replace('.', '_')},\n  author = {{{authors}}},\n  title = {{{cff['title']}}},\n"
-            f"  year = {{{year}}},\n  version = {{{cff['version']}}},\n  note = {{Data set, licence {cff['license']}}}\n}}\n```\n\n"
-            "The citation is generated from `CITATION.cff` in the repository.\n")
+def cite_page(root: Path, frags: Fragments) -> str:
+    cff = citation.load(root)
+    checksum = next((str(i["value"]) for i in cff.get("identifiers", []) if i.get("type") == "other"), "")
+    formats = [{"id": "bibtex", "title": "BibTeX", "text": citation.bibtex(cff)},
+               {"id": "ris", "title": "RIS", "text": citation.ris(cff)},
+               {"id": "csl-json", "title": "CSL-JSON", "text": citation.csl_json(cff)}]
+    return "# How to cite\n" + frags.include(render(
+        "cite.html.j2", version=str(cff["version"]), checksum=checksum, apa=citation.apa(cff), formats=formats,
+        row_example=citation.row(cff, "INC-0014", "register.html#inc-0014")), "cite")
 
 
-def downloads_page(pkg: Package, dest: Path) -> str:
+def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
     files = outputs.write_downloads(pkg, dest)
-    lines = ["# Downloads\n", f"Version {pkg.version} of the data package. Checksums are SHA-256.\n",
-             "| file | what it is | SHA-256 |", "|---|---|---|"]
-    for name, what, digest in files:
-        lines.append(f"| {{download}}`{name} <downloads/{name}>` | {what} | `{digest[:16]}…` |")
-    return "\n".join(lines) + "\n"
+    # The files are copied to downloads/ at the site's root (html_extra_path), beside generated/.
+    rows = [[{"text": name, "href": f"../downloads/{name}"}, what, digest] for name, what, digest in files]
+    sums = "".join(f"{digest}  {name}\n" for name, _, digest in files)
+    (dest / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    rows.append([{"text": "SHA256SUMS", "href": "../downloads/SHA256SUMS"}, "the SHA-256 of every file above", ""])
+    return (f"# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
+            + frags.include(render("table.html.j2", columns=["file", "what it is", "SHA-256"], rows=rows,
+                                   cls="downloads", note=f"Data package version {pkg.version}."), "downloads"))
 
 
-def changelog_page(pkg: Package) -> str:
-    """CHANGELOG.md, then the row-level diff of the latest release ("What changed in x.y.z")."""
+def changelog_page(pkg: Package, frags: Fragments) -> str:
+    """CHANGELOG.md (the project's own prose), then the row-level diff of the latest release as data."""
     text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
     done = sorted((p.parent for p in (pkg.root / "releases").glob("*/diff.csv") if version_key(p.parent.name)),
                   key=lambda p: version_key(p.name))
@@ -247,16 +302,13 @@ def changelog_page(pkg: Package) -> str:
 
     with open(latest / "diff.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    out = [text.rstrip() + "\n", f"## What changed in {latest.name}\n",
-           f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
-           f"`releases/{latest.name}/diff.csv`).\n"]
-    if rows:
-        out.append("| table | row | change | field | old | new |\n|---|---|---|---|---|---|")
-        for r in rows[:300]:
-            out.append("| " + " | ".join(_cell(r[k] or None).replace("|", "\\|") for k in ("table", "id", "change", "field", "old", "new")) + " |")
-        if len(rows) > 300:
-            out.append(f"\n… {len(rows) - 300} more rows in the CSV.")
-    return "\n".join(out) + "\n"
+    shown = [[value(r[k] or None) for k in ("table", "id", "change", "field", "old", "new")] for r in rows[:300]]
+    note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
+    return (text.rstrip() + "\n\n" + f"## What changed in {latest.name}\n\n"
+            f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
+            f"`releases/{latest.name}/diff.csv`).\n"
+            + frags.include(render("table.html.j2", columns=["table", "row", "change", "field", "old", "new"],
+                                   rows=shown, cls="diff", note=note), "diff"))
 
 
 def version_stamp(pkg: Package) -> str:
@@ -285,21 +337,25 @@ def main(root: str | None) -> int:
         bundle.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
     con = connect(pkg)
     state = {"chart_no": 0}
+    frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
     order = [e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
              for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines() if "generated/" in e]
     for template in sorted((book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99):
-        (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state), encoding="utf-8")
-    (gen / "register.md").write_text(register_page(con), encoding="utf-8")
-    (gen / "dictionary.md").write_text(dictionary_page(pkg), encoding="utf-8")
-    (gen / "cite.md").write_text(cite_page(pkg.root, pkg.version), encoding="utf-8")
-    (gen / "changelog.md").write_text(changelog_page(pkg), encoding="utf-8")
-    (gen / "downloads.md").write_text(downloads_page(pkg, gen / "downloads"), encoding="utf-8")
+        (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
+    (gen / "register.md").write_text(register_page(con, frags), encoding="utf-8")
+    (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
+    (gen / "cite.md").write_text(cite_page(pkg.root, frags), encoding="utf-8")
+    (gen / "changelog.md").write_text(changelog_page(pkg, frags), encoding="utf-8")
+    (gen / "downloads.md").write_text(downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8")
     summary = pkg.root / "build" / "validation.md"
-    quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run `make validate` to produce the summary.\n"
-    (gen / "quality.md").write_text("# Data quality\n\nThe result of `make validate` on the package this report was built from.\n\n" + quality, encoding="utf-8")
+    # The validation summary can quote values from the data, so it is shown as preformatted text.
+    quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."
+    (gen / "quality.md").write_text("# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
+                                    + frags.include(f'<pre class="validation-summary">{html.escape(quality)}</pre>', "quality"),
+                                    encoding="utf-8")
     stamp = version_stamp(pkg)
-    for page in gen.glob("*.md"):
-        page.write_text(page.read_text(encoding="utf-8") + "\n" + stamp, encoding="utf-8")
+    for page in sorted(gen.glob("*.md")):
+        page.write_text(page.read_text(encoding="utf-8") + "\n" + frags.include(stamp, "stamp"), encoding="utf-8")
     print(f"wrote {len(list(gen.glob('*.md')))} pages to {gen.relative_to(pkg.root)}")
     return 0

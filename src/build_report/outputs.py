@@ -60,7 +60,7 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     for res in pkg.table_resources():
         target = dest / Path(res["path"]).name
         shutil.copy(pkg.root / res["path"], target)
-        out.append((target.name, f"table `{res['name']}` (CSV)", target))
+        out.append((target.name, f"table {res['name']} (CSV)", target))
     return [(n, w, sha256(p)) for n, w, p in out]
 
 
