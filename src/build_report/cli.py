@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="run every check; non-zero exit on any failure")
     v.add_argument("--json", help="write the machine-readable report here")
     v.add_argument("--summary", help="write the short Markdown summary here")
+    v.add_argument("--show", type=int, default=1000, metavar="N",
+                   help="print at most N failures (default 1000; 0 prints all); the JSON always has all")
     sub.add_parser("derive", help="recompute derived columns (n_sources, grading) and show what changed")
     loc = sub.add_parser("locate", help="print the offsets of a quote in the archive, for a new claim row")
     loc.add_argument("quote")
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "validate":
         from . import validate
-        return validate.main(args.root, args.json, args.summary)
+        return validate.main(args.root, args.json, args.summary, args.show)
     if args.command == "derive":
         from . import derive
         return derive.main(args.root)
