@@ -112,11 +112,13 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         return
     if op == "descriptor_set":  # field: a JSON pointer (/resources/claims/... names a resource), value: JSON
         d = json.loads(dp.read_text(encoding="utf-8"))
-        pointer = field
-        if pointer.startswith("/resources/") and not pointer.split("/")[2].isdigit():
-            name = pointer.split("/")[2]
-            pointer = pointer.replace(f"/resources/{name}", f"/resources/{_resource_index(d, name)}", 1)
-        parent, key = _pointer(d, pointer)
+        parts = field.split("/")
+        if field.startswith("/resources/") and not parts[2].isdigit():  # /resources/claims/... names a resource
+            parts[2] = str(_resource_index(d, parts[2]))
+            if len(parts) > 5 and parts[3:5] == ["schema", "fields"] and not parts[5].isdigit():  # .../fields/quote/...
+                fields = d["resources"][int(parts[2])]["schema"]["fields"]
+                parts[5] = str(next(i for i, f in enumerate(fields) if f["name"] == parts[5]))
+        parent, key = _pointer(d, "/".join(parts))
         if value == "<delete>":
             del parent[key]
         elif isinstance(parent, list) and key == len(parent):
@@ -145,6 +147,12 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         old = _bytes(field)
         assert old in data, f"{field!r} not in {path.name}"
         path.write_bytes(data.replace(old, _bytes(value), 1))
+        return
+    if op == "edit_line":  # the physical line of row `row` replaced by value, where {line} is the line as it was
+        lines = path.read_bytes().split(b"\n")
+        i = next(i for i, ln in enumerate(lines) if ln.startswith(row.encode() + b","))
+        lines[i] = _bytes(value).replace(b"{line}", lines[i])
+        path.write_bytes(b"\n".join(lines))
         return
     if op == "insert_line":  # value (bytes) as a new line after the row whose ID is `row` ("header" for the top)
         lines = path.read_bytes().split(b"\n")

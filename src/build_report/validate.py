@@ -47,9 +47,9 @@ def run_report(pkg: Package) -> Report:
     result = structure.check(pkg, con)
     failures += result.failures
     if pkg.faults or result.intact != set(tables):
-        broken = sorted((set(tables) - result.intact) | ({"datapackage.json"} if pkg.faults else set()))
-        report.skipped.append("meaning and provenance: they join every table, and "
-                              f"{', '.join(broken)} could not be read whole; fix the failures above first")
+        broken = (["datapackage.json"] if pkg.faults else []) + [t for t in tables if t not in result.intact]
+        report.skipped.append("the checks of meaning and provenance, which need the descriptor and every table "
+                              f"read whole (not so: {', '.join(broken)}); fix the failures above, then validate again")
         report.failures = one_per_cell(failures)
         return _lines(report, con, result, pkg)
     structure.load_typed(pkg, con, set(tables))
@@ -142,6 +142,8 @@ class _Output:
                     pass
                 if self.path.exists() and (self.path.is_dir() or not os.access(self.path, os.W_OK)):
                     raise PermissionError(13, "the file exists and cannot be replaced")
+            except (FileExistsError, NotADirectoryError):
+                raise UsageError(f"cannot write {str(self.path)!r}: {str(self.path.parent)!r} is not a folder") from None
             except OSError as e:
                 raise UsageError(f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
 

@@ -113,10 +113,11 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
     # Foreign keys, once every resource's own schema is known to be sound. A key into a resource
     # that exists but has its own fault is not reported again (structure skips it).
     named = {r["name"]: r for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)}
+    twice = {n for n in named if sum(1 for r in resources if isinstance(r, dict) and r.get("name") == n) > 1}
     for name, res in list(good.items()):
         if "schema" not in res:
             continue
-        problems = _foreign_keys(name, res["schema"], named)
+        problems = _foreign_keys(name, res["schema"], named, twice)
         if problems:
             out += problems
             good.pop(name)
@@ -204,7 +205,7 @@ def _constraints(row: str, where: str, ftype: str, c) -> list[Failure]:
     return out
 
 
-def _foreign_keys(name: str, schema: dict, named: dict) -> list[Failure]:
+def _foreign_keys(name: str, schema: dict, named: dict, twice: set) -> list[Failure]:
     fks = schema.get("foreignKeys", [])
     if not isinstance(fks, list):
         return [_fail(name, "schema.foreignKeys", "foreign-key-resolves", f"a JSON {_kind(fks)}")]
@@ -223,6 +224,8 @@ def _foreign_keys(name: str, schema: dict, named: dict) -> list[Failure]:
         if len(rfields) != len(fields) or any(f not in own for f in fields):
             out.append(_fail(name, where, "foreign-key-resolves", f"fields {', '.join(fields)} are not all fields of {name}"))
             continue
+        if target in twice:
+            continue  # ambiguous: the duplicate name is reported on the resource
         if target not in named:
             out.append(_fail(name, where, "foreign-key-resolves", f"resource {target!r} does not exist"))
             continue

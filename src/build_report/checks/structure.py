@@ -399,8 +399,8 @@ def keys(pkg: Package, res: dict, con, result: Result) -> None:
         ref = fk["reference"]
         target = ref.get("resource") or name
         rfields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
-        if target not in result.loaded:
-            continue  # the referenced file could not be read: its own failure says why
+        if target not in result.intact:
+            continue  # some rows of the referenced file could not be read: its own failures say which
         traw = _q("raw_" + target)
         present = " AND ".join(f"r.{_q(c)} IS NOT NULL AND r.{_q(c)} <> ''" for c in fields)
         match = " AND ".join(f"t.{_q(rc)} = r.{_q(c)}" for c, rc in zip(fields, rfields))
