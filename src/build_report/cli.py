@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--without-report", action="store_true", help="skip building and zipping the report")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
+    b = sub.add_parser("bench", help="time the gate on synthetic packages of 10k, 100k and 1M rows; write docs/benchmarks.md")
+    b.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated row counts")
+    b.add_argument("--runs", type=int, default=5, help="runs per package (at most 3 above 100k rows)")
+    b.add_argument("--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)")
+    b.add_argument("--out", default="docs/benchmarks.md", help="where to write the table ('' for nowhere)")
     args = p.parse_args(argv)
 
     if args.command == "validate":
@@ -46,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         from . import release
         return release.main(args.root, args.version, args.date, not args.without_report)
+    if args.command == "bench":
+        from . import bench
+        return bench.main(args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package

@@ -65,7 +65,9 @@ CHUNK = 20000  # rows per batch loaded into DuckDB
 
 # Hygiene. A cheap test flags every cell that might break a rule; only those are examined rule by rule.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-_SUSPECT = re.compile(rf"[{_CONTROL}\udc80-\udcff<]|^[=+\-@\s]|\s\Z|javascript\s*:|on[a-z]+\s*=", re.I).search
+# Any cell with one of these characters, or a formula sign or blank at either end, is examined.
+_SUSPECT_CHAR = re.compile(rf"[{_CONTROL}\udc80-\udcff<:=]").search
+_LEAD = frozenset("=+-@")
 HOSTILE = [
     ("no-control-characters", re.compile(f"[{_CONTROL}]")),
     ("no-script", re.compile(r"<\s*/?\s*script|javascript\s*:|<\s*iframe|\bon[a-z]+\s*=", re.I)),
@@ -151,10 +153,20 @@ def _checker(f: dict):
     if ftype == "string" and enum is None and pattern is None and minlen is None and maxlen is None:
         return None
 
+    if ftype == "string" and enum is None and minlen is None and maxlen is None:
+        def check_pattern(v: str):  # the common case, kept short: a text field with a pattern
+            if pattern(v) is None:
+                return "constraint-pattern", f"does not match {c['pattern']}"
+            return None
+        return check_pattern
+
     def check(v: str):
-        x, err = parse_value(ftype, v)
-        if err:
-            return "type-error", err
+        if ftype == "string":
+            x = v
+        else:
+            x, err = parse_value(ftype, v)
+            if err:
+                return "type-error", err
         if enum is not None and x not in enum:
             return "constraint-enum", "not one of the allowed values"
         if pattern is not None and not pattern(v):
@@ -284,7 +296,7 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
         required = [bool(f.get("constraints", {}).get("required")) or i in pk_idx for i, f in enumerate(fields)]
         cols = list(range(ncols))
         fails = result.failures
-        suspect = _SUSPECT
+        suspect, lead = _SUSPECT_CHAR, _LEAD
         schema = pa.schema([(n, pa.string()) for n in names] + [("__line", pa.int64())])
         con.execute(f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
                     + ", ".join(f"{_q(n)} VARCHAR" for n in names) + ', "__line" BIGINT)')
@@ -335,7 +347,7 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                             rid = _row_id(row, pk_idx, start)
                         fails.append(Failure(name, rid, names[j], "constraint-required", "", "structure", start))
                     continue
-                if suspect(v) or len(v) > MAX_CELL:
+                if suspect(v) or v[0] in lead or v[0].isspace() or v[-1].isspace() or len(v) > MAX_CELL:
                     rule = hygiene(v)
                     if rule:
                         if rid is None:
@@ -417,7 +429,7 @@ def load_typed(pkg: Package, con, names) -> None:
     """Typed tables (named as the resources) from the raw ones: the view the checks of meaning use."""
     for res in pkg.table_resources():
         if res["name"] in names:
-            con.execute(f"CREATE OR REPLACE TABLE {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
+            con.execute(f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
                         f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\"")
 
 
