@@ -136,6 +136,9 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
             link.unlink()
         link.symlink_to(value)
         return
+    if op == "remove":  # field: a package path
+        (pkg / field).unlink()
+        return
     if op == "mkfifo":
         path = pkg / field
         path.unlink()

@@ -57,7 +57,7 @@ def run_report(pkg: Package) -> Report:
     for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con))):
         try:
             later += stage()
-        except (duckdb.Error, KeyError, ValueError, TypeError, OSError, UnicodeDecodeError) as e:
+        except (duckdb.Error, KeyError, IndexError, AttributeError, ValueError, TypeError, ArithmeticError, OSError) as e:
             # A check that cannot run on this package (e.g. a changed field type breaks a query) is a
             # failure of the package, named, not a crash.
             text = str(e).strip().splitlines()
