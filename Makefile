@@ -10,7 +10,7 @@ BUILD := build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book release artefacts clean browser
+.PHONY: report validate test book release artefacts clean browser bench
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -45,6 +45,10 @@ book: $(STAMP)
 ## test: the whole test suite (data, validation fault catalogue, built report, browser)
 test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
+
+## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 20 minutes)
+bench: $(STAMP)
+	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

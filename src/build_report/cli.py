@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="run every check; non-zero exit on any failure")
     v.add_argument("--json", help="write the machine-readable report here")
     v.add_argument("--summary", help="write the short Markdown summary here")
+    v.add_argument("--show", type=int, default=1000, metavar="N",
+                   help="print at most N failures (default 1000; 0 prints all); the JSON always has all")
     sub.add_parser("derive", help="recompute derived columns (n_sources, grading) and show what changed")
     loc = sub.add_parser("locate", help="print the offsets of a quote in the archive, for a new claim row")
     loc.add_argument("quote")
@@ -28,11 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     art.add_argument("version")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
+    b = sub.add_parser("bench", help="time the gate on synthetic packages of 10k, 100k and 1M rows; write docs/benchmarks.md")
+    b.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated row counts")
+    b.add_argument("--runs", type=int, default=5, help="runs per package (at most 3 above 100k rows)")
+    b.add_argument("--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)")
+    b.add_argument("--out", default="docs/benchmarks.md", help="where to write the table ('' for nowhere)")
     args = p.parse_args(argv)
 
     if args.command == "validate":
         from . import validate
-        return validate.main(args.root, args.json, args.summary)
+        return validate.main(args.root, args.json, args.summary, args.show)
     if args.command == "derive":
         from . import derive
         return derive.main(args.root)
@@ -51,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "artefacts":
         from . import release
         return release.artefacts_main(args.root, args.version)
+    if args.command == "bench":
+        from . import bench
+        return bench.main(args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package

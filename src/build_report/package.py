@@ -1,15 +1,45 @@
-"""Load the Frictionless data package: descriptor, paths, archive text, and DuckDB tables typed from the schemas."""
+"""Load the Frictionless data package: descriptor, paths, archive text, and DuckDB tables typed from the schemas.
+
+Safe loading: no file outside the package root is ever opened. A resource path is refused before
+anything is read when it is absolute, a URL, climbs out with `..`, or resolves (through a symlink)
+to a place outside the root. `Package.load` refuses a descriptor with any fault; the validator loads
+with `strict=False` and reports every fault as a failure row instead (checks/descriptor.py).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import duckdb
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+DESCRIPTOR = "datapackage.json"
+MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
 
+
+class UsageError(Exception):
+    """No package where one was asked for: exit code 2, not a data failure."""
+
+
+class PackageError(Exception):
+    """The descriptor cannot be used. `failures` lists every fault found (Failure rows)."""
+
+    def __init__(self, failures: list):
+        self.failures = failures
+        super().__init__("; ".join(f.line() for f in failures[:5]))
+
+
+class PathRefused(Exception):
+    """A path that is not a regular file inside the package. `rule` names why."""
+
+    def __init__(self, rule: str, reason: str):
+        self.rule, self.reason = rule, reason
+        super().__init__(reason)
 
 
 def missing(v) -> bool:
@@ -27,42 +57,105 @@ def default_root() -> Path:
     """The package root: the nearest parent of the working directory holding datapackage.json."""
     here = Path.cwd().resolve()
     for p in [here, *here.parents]:
-        if (p / "datapackage.json").exists():
+        if (p / DESCRIPTOR).exists():
             return p
-    raise FileNotFoundError("no datapackage.json in the working directory or its parents")
+    raise UsageError("no datapackage.json in the working directory or its parents (use --root)")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def inside(root: Path, rel) -> Path:
+    """The real path of `rel` (a package-relative POSIX path) if it is a regular file inside root.
+
+    Checked without opening anything: lexically first (absolute, URL, `..`, backslash, NUL), then
+    with realpath (which follows symlinks by reading the links, never the files). Raises PathRefused.
+    """
+    if not isinstance(rel, str) or not rel:
+        raise PathRefused("resource-has-path", "path must be one relative file path (a non-empty string)")
+    if "\x00" in rel or "\\" in rel:
+        raise PathRefused("path-inside-package", "path holds a NUL or a backslash")
+    if _SCHEME.match(rel) or rel.startswith("//"):
+        raise PathRefused("path-inside-package", "path is a URL; only files inside the package are read")
+    p = PurePosixPath(rel)
+    if p.is_absolute():
+        raise PathRefused("path-inside-package", "path is absolute; it must be relative to the package root")
+    if ".." in p.parts:
+        raise PathRefused("path-inside-package", "path climbs out of the package with '..'")
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, *p.parts))
+    if os.path.commonpath([real, real_root]) != real_root:
+        raise PathRefused("path-inside-package", "path is a symlink (or passes through one) leading outside the package")
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        raise PathRefused("file-exists", "no such file") from None
+    except OSError as e:
+        raise PathRefused("file-exists", f"cannot be examined ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PathRefused("file-is-regular", "not a regular file (a folder, device or pipe)")
+    return Path(real)
 
 
 @dataclass
 class Package:
     root: Path
     descriptor: dict
+    faults: list = field(default_factory=list)  # descriptor failures (only with strict=False)
+    usable: set = field(default_factory=set)  # resource names whose descriptor entry and path are sound
 
     @classmethod
-    def load(cls, root: Path | str | None = None) -> "Package":
-        root = Path(root).resolve() if root else default_root()
-        return cls(root, json.loads((root / "datapackage.json").read_text(encoding="utf-8")))
+    def load(cls, root: Path | str | None = None, strict: bool = True) -> "Package":
+        """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault)."""
+        from .checks import descriptor as dcheck
+
+        if root is not None:
+            root = Path(root)
+            if not root.is_dir():
+                raise UsageError(f"package root {str(root)!r} is not a folder")
+            root = root.resolve()
+        else:
+            root = default_root()
+        if not os.path.lexists(root / DESCRIPTOR):
+            raise UsageError(f"no {DESCRIPTOR} in {str(root)!r}")
+        descriptor, faults = dcheck.read(root)
+        usable: set = set()
+        if descriptor is not None:
+            more, usable = dcheck.check(root, descriptor)
+            faults += more
+        if faults and strict:
+            raise PackageError(faults)
+        return cls(root, descriptor if descriptor is not None else {}, faults, usable)
 
     @property
     def version(self) -> str:
-        return self.descriptor.get("version", "")
+        v = self.descriptor.get("version", "")
+        return v if isinstance(v, str) else ""
 
     def resource(self, name: str) -> dict:
-        for r in self.descriptor["resources"]:
-            if r["name"] == name:
+        for r in self.descriptor.get("resources", []):
+            if isinstance(r, dict) and r.get("name") == name:
                 return r
         raise KeyError(f"no resource named {name!r} in datapackage.json")
 
     def table_resources(self) -> list[dict]:
-        return [r for r in self.descriptor["resources"] if "schema" in r]
+        return [r for r in self.descriptor.get("resources", [])
+                if isinstance(r, dict) and "schema" in r and (not self.faults or r.get("name") in self.usable)]
 
     def path(self, name: str) -> Path:
-        return self.root / self.resource(name)["path"]
+        """The file of a resource, refused (PathRefused) unless it is a regular file inside the package."""
+        return inside(self.root, self.resource(name).get("path"))
+
+    def file(self, rel: str) -> Path:
+        """Any package-relative file (e.g. releases/0.1.0/ids.csv), with the same refusal as resource paths."""
+        return inside(self.root, rel)
 
     def fields(self, name: str) -> list[dict]:
         return self.resource(name)["schema"]["fields"]
 
     def primary_key(self, name: str) -> str:
-        return self.resource(name)["schema"]["primaryKey"][0]
+        pk = self.resource(name)["schema"]["primaryKey"]
+        return pk if isinstance(pk, str) else pk[0]
 
     def archive_bytes(self) -> bytes:
         return self.path("archive").read_bytes()
@@ -75,25 +168,32 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
     """Open DuckDB with one table per tabular resource, typed from its Table Schema.
 
     With lenient=True every column is read as text and cast with TRY_CAST, so that a table with a
-    bad cell still loads (the bad cell becomes NULL) and the checks of meaning can run beside the
-    structural report that names the cell.
+    bad cell still loads (the bad cell becomes NULL). The validator does not use this: it loads the
+    tables from the rows its own parser checked (checks/structure.py).
     """
     con = duckdb.connect(database)
     for res in pkg.table_resources():
         name = res["name"]
         fields = res["schema"]["fields"]
-        path = str(pkg.root / res["path"]).replace("'", "''")
-        cols = ", ".join(f"'{f['name']}': 'VARCHAR'" for f in fields)
+        path = str(pkg.path(name)).replace("'", "''")
+        cols = ", ".join(f"{_lit(f['name'])}: 'VARCHAR'" for f in fields)
         raw = f"read_csv('{path}', header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
-        cast = "TRY_CAST" if lenient else "CAST"
-        select = ", ".join(
-            f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields
-        )
-        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {select} FROM {raw}")
-        con.execute(f"COMMENT ON TABLE {_q(name)} IS {_lit(res.get('description', ''))}")
-        for f in fields:
-            con.execute(f"COMMENT ON COLUMN {_q(name)}.{_q(f['name'])} IS {_lit(f.get('description', ''))}")
+        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {typed_select(fields, lenient)} FROM {raw}")
+        describe(con, res)
     return con
+
+
+def typed_select(fields: list[dict], lenient: bool = True) -> str:
+    cast = "TRY_CAST" if lenient else "CAST"
+    return ", ".join(f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields)
+
+
+def describe(con, res: dict) -> None:
+    """Carry the descriptor's descriptions into DuckDB comments."""
+    name = res["name"]
+    con.execute(f"COMMENT ON TABLE {_q(name)} IS {_lit(str(res.get('description', '')))}")
+    for f in res["schema"]["fields"]:
+        con.execute(f"COMMENT ON COLUMN {_q(name)}.{_q(f['name'])} IS {_lit(str(f.get('description', '')))}")
 
 
 def _q(ident: str) -> str:

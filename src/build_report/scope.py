@@ -6,7 +6,9 @@ page chrome. Headings are found by their text, so the map follows the archive, n
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 LISTS = {
     "summaries": "Summaries of Russian war crimes",
@@ -25,7 +27,9 @@ class Line:
     section: str | None  # prose, a list name, heading, or None (out of scope)
 
 
+@lru_cache(maxsize=4)
 def lines(text: str) -> list[Line]:
+    """The archive's lines with their sections (computed once per text; do not modify the list)."""
     out, pos, section = [], 0, "prose"
     for i, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
@@ -47,8 +51,19 @@ def list_items(text: str) -> list[Line]:
     return [ln for ln in lines(text) if ln.section in LISTS]
 
 
+@lru_cache(maxsize=4)
+def _starts(text: str) -> list[int]:
+    return [ln.start for ln in lines(text)]
+
+
 def line_at(text: str, offset: int) -> Line | None:
-    for ln in lines(text):
-        if ln.start <= offset <= ln.start + len(ln.text):
-            return ln
-    return None
+    """The line holding a code-point offset (its end counts as inside it), or None."""
+    all_lines = lines(text)
+    i = bisect.bisect_right(_starts(text), offset) - 1
+    # An offset at a line's end is inside that line, even where the next line starts right after.
+    if i > 0 and offset == all_lines[i - 1].start + len(all_lines[i - 1].text):
+        i -= 1
+    if i < 0:
+        return None
+    ln = all_lines[i]
+    return ln if ln.start <= offset <= ln.start + len(ln.text) else None

@@ -1,38 +1,120 @@
-"""Run every check on a package and write the results: one line per failure, JSON, and a summary."""
+"""Run every check on a package and write the results: one line per failure, JSON, and a summary.
+
+Exit codes: 0 no failure; 1 data failures (the package, including its descriptor, is at fault);
+2 usage or environment errors (no package at the root given, an output that cannot be written, or
+a fault of the validator itself). No traceback is ever printed (set BUILD_REPORT_DEBUG=1 to see one).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import Failure, meaning, provenance, structure
-from .package import Package, connect
+import duckdb
+
+from .checks import Failure, descriptor, meaning, provenance, structure
+from .package import Package, UsageError, _q
+
+SHOW = 1000  # failures printed by default; the JSON always has all of them
+
+# The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
+MODULES = [descriptor, structure, meaning, provenance]
+
+
+@dataclass
+class Report:
+    failures: list[Failure]
+    skipped: list[str] = field(default_factory=list)  # checks not run, and why
+    paths: dict[str, str] = field(default_factory=dict)  # table -> its file, for "file line N"
 
 
 def run(pkg: Package) -> list[Failure]:
-    failures: list[Failure] = []
-    loadable = set()
+    """Every failure of the package (the in-process entry point)."""
+    return run_report(pkg).failures
+
+
+def run_report(pkg: Package) -> Report:
+    failures: list[Failure] = list(pkg.faults)
+    tables = [r["name"] for r in pkg.table_resources()]
+    report = Report(failures, paths={r["name"]: r["path"] for r in pkg.table_resources()})
+    con = duckdb.connect()
+    result = structure.check(pkg, con)
+    failures += result.failures
+    if pkg.faults or result.intact != set(tables):
+        broken = (["datapackage.json"] if pkg.faults else []) + [t for t in tables if t not in result.intact]
+        report.skipped.append("the checks of meaning and provenance, which need the descriptor and every table "
+                              f"read whole (not so: {', '.join(broken)}); fix the failures above, then validate again")
+        report.failures = one_per_cell(failures)
+        return _lines(report, con, result, pkg)
+    structure.load_typed(pkg, con, set(tables))
+    later: list[Failure] = []
+    for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con))):
+        try:
+            later += stage()
+        except (duckdb.Error, KeyError, IndexError, AttributeError, ValueError, TypeError, ArithmeticError, OSError) as e:
+            # A check that cannot run on this package (e.g. a changed field type breaks a query) is a
+            # failure of the package, named, not a crash.
+            text = str(e).strip().splitlines()
+            later.append(Failure(name, "-", "-", "checks-can-run", f"{type(e).__name__}: {text[0] if text else ''}", name))
+    failures += later
+    report.failures = one_per_cell(failures)
+    return _lines(report, con, result, pkg)
+
+
+def one_per_cell(failures: list[Failure]) -> list[Failure]:
+    """One fault, one row: a cell (table, row, field) is reported once, by the first check that fails it.
+
+    Checks run in a fixed order (descriptor, structure, meaning, provenance), so a cell of the wrong
+    type is reported as such, not again as a broken range or a quote that differs from the archive.
+    Failures of a whole row or file (field or row "-") are all kept.
+    Stored derived fields are compared with their recomputation (rules "X == X_recomputed") only on
+    rows without another failure.
+    """
+    seen = set()
+    out = []
+    # Derived fields are recomputed from the row's inputs: a row with another failure is not also
+    # reported as stale (fix the input, then the derived value).
+    faulty_rows = {(f.table, f.row_id) for f in failures if not f.rule.endswith("_recomputed")}
+    for f in failures:
+        if f.rule.endswith("_recomputed") and (f.table, f.row_id) in faulty_rows:
+            continue
+        if f.field != "-" and f.row_id != "-":
+            k = (f.table, f.row_id, f.field)
+            if k in seen:
+                continue
+            seen.add(k)
+        out.append(f)
+    return out
+
+
+def _lines(report: Report, con, result, pkg: Package) -> Report:
+    """Give every failure that names a row the line of that row in its file."""
+    wanted = {f.table for f in report.failures if f.lineno is None and f.row_id not in ("-", "header")}
+    lines: dict[tuple[str, str], int] = {}
     for res in pkg.table_resources():
-        faults = structure.file_faults(pkg, res)
-        failures += faults
-        if not faults:
-            loadable.add(res["name"])
-            failures += structure.cell_hygiene(pkg, res, structure.read_rows(pkg, res["name"]))
-    failures += structure.frictionless_faults(pkg, loadable)
-    if loadable != {r["name"] for r in pkg.table_resources()}:
-        # Checks of meaning and provenance join all tables; they need every file readable.
-        return failures
-    con = connect(pkg, lenient=True)
-    failures += meaning.check(con)
-    failures += provenance.check(pkg, con)
-    return failures
+        name = res["name"]
+        if name not in wanted or name not in result.loaded:
+            continue
+        pk = res["schema"]["primaryKey"]
+        rid = " || '/' || ".join(_q(k) for k in ([pk] if isinstance(pk, str) else pk))
+        want = {f.row_id for f in report.failures if f.table == name}
+        for row_id, line in con.execute(f'SELECT {rid}, min("__line") FROM {_q("raw_" + name)} GROUP BY 1').fetchall():
+            if row_id in want:
+                lines[(name, row_id)] = line
+    report.failures[:] = [f.with_line(lines[(f.table, f.row_id)]) if f.lineno is None and (f.table, f.row_id) in lines
+                          else f for f in report.failures]
+    return report
 
 
 def summary_markdown(pkg: Package, failures: list[Failure], seconds: float) -> str:
     """A short human summary, shown in the report as the Data quality page."""
-    tables = {r["name"]: r for r in pkg.table_resources()}
+    tables = [r["name"] for r in pkg.table_resources()]
     lines = [f"Validation of package version {pkg.version}: "
              + ("**passed**, no failures." if not failures else f"**{len(failures)} failures**.")]
     lines.append("")
@@ -48,26 +130,72 @@ def summary_markdown(pkg: Package, failures: list[Failure], seconds: float) -> s
     return "\n".join(lines) + "\n"
 
 
-def main(root: str | None, json_path: str | None, summary_path: str | None) -> int:
-    started = time.perf_counter()
+class _Output:
+    """An output file, checked writable before any work and replaced atomically at the end."""
+
+    def __init__(self, path: str | None):
+        self.path = Path(path) if path else None
+        if self.path:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=".probe-"):
+                    pass
+                if self.path.exists() and (self.path.is_dir() or not os.access(self.path, os.W_OK)):
+                    raise PermissionError(13, "the file exists and cannot be replaced")
+            except (FileExistsError, NotADirectoryError):
+                raise UsageError(f"cannot write {str(self.path)!r}: {str(self.path.parent)!r} is not a folder") from None
+            except OSError as e:
+                raise UsageError(f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+
+    def write(self, text: str) -> None:
+        if not self.path:
+            return
+        try:
+            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, prefix=".tmp-", delete=False, encoding="utf-8") as f:
+                f.write(text)
+            os.replace(f.name, self.path)
+        except OSError as e:
+            raise UsageError(f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+
+
+def main(root: str | None, json_path: str | None, summary_path: str | None, show: int = SHOW) -> int:
     try:
-        pkg = Package.load(root)
-    except (OSError, ValueError) as e:
-        print(f"datapackage:-:-: datapackage-readable — {e}")
-        print("1 failure")
-        return 1
-    failures = run(pkg)
+        return _main(root, json_path, summary_path, show)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a fault of the validator: say so plainly, without a traceback
+        if os.environ.get("BUILD_REPORT_DEBUG"):
+            raise
+        from .checks import safe
+        print(f"error: the validator itself failed ({type(e).__name__}: {safe(e, 300)}); "
+              "set BUILD_REPORT_DEBUG=1 to see where", file=sys.stderr)
+        return 2
+
+
+def _main(root, json_path, summary_path, show) -> int:
+    started = time.perf_counter()
+    json_out, summary_out = _Output(json_path), _Output(summary_path)
+    pkg = Package.load(root, strict=False)
+    report = run_report(pkg)
+    failures = report.failures
     seconds = time.perf_counter() - started
-    for f in failures:
-        print(f.line())
-    print(f"{len(failures)} failure{'s' if len(failures) != 1 else ''}"
-          + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(Counter(x.check for x in failures).items()))})" if failures else "")
-          + f" in {seconds:.1f} s")
-    if json_path:
-        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_path).write_text(json.dumps({"version": pkg.version, "passed": not failures, "count": len(failures),
-                                               "failures": [f.as_dict() for f in failures]}, indent=1) + "\n", encoding="utf-8")
-    if summary_path:
-        Path(summary_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(summary_path).write_text(summary_markdown(pkg, failures, seconds), encoding="utf-8")
+    shown = failures if not show or show >= len(failures) else failures[:show]
+    out = sys.stdout
+    for f in shown:
+        out.write(f.line(report.paths.get(f.table)) + "\n")
+    if len(shown) < len(failures):
+        where = f"; all {len(failures)} are in {json_path}" if json_path else "; use --show 0 to list them all"
+        out.write(f"... {len(failures) - len(shown)} more failures not shown{where}\n")
+    for s in report.skipped:
+        out.write(f"not run: {s}\n")
+    by_check = Counter(x.check for x in failures)
+    out.write(f"{len(failures)} failure{'s' if len(failures) != 1 else ''}"
+              + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_check.items()))})" if failures else "")
+              + f" in {seconds:.1f} s\n")
+    json_out.write(json.dumps({"version": pkg.version, "passed": not failures, "count": len(failures),
+                               "skipped": report.skipped, "failures": [f.as_dict() for f in failures]}, indent=1) + "\n")
+    summary_out.write(summary_markdown(pkg, failures, seconds))
     return 1 if failures else 0

@@ -1,147 +1,439 @@
-"""Structure: file encoding and layout, then Frictionless (types, required, unique, enum, pattern, keys).
+"""Structure: every table file read once, streaming, by one parser; the Table Schema enforced on every cell.
 
-Frictionless counts the header as row 1; every error is translated to the row's primary key here.
+For each tabular resource, in one pass:
+- the bytes: empty file, byte-order marks, UTF-16/32, carriage returns (one failure per file);
+- the layout: header against the schema's fields, blank rows, rows with too many or too few cells,
+  bad quoting (each such row once, by line; the rows after it are still read);
+- each cell, at most one failure, the first that applies: undecodable bytes, size, hygiene (text that
+  would run as script or a spreadsheet formula, control characters, blanks at either end), then the
+  schema: required, type, enum, pattern, minimum, maximum, minLength, maxLength;
+- then in DuckDB, on the cells that passed: primary keys, unique fields and foreign keys.
+
+The rows are loaded into DuckDB as they are read, so the checks of meaning and provenance see exactly
+the rows checked here (a cell of the wrong type is NULL there). Nothing is re-read per error, and nothing stops
+counting: every failure is kept.
+
+This module owns the Table Schema rules in the gate. Frictionless implements the same standard; the
+test suite runs it on the fault catalogue and requires the same failures (tests/test_reference.py).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import datetime as dt
+import math
 import re
+import sys
 
-from . import Failure
-from ..package import Package
+from . import Failure, safe
+from ..package import Package, PathRefused, _q, typed_select
 
+RULES = {
+    "file-not-empty": "a table file holds at least its header",
+    "utf-8": "files are UTF-8: no UTF-16/32, no undecodable bytes (reported per cell)",
+    "no-byte-order-mark": "no byte-order mark at the start of a file",
+    "no-carriage-return": "lines end with LF only (one failure per file, with the number of lines affected)",
+    "no-extra-columns": "the header has no column the schema does not define",
+    "no-missing-columns": "the header has every column of the schema",
+    "column-order": "the header lists the columns in the schema's order",
+    "csv-quoting": "quotes are balanced and closed before a comma or line end",
+    "no-blank-row": "no empty line or row of empty cells",
+    "cells-match-header": "every row has as many cells as the header",
+    "cell-size": "no cell longer than 65,536 characters",
+    "no-control-characters": "no control characters, bidirectional overrides or stray byte-order marks in a cell",
+    "no-script": "no text that would run as script (<script>, javascript:, event handlers, iframes)",
+    "no-html": "no HTML tags",
+    "no-formula-lead": "no cell starting with =, +, - or @ (spreadsheet formulas), numbers aside",
+    "no-leading-or-trailing-blank": "no blank at either end of a cell",
+    "constraint-required": "required cells are not empty (primary-key fields are required)",
+    "type-error": "cells parse as the field's type (integer, number, ISO date, boolean)",
+    "constraint-enum": "cells are one of the field's allowed values",
+    "constraint-pattern": "cells match the field's pattern",
+    "constraint-minimum": "cells are not below the field's minimum",
+    "constraint-maximum": "cells are not above the field's maximum",
+    "constraint-minLength": "cells are not shorter than the field's minLength",
+    "constraint-maxLength": "cells are not longer than the field's maxLength",
+    "primary-key": "primary keys are unique (the failure names the line of the first row)",
+    "constraint-unique": "unique fields hold no value twice (the failure names the line of the first row)",
+    "foreign-key": "a reference names an existing row of the referenced table",
+    "file-readable": "the file can be read while checking (an I/O error is reported, not raised)",
+}
+
+MAX_CELL = 65536
+CHUNK = 20000  # rows per batch loaded into DuckDB
+
+# Hygiene. A cheap test flags every cell that might break a rule; only those are examined rule by rule.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+# Any cell with one of these characters, or a formula sign or blank at either end, is examined.
+_SUSPECT_CHAR = re.compile(rf"[{_CONTROL}\udc80-\udcff<:=]").search
+_LEAD = frozenset("=+-@")
 HOSTILE = [
+    ("no-control-characters", re.compile(f"[{_CONTROL}]")),
     ("no-script", re.compile(r"<\s*/?\s*script|javascript\s*:|<\s*iframe|\bon[a-z]+\s*=", re.I)),
     ("no-html", re.compile(r"<[A-Za-z/!]")),
-    ("no-control-characters", re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")),
 ]
-FORMULA = re.compile(r"^[=+\-@]")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_FORMULA = re.compile(r"^[=+\-@]")
+_SIGNED_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+_INT = re.compile(r"[+-]?[0-9]+").fullmatch
+_NUM = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
+I64 = 2 ** 63
+
+csv.field_size_limit(min(sys.maxsize, 2 ** 31 - 1))  # cell size is a rule below, not a crash
 
 
-def file_faults(pkg: Package, res: dict) -> list[Failure]:
-    """Faults that stop a CSV being read as a table at all."""
-    name, path = res["name"], pkg.root / res["path"]
-    out = []
+def parse_value(ftype: str, v: str):
+    """(value, None) or (None, reason): the one definition of the types the package uses."""
+    if ftype == "string":
+        return v, None
+    if ftype == "integer":
+        if _INT(v):
+            n = int(v)
+            if -I64 <= n < I64:
+                return n, None
+            return None, "integer out of range"
+        return None, "not an integer"
+    if ftype == "number":
+        if _NUM(v):
+            x = float(v)
+            if math.isfinite(x):
+                return x, None
+        return None, "not a number"
+    if ftype == "date":
+        if _DATE(v):
+            try:
+                return dt.date.fromisoformat(v), None
+            except ValueError:
+                pass
+        return None, "not a date (YYYY-MM-DD)"
+    if ftype == "boolean":
+        if v in TRUE:
+            return True, None
+        if v in FALSE:
+            return False, None
+        return None, "not a boolean"
+    return None, f"unknown type {ftype}"
 
-    def fail(rule, value, row="-", field="-"):
-        out.append(Failure(name, row, field, rule, value, "structure"))
 
-    if not path.exists():
-        fail("file-exists", res["path"])
-        return out
-    data = path.read_bytes()
-    if not data.strip():
-        fail("file-not-empty", f"{len(data)} bytes")
-        return out
-    if data.startswith(b"\xef\xbb\xbf"):
-        fail("no-byte-order-mark", "EF BB BF at byte 0")
-    for i, raw_line in enumerate(data.split(b"\n")):
+def hygiene(v: str) -> str | None:
+    """The first hygiene rule a cell breaks, or None."""
+    if _UNDECODABLE.search(v):
+        return "utf-8"
+    if len(v) > MAX_CELL:
+        return "cell-size"
+    for rule, rx in HOSTILE:
+        if rx.search(v):
+            return rule
+    if _FORMULA.match(v) and not _SIGNED_NUMBER.fullmatch(v):
+        return "no-formula-lead"
+    if v[0].isspace() or v[-1].isspace():
+        return "no-leading-or-trailing-blank"
+    return None
+
+
+def _checker(f: dict):
+    """A function cell -> None or (rule, detail) for one field's type and constraints (empty cells excluded)."""
+    ftype = f.get("type", "string")
+    c = f.get("constraints", {})
+    enum = pattern = lo = hi = minlen = maxlen = None
+    if "enum" in c:
+        enum = {parse_value(ftype, x if isinstance(x, str) else str(x).lower() if isinstance(x, bool) else str(x))[0]
+                for x in c["enum"]}
+    if "pattern" in c:
+        pattern = re.compile(c["pattern"]).fullmatch
+    if "minimum" in c:
+        lo = parse_value(ftype, str(c["minimum"]))[0]
+    if "maximum" in c:
+        hi = parse_value(ftype, str(c["maximum"]))[0]
+    minlen, maxlen = c.get("minLength"), c.get("maxLength")
+    if ftype == "string" and enum is None and pattern is None and minlen is None and maxlen is None:
+        return None
+
+    if ftype == "string" and enum is None and minlen is None and maxlen is None:
+        def check_pattern(v: str):  # the common case, kept short: a text field with a pattern
+            if pattern(v) is None:
+                return "constraint-pattern", f"does not match {c['pattern']}"
+            return None
+        return check_pattern
+
+    def check(v: str):
+        if ftype == "string":
+            x = v
+        else:
+            x, err = parse_value(ftype, v)
+            if err:
+                return "type-error", err
+        if enum is not None and x not in enum:
+            return "constraint-enum", "not one of the allowed values"
+        if pattern is not None and not pattern(v):
+            return "constraint-pattern", f"does not match {c['pattern']}"
+        if lo is not None and x < lo:
+            return "constraint-minimum", f"below the minimum {c['minimum']}"
+        if hi is not None and x > hi:
+            return "constraint-maximum", f"above the maximum {c['maximum']}"
+        if minlen is not None and len(v) < minlen:
+            return "constraint-minLength", f"shorter than {minlen} characters"
+        if maxlen is not None and len(v) > maxlen:
+            return "constraint-maxLength", f"longer than {maxlen} characters"
+        return None
+
+    return check
+
+
+def _pk(res: dict) -> list[str]:
+    pk = res["schema"]["primaryKey"]
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+class Result:
+    """What the structural pass found: failures, the tables loaded intact, and the line of every row ID."""
+
+    def __init__(self):
+        self.failures: list[Failure] = []
+        self.intact: set[str] = set()  # tables whose every row was read (cell faults allowed)
+        self.loaded: set[str] = set()  # tables with a raw table in DuckDB (file readable, header right)
+
+    def fail(self, table, row, field, rule, value, line=None):
+        self.failures.append(Failure(table, row, field, rule, value, "structure", line))
+
+
+def check(pkg: Package, con, names: list[str] | None = None) -> Result:
+    """Check every table and load it into `con` as raw text ("raw_<name>", with its line numbers)."""
+    result = Result()
+    resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
+    for res in resources:
         try:
-            raw_line.decode("utf-8")
-        except UnicodeDecodeError as e:
-            fail("utf-8", f"line {i + 1}, byte {e.start}: {raw_line[e.start:e.start + 4]!r}", row=_row_id_at(data, i, pkg, name))
-    if b"\r" in data:
-        line = data[: data.index(b"\r")].count(b"\n")
-        fail("no-carriage-return", f"CR on line {line + 1}", row=_row_id_at(data, line, pkg, name))
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n")
-        fail("no-nul-byte", f"NUL on line {line + 1}", row=_row_id_at(data, line, pkg, name))
-    if out:
-        return out
-    header = next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
-    expected = [f["name"] for f in res["schema"]["fields"]]
-    if header != expected:
-        extra = [h for h in header if h not in expected]
-        missing = [e for e in expected if e not in header]
-        if extra:
-            fail("no-extra-columns", ", ".join(extra))
-        if missing:
-            fail("no-missing-columns", ", ".join(missing))
-        if not extra and not missing:
-            fail("column-order", ", ".join(header))
-    return out
+            scan(pkg, res, con, result)
+        except PathRefused as e:  # the file changed since the descriptor check
+            result.fail(res["name"], "-", "-", e.rule, e.reason)
+        except OSError as e:
+            result.fail(res["name"], "-", "-", "file-readable", e.strerror or type(e).__name__)
+    for res in resources:
+        if res["name"] in result.loaded:
+            keys(pkg, res, con, result)
+    return result
 
 
-def _row_id_at(data: bytes, line: int, pkg: Package, name: str) -> str:
-    """Best-effort row ID for a physical line: its first cell, if the line decodes."""
-    if line == 0:
-        return "header"
+def _sniff(path, name: str, result: Result) -> bool:
+    """Byte-level faults that stop a file being read as UTF-8 CSV at all. True when the file may be parsed."""
+    with open(path, "rb") as f:
+        head = f.read(65536)
+        if not head.strip():
+            rest = f.read(1)
+            if not rest:
+                result.fail(name, "-", "-", "file-not-empty", f"{len(head)} bytes")
+                return False
+        if head.startswith(codecs.BOM_UTF8):
+            result.fail(name, "-", "-", "no-byte-order-mark", "EF BB BF at byte 0", 1)
+            return False
+        for bom, enc in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+            if head.startswith(bom):
+                result.fail(name, "-", "-", "utf-8", f"{enc} byte-order mark: the file is {enc}, not UTF-8", 1)
+                return False
+        first = head.split(b"\n", 1)[0]
+        if b"\x00" in first:
+            result.fail(name, "-", "-", "utf-8", "NUL bytes in the header: the file looks like UTF-16 or UTF-32, not UTF-8", 1)
+            return False
+        # Carriage returns anywhere: one failure for the file, at the first, with a count.
+        f.seek(0)
+        line, first_cr, count = 1, None, 0
+        while chunk := f.read(1 << 20):
+            if first_cr is None:
+                i = chunk.find(b"\r")
+                if i >= 0:
+                    first_cr = line + chunk.count(b"\n", 0, i)
+            count += chunk.count(b"\r")
+            line += chunk.count(b"\n")
+        if first_cr is not None:
+            result.fail(name, "header" if first_cr == 1 else f"line {first_cr}", "-", "no-carriage-return",
+                        f"CR on line {first_cr}" + (f" and {count - 1} more" if count > 1 else ""), first_cr)
+            return False
+    return True
+
+
+def scan(pkg: Package, res: dict, con, result: Result) -> None:
+    import pyarrow as pa
+
+    name = res["name"]
+    fields = res["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    ncols = len(names)
+    path = pkg.path(name)
+    if not _sniff(path, name, result):
+        return
+
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as e:
+            result.fail(name, "header", "-", "csv-quoting", str(e), 1)
+            return
+        if header is None:
+            result.fail(name, "-", "-", "file-not-empty", "no header")
+            return
+        if any(_UNDECODABLE.search(h) for h in header):
+            result.fail(name, "header", "-", "utf-8", ", ".join(header), 1)
+            return
+        if header != names:
+            extra = [h for h in header if h not in names]
+            missing = [n for n in names if n not in header]
+            if extra:
+                result.fail(name, "header", "-", "no-extra-columns", ", ".join(extra), 1)
+            if missing:
+                result.fail(name, "header", "-", "no-missing-columns", ", ".join(missing), 1)
+            if not extra and not missing:
+                result.fail(name, "header", "-", "column-order", ", ".join(header), 1)
+            return
+
+        pk_idx = [names.index(k) for k in _pk(res)]
+        checkers = [_checker(f) for f in fields]
+        required = [bool(f.get("constraints", {}).get("required")) or i in pk_idx for i, f in enumerate(fields)]
+        cols = list(range(ncols))
+        fails = result.failures
+        suspect, lead = _SUSPECT_CHAR, _LEAD
+        schema = pa.schema([(n, pa.string()) for n in names] + [("__line", pa.int64())])
+        con.execute(f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
+                    + ", ".join(f"{_q(n)} VARCHAR" for n in names) + ', "__line" BIGINT)')
+        buf: list[list] = []
+        lines: list[int] = []
+        intact = True
+        prev = reader.line_num
+
+        def flush():
+            if not buf:
+                return
+            columns = [pa.array(c, pa.string()) for c in zip(*buf)] + [pa.array(lines, pa.int64())]
+            con.register("__batch", pa.Table.from_arrays(columns, schema=schema))
+            con.execute(f"INSERT INTO {_q('raw_' + name)} SELECT * FROM __batch")
+            con.unregister("__batch")
+            buf.clear()
+            lines.clear()
+
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                start, prev = prev + 1, reader.line_num
+                result.fail(name, f"line {start}", "-", "csv-quoting",
+                            f"{e}; lines {start}-{prev} could not be read as rows" if prev > start else str(e), start)
+                intact = False
+                continue
+            start, prev = prev + 1, reader.line_num
+            if len(row) != ncols:
+                if not any(row):
+                    result.fail(name, f"line {start}", "-", "no-blank-row", "empty line", start)
+                    continue
+                rid = _row_id(row, pk_idx, start)
+                result.fail(name, rid, "-", "cells-match-header", f"{len(row)} cells, header has {ncols}", start)
+                intact = False
+                continue
+            rid = None
+            for j in cols:
+                v = row[j]
+                if not v:
+                    if required[j]:
+                        if rid is None:
+                            if not any(row):
+                                result.fail(name, f"line {start}", "-", "no-blank-row", f"{ncols} empty cells", start)
+                                break
+                            rid = _row_id(row, pk_idx, start)
+                        fails.append(Failure(name, rid, names[j], "constraint-required", "", "structure", start))
+                    continue
+                if suspect(v) or v[0] in lead or v[0].isspace() or v[-1].isspace() or len(v) > MAX_CELL:
+                    rule = hygiene(v)
+                    if rule:
+                        if rid is None:
+                            rid = _row_id(row, pk_idx, start)
+                        detail = f"{len(v)} characters" if rule == "cell-size" else v
+                        fails.append(Failure(name, rid, names[j], rule, detail, "structure", start))
+                        if rule == "utf-8":  # keep the row loadable; the cell is reported, and later checks skip it
+                            row[j] = _UNDECODABLE.sub("\ufffd", v)
+                        continue
+                chk = checkers[j]
+                if chk is not None:
+                    err = chk(v)
+                    if err:
+                        if rid is None:
+                            rid = _row_id(row, pk_idx, start)
+                        fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
+            else:
+                buf.append(row)
+                lines.append(start)
+                if len(buf) >= CHUNK:
+                    flush()
+        flush()
+    result.loaded.add(name)
+    if intact:
+        result.intact.add(name)
+
+
+def _row_id(row: list, pk_idx: list[int], line: int) -> str:
+    """The row's primary key as written, when it is a plausible one; else its line."""
     try:
-        first = data.split(b"\n")[line].decode("utf-8", "replace").split(",")[0]
+        parts = [row[i] for i in pk_idx]
     except IndexError:
-        return "-"
-    return first.strip('"') or f"line {line + 1}"
+        return f"line {line}"
+    rid = "/".join(p for p in parts if p)
+    if rid and len(rid) <= 60 and safe(rid) == rid and rid == rid.strip() and "<" not in rid:
+        return rid
+    return f"line {line}"
+
+
+def keys(pkg: Package, res: dict, con, result: Result) -> None:
+    """Primary keys, unique fields and foreign keys, on the cells that passed their own checks."""
+    name = res["name"]
+    schema = res["schema"]
+    pk = _pk(res)
+    raw = _q("raw_" + name)
+    pk_expr = " || '/' || ".join(_q(k) for k in pk)
+    # Each duplicate after the first, naming the line of the first.
+    for field_list, rule in [(pk, "primary-key")] + [([f["name"]], "constraint-unique") for f in schema["fields"]
+                                                    if f.get("constraints", {}).get("unique") and [f["name"]] != pk]:
+        cols = ", ".join(_q(c) for c in field_list)
+        not_null = " AND ".join(f"{_q(c)} IS NOT NULL AND {_q(c)} <> ''" for c in field_list)
+        rows = con.execute(f"""
+            SELECT {pk_expr} AS rid, "__line", first_line, {" || '/' || ".join(_q(c) for c in field_list)} AS v FROM (
+                SELECT *, min("__line") OVER (PARTITION BY {cols}) AS first_line FROM {raw} WHERE {not_null})
+            WHERE "__line" > first_line ORDER BY "__line" """).fetchall()
+        for rid, line, first, v in rows:
+            result.fail(name, rid if rid else f"line {line}", field_list[0], rule,
+                        f"{v} is also on line {first}", line)
+    for fk in schema.get("foreignKeys", []):
+        fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
+        ref = fk["reference"]
+        target = ref.get("resource") or name
+        rfields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
+        if target not in result.intact:
+            continue  # some rows of the referenced file could not be read: its own failures say which
+        traw = _q("raw_" + target)
+        present = " AND ".join(f"r.{_q(c)} IS NOT NULL AND r.{_q(c)} <> ''" for c in fields)
+        match = " AND ".join(f"t.{_q(rc)} = r.{_q(c)}" for c, rc in zip(fields, rfields))
+        rows = con.execute(f"""
+            SELECT {" || '/' || ".join('r.' + _q(k) for k in pk)}, r."__line", {" || '/' || ".join('r.' + _q(c) for c in fields)}
+            FROM {raw} AS r WHERE {present} AND NOT EXISTS (SELECT 1 FROM {traw} AS t WHERE {match})
+            ORDER BY r."__line" """).fetchall()
+        for rid, line, v in rows:
+            result.fail(name, rid if rid else f"line {line}", fields[0], "foreign-key",
+                        f"{v} is not a {'/'.join(rfields)} of {target}", line)
+
+
+def load_typed(pkg: Package, con, names) -> None:
+    """Typed tables (named as the resources) from the raw ones: the view the checks of meaning use."""
+    for res in pkg.table_resources():
+        if res["name"] in names:
+            con.execute(f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
+                        f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\"")
 
 
 def read_rows(pkg: Package, name: str) -> list[dict]:
+    """A table as dicts of text (for tools outside the gate)."""
     with open(pkg.path(name), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-def cell_hygiene(pkg: Package, res: dict, rows: list[dict]) -> list[Failure]:
-    """Text that would run as script, execute in a spreadsheet, or hide in blanks."""
-    name = res["name"]
-    key = res["schema"]["primaryKey"][0]
-    out = []
-    for i, row in enumerate(rows):
-        rid = row.get(key) or f"row {i + 1}"
-        for field, value in row.items():
-            if not value or field is None:
-                continue
-            for rule, rx in HOSTILE:
-                if rx.search(value):
-                    out.append(Failure(name, rid, field, rule, value, "structure"))
-                    break
-            if FORMULA.match(value) and not re.fullmatch(r"-?\d+(\.\d+)?", value):
-                out.append(Failure(name, rid, field, "no-formula-lead", value, "structure"))
-            if value != value.strip():
-                out.append(Failure(name, rid, field, "no-leading-or-trailing-blank", value, "structure"))
-    return out
-
-
-def frictionless_faults(pkg: Package, names: set[str]) -> list[Failure]:
-    """Run Frictionless on the resources that passed the file checks and map its errors to row IDs."""
-    from frictionless import Package as FPackage
-
-    descriptor = dict(pkg.descriptor)
-    resources = []
-    for r in descriptor["resources"]:
-        if "schema" in r and r["name"] not in names:
-            continue
-        r = dict(r)
-        if "schema" in r:
-            schema = dict(r["schema"])
-            # A foreign key into a table that failed its file checks cannot be evaluated.
-            schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in names | {""}]
-            r["schema"] = schema
-        resources.append(r)
-    descriptor["resources"] = resources
-    report = FPackage(descriptor, basepath=str(pkg.root)).validate()
-    rows_cache: dict[str, list[dict]] = {}
-    out = []
-    for task in report.tasks:
-        name = task.name
-        key = pkg.primary_key(name) if name in names else None
-        for err in task.errors:
-            e = err.to_dict()
-            row_number = e.get("rowNumber")
-            row_id = "-"
-            if row_number and key:
-                rows = rows_cache.setdefault(name, read_rows(pkg, name))
-                idx = row_number - 2  # header is row 1
-                row_id = (rows[idx].get(key) or f"row {idx + 1}") if 0 <= idx < len(rows) else f"row {idx + 1}"
-            field = e.get("fieldName") or "-"
-            if e.get("type") == "foreign-key" and e.get("note"):
-                field = ",".join(re.findall(r'"([a-z_]+)"', e["note"])[:1]) or field
-            rule = e.get("type", "frictionless")
-            note = e.get("note") or ""
-            if rule == "constraint-error" and note:
-                m = re.search(r'constraint "(\w+)"', note)
-                rule = f"constraint-{m.group(1)}" if m else rule
-            value = e.get("cell")
-            if value is None:
-                value = ",".join(str(c) for c in e.get("cells") or []) or note or e.get("message", "")
-            out.append(Failure(name, row_id, field, rule, str(value), "structure"))
-    return out
