@@ -109,3 +109,25 @@ def test_release_artefacts_rebuild_byte_identical(tmp_path, version):
     assert release.rebuild(tmp_path, version) == []
     sums = release.read_sums(tmp_path / "releases" / version / "SHA256SUMS")
     assert {n.rsplit(".", 1)[-1] for n in sums} >= {"zip", "parquet", "xlsx", "duckdb", "json", "csv"}
+
+
+def test_every_incident_tally_and_claim_has_a_row_citation(built_report):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_report / "generated" / "register.html").read_text(encoding="utf-8"), "html.parser")
+    entries = {s["id"]: s for s in soup.select("section.register-entry")}
+    pkg = Package.load(ROOT)
+    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id"), ("claims", "claim_id")):
+        import csv
+
+        with open(pkg.path(table), newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                line = entries[row[key].lower()].select_one(".citation-row").get_text()
+                assert line == citation.row(CFF, row[key], f"register.html#{row[key].lower()}")
+
+
+def test_cite_page_shows_every_format(built_report):
+    page = (built_report / "generated" / "cite.html").read_text(encoding="utf-8")
+    for cls in ("citation-apa", "citation-bibtex", "citation-ris", "citation-csl-json"):
+        assert f'class="{cls}"' in page, cls
+    assert citation.bibtex_key(CFF) in page

@@ -160,7 +160,10 @@ def _records(con, sql: str) -> list[dict]:
     return con.execute(sql).df().to_dict("records")
 
 
-def register_page(con, frags: Fragments) -> str:
+def register_page(con, frags: Fragments, cff: dict) -> str:
+    def cite(row_id):
+        return citation.row(cff, row_id, f"register.html#{anchor(row_id)}")
+
     claims = _records(con, "SELECT * FROM claims ORDER BY claim_id")
     by_incident, by_tally = {}, {}
     for c in claims:
@@ -213,7 +216,8 @@ def register_page(con, frags: Fragments) -> str:
         f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
                           "quotes": quotes(by_incident.get(r["incident_id"], [])),
-                          "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""]})
+                          "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
+                          "cite": cite(r["incident_id"])})
     tallies = []
     for r in _records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
@@ -221,19 +225,21 @@ def register_page(con, frags: Fragments) -> str:
         tallies.append({"id": r["tally_id"], "anchor": anchor(r["tally_id"]),
                         "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
                         "quotes": quotes(by_tally.get(r["tally_id"], [])),
-                        "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""]})
+                        "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""],
+                        "cite": cite(r["tally_id"])})
     claim_entries = []
     for c in claims:
         f = fields(c, ("quote",))
         sid = c["source_id"]
         f.append(("source", sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"))
         claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
-                              "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f})
+                              "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f,
+                              "cite": cite(c["claim_id"])})
     report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
                        "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
-                       "fields": fields(k, ("corroboration_id",))} for k in cors]
+                       "fields": fields(k, ("corroboration_id",)), "cite": ""} for k in cors]
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
-                      "reports": None, "fields": fields(p)} for p in places.values()]
+                      "reports": None, "fields": fields(p), "cite": ""} for p in places.values()]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
         {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},
@@ -343,7 +349,7 @@ def main(root: str | None) -> int:
              for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines() if "generated/" in e]
     for template in sorted((book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99):
         (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
-    (gen / "register.md").write_text(register_page(con, frags), encoding="utf-8")
+    (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, frags), encoding="utf-8")

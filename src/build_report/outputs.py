@@ -55,8 +55,12 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     out = []
     name = f"{pkg.descriptor['name']}-{pkg.version}.zip"
     out.append((name, "the whole data package (descriptor, tables, archive, citation)", write_zip(pkg, dest / name)))
-    out.append(("claims.duckdb", "a DuckDB database with every table, typed and commented from the schemas",
+    out.append(("claims.duckdb", "a DuckDB database with every table, typed, keyed and commented from the schemas",
                 write_database(pkg, dest / "claims.duckdb")))
+    out.append(("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools",
+                write_sqlite(pkg, dest / "claims.sqlite")))
+    out.append((f"{pkg.descriptor['name']}-{pkg.version}.xlsx", "an Excel workbook: a README sheet and one sheet per table",
+                write_xlsx(pkg, dest / f"{pkg.descriptor['name']}-{pkg.version}.xlsx")))
     for res in pkg.table_resources():
         target = dest / Path(res["path"]).name
         shutil.copy(pkg.root / res["path"], target)
