@@ -13,6 +13,7 @@ package, a data fault, and an environment fault.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -109,6 +110,21 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
     if op == "append_archive":
         archive = next((pkg / "data" / "archive").iterdir())
         archive.write_bytes(archive.read_bytes() + value.encode())
+        return
+    if op == "append_archive_rehash":  # the archive edited outside every quote, its hash and size updated everywhere
+        archive = next((pkg / "data" / "archive").iterdir())
+        data = archive.read_bytes() + value.encode()
+        archive.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        d = json.loads(dp.read_text(encoding="utf-8"))
+        res = d["resources"][_resource_index(d, "archive")]
+        res["hash"], res["bytes"] = f"sha256:{digest}", len(data)
+        dp.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        docs = pkg / "data" / "documents.csv"
+        rows = list(csv.reader(open(docs, newline="", encoding="utf-8")))
+        rows[1][rows[0].index("sha256")], rows[1][rows[0].index("bytes")] = digest, str(len(data))
+        with open(docs, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
         return
     if op == "descriptor_set":  # field: a JSON pointer (/resources/claims/... names a resource), value: JSON
         d = json.loads(dp.read_text(encoding="utf-8"))

@@ -15,11 +15,11 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, figures, outputs, queries
+from . import charts, citation, coding, figures, lexicon, outputs, queries
 from .releases import version_key
 from .package import Package, connect, missing
 
-FIG = re.compile(r"\{\{(fig|chart|table|rules):([a-z_]+)\}\}")
+FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
 URL = re.compile(r"^https?://[^\s<>\"]+$")  # the data's own URL pattern: only these become links
 ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
@@ -104,6 +104,8 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             return frags.include(query_table(con, name), name)
         if kind == "rules":
             return frags.include(rules_table(), "rules")
+        if kind == "gate":
+            return frags.include(gate_rules_table() if name == "rules" else lexicons_table(), f"gate-{name}")
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -124,6 +126,19 @@ def rules_table() -> str:
         rows.append([rule, what, f"“{example}”", value(lo), value(hi)])
     return render("table.html.j2", columns=["rule", "what it covers", "example wording", "min", "max"], rows=rows,
                   cls="rules", note="")
+
+
+def gate_rules_table() -> str:
+    """Every rule of the gate with the module that owns it, from the modules' own RULES."""
+    from . import validate
+
+    rows = [[rule, m.__name__.rsplit(".", 1)[-1], what] for m in validate.MODULES for rule, what in m.RULES.items()]
+    return render("table.html.j2", columns=["rule", "owner", "what it guards against"], rows=rows, cls="gate-rules", note="")
+
+
+def lexicons_table() -> str:
+    rows = [[group, key, ", ".join(words)] for group, entries in lexicon.lexicons().items() for key, words in entries.items()]
+    return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
 
 
 def query_table(con, query: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from pathlib import Path
 
 from .package import Package
 
@@ -16,6 +17,12 @@ def version_key(version: str) -> tuple[int, int, int] | None:
     """(major, minor, patch) for a MAJOR.MINOR.PATCH version, else None: the one semver parser."""
     m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version or "")
     return tuple(int(x) for x in m.groups()) if m else None
+
+
+def latest(root: Path) -> str | None:
+    """The latest release recorded under releases/ (a folder with a frozen datapackage.json), or None."""
+    done = [p.parent.name for p in (root / "releases").glob("*/datapackage.json") if version_key(p.parent.name)]
+    return max(done, key=version_key) if done else None
 
 
 def quote_fingerprint(quote: str) -> str:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, descriptor, meaning, provenance, structure
+from .checks import Failure, descriptor, meaning, provenance, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance]
+MODULES = [descriptor, structure, meaning, provenance, truth]
 
 
 @dataclass
@@ -54,7 +54,8 @@ def run_report(pkg: Package) -> Report:
         return _lines(report, con, result, pkg)
     structure.load_typed(pkg, con, set(tables))
     later: list[Failure] = []
-    for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con))):
+    for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con)),
+                        ("truth", lambda: truth.check(pkg, con))):
         try:
             later += stage()
         except (duckdb.Error, KeyError, IndexError, AttributeError, ValueError, TypeError, ArithmeticError, OSError) as e:

@@ -9,12 +9,53 @@ import re
 from pathlib import Path
 
 from . import Failure
-from .. import coding, scope
+from .. import coding, lexicon, scope
 from ..package import Package, PathRefused, missing
 from ..releases import quote_fingerprint, version_key
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
 URL = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+RULES = {
+    'archive-exists': 'the archived compilation is in the package',
+    'archive-readable': 'the archive decodes as UTF-8',
+    'sha256-matches-datapackage': "the archive's SHA-256 is the one the descriptor records",
+    'size-matches-datapackage': "the archive's size is the one the descriptor records",
+    'matches-archive-resource': "a document's archive path is the archive resource",
+    'sha256-matches-archive': "a document's SHA-256 is the archive's",
+    'size-matches-archive': "a document's size is the archive's",
+    'quote-equals-archive-at-offsets': "a claim's quote is exactly the archive's text at its offsets",
+    'quote-within-one-item': 'a quote does not run across items (lines)',
+    'quote-in-scope': 'a quote lies in the prose or the three lists, not in headings or excluded parts',
+    'line-matches-offsets': "a claim's line number is the line of its offsets",
+    'section-matches-archive': "a claim's section is the list its offsets fall in",
+    'every-list-item-has-a-claim': 'every item of the three lists is covered by an active claim',
+    'has-an-active-claim': 'an active incident or tally rests on at least one active claim',
+    'count-has-phrase': 'a coded count has the phrase it was coded from',
+    'phrase-and-rule-together': 'a count phrase and its coding rule are given together',
+    'phrase-in-linked-quote': 'a count phrase occurs in a linked quote, as whole words',
+    'rule-fits-phrase': 'a coding rule can be applied to its phrase',
+    'coded-by-rule-{rule}': "a count's min and max are what its rule gives for its phrase",
+    'latitude-and-longitude-together': 'coordinates come as a pair',
+    'no-coordinates-means-basis-none': 'a place without coordinates says so',
+    'coordinate-has-origin': 'a coordinate has a recorded origin',
+    'origin-is-url': 'a URL origin is an http(s) URL',
+    'url-origin-has-query': 'a URL origin names the search that returned it',
+    'geonames-origin-names-id': 'a gazetteer origin names its GeoNames ID',
+    'geonames-id-in-gazetteer': 'the GeoNames ID is in the packaged gazetteer',
+    'coordinates-equal-gazetteer': "gazetteer coordinates equal the gazetteer's",
+    'governorate-has-origin': 'a governorate has a recorded origin',
+    'quote-origin-is-a-claim': 'a governorate read from a quote names that claim',
+    'url-origin-with-query': 'a governorate read from a page names the URL and the search',
+    'origin-without-governorate': 'an origin is given only with a governorate',
+    'source-named-in-quote': 'an outlet said to be named in the quote is named there',
+    'released-ids-readable': "the latest release's ID list can be read",
+    'released-in-{version}-kept-or-tombstoned': 'an ID of the latest release is kept (or tombstoned), never dropped',
+    'quote-unchanged-since-{version}': "a released claim's quote never changes",
+    'has-a-search-log-row': 'every active claim was searched for',
+    'url-returned-by-recorded-search': 'every URL in the data was kept by the search recorded with it',
+}
 
 
 def check(pkg: Package, con) -> list[Failure]:
@@ -132,7 +173,8 @@ def counts(con, claims: list[dict]) -> list[Failure]:
             if phrase is None or rule is None:
                 out.append(Failure(table, rid, crule if rule is None else cphrase, "phrase-and-rule-together", str(phrase or rule), "provenance"))
                 continue
-            if not any(phrase in q for q in quotes_of.get((key, rid), [])):
+            # Whole words only: "9 civilians" is not a phrase of "99 civilians".
+            if not any(lexicon.contains_phrase(q, phrase) for q in quotes_of.get((key, rid), [])):
                 out.append(Failure(table, rid, cphrase, "phrase-in-linked-quote", phrase, "provenance"))
                 continue  # a count coded from a phrase the quote does not hold is not checked further
             try:

@@ -1,0 +1,213 @@
+"""Truth: coded values must be what the words say, no row is counted twice, no active row rests on a
+withdrawn one, and the evidence is consistent with the searches that found it.
+
+Lexicons are in lexicons.json. A value is supported by the words of its claim's quote, of the heading
+of the list the quote stands in, or of the compilation's title (in that order; the first that holds
+the words is the basis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+from . import Failure
+from .. import lexicon, releases, scope
+from ..package import Package
+
+RULES = {
+    "phrase-expresses-category": "a killed phrase has no word of injury and a word of death (in the phrase, else in its quote); "
+                                 "injured, children, women, displaced and strikes phrases have a word of their category",
+    "attribution-supported-by-words": "every party of an alleged perpetrator is named in the quote, its list heading or the "
+                                      "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
+    "target-supported-by-words": "a target type other than unspecified is named in the quote or its list heading",
+    "weapon-supported-by-words": "a weapon other than 'not stated' is named in the quote or its list heading",
+    "claim-spans-do-not-overlap": "two active claims never quote overlapping characters of the archive (one passage, one claim)",
+    "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
+    "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
+    "date-not-in-future": "search and publication dates are not after the day of validation",
+    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named)",
+    "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
+}
+
+CHECK = "truth"
+
+
+def check(pkg: Package, con) -> list[Failure]:
+    out: list[Failure] = []
+    text = pkg.archive_text()
+    out += categories(con)
+    out += attribution(con, text)
+    out += spans(con, text)
+    out += references(con)
+    out += searches(con)
+    out += dates(con)
+    out += shared_reports(con)
+    out += released_archive(pkg)
+    return out
+
+
+def _rows(con, sql: str) -> list[dict]:
+    cur = con.execute(sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _claim_texts(con, key: str, archive: str) -> dict[str, list[str]]:
+    """For each incident or tally: the texts that may support its values (quotes, list headings, title)."""
+    title = archive.split("\n", 1)[0]
+    out: dict[str, list[str]] = {}
+    for c in _rows(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+        texts = out.setdefault(c[key], [])
+        texts.append(c["quote"] or "")
+        if c["section"] in scope.LISTS:
+            texts.append(scope.LISTS[c["section"]])
+    for texts in out.values():
+        texts.append(title)
+    return out
+
+
+def categories(con) -> list[Failure]:
+    lex = lexicon.lexicons()["count_categories"]
+    quotes: dict[str, str] = {}
+    for c in _rows(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active'"):
+        quotes[c["incident_id"]] = quotes.get(c["incident_id"], "") + " " + (c["quote"] or "")
+    out = []
+    for measure, words in lex.items():
+        for r in _rows(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
+                            f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id"):
+            phrase, quote = r["phrase"], quotes.get(r["incident_id"], "")
+            ok = lexicon.has_word(phrase, words) or lexicon.has_word(quote, words)
+            if measure == "killed":
+                ok = ok and not lexicon.has_word(phrase, lex["injured"])
+            if measure == "injured":
+                ok = ok and not lexicon.has_word(phrase, lex["killed"])
+            if not ok:
+                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", phrase, CHECK))
+    return out
+
+
+def parties(value: str) -> list[str]:
+    """The parties an attribution names, as keys of the perpetrators lexicon."""
+    v = value.lower()
+    named = [("Russia", r"\brussia"), ("Syrian government", r"syrian government|\bregime\b"),
+             ("coalition", r"\bcoalition\b"), ("US", r"\bus\b")]
+    return [party for party, pattern in named if re.search(pattern, v)]
+
+
+def attribution(con, archive: str) -> list[Failure]:
+    lex = lexicon.lexicons()
+    out = []
+    for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
+        texts = _claim_texts(con, key, archive)
+        cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
+        for r in _rows(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
+            rid, support = r[key], texts.get(r[key], [])
+            if not support:
+                continue  # no active claim: provenance reports that (has-an-active-claim)
+            value = r["alleged_perpetrator"] or "not stated"
+            named = parties(value) if value != "not stated" else []
+            if value != "not stated" and not named:
+                out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
+            for party in named:
+                if not any(lexicon.has_word(t, lex["perpetrators"][party]) for t in support):
+                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
+                    break
+            else:
+                if "us-led" in value.lower() and not any(lexicon.has_word(t, ["us-led", "u.s.-led"]) for t in support):
+                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
+            if not has_target:
+                continue
+            near = support[:-1]  # the compilation's title names no target or weapon of a single claim
+            if r["target_type"] not in (None, "unspecified") and not any(
+                    lexicon.has_word(t, lex["targets"].get(r["target_type"], [])) for t in near):
+                out.append(Failure(table, rid, "target_type", "target-supported-by-words", r["target_type"], CHECK))
+            if r["weapon"] not in (None, "not stated") and not any(
+                    lexicon.has_word(t, lex["weapons"].get(r["weapon"], [])) for t in near):
+                out.append(Failure(table, rid, "weapon", "weapon-supported-by-words", r["weapon"], CHECK))
+    return out
+
+
+def spans(con, archive: str) -> list[Failure]:
+    rows = _rows(con, "SELECT a.claim_id AS a, b.claim_id AS b, a.char_start AS s, a.char_end AS e, b.quote AS q, "
+                      "b.char_start AS bs, b.char_end AS be FROM claims a JOIN claims b "
+                      "ON a.claim_id < b.claim_id AND a.char_start < b.char_end AND b.char_start < a.char_end "
+                      "WHERE a.status = 'active' AND b.status = 'active' ORDER BY a.claim_id, b.claim_id")
+    # A quote that is not the archive at its offsets is provenance's failure, not an overlap.
+    return [Failure("claims", r["b"], "char_start", "claim-spans-do-not-overlap",
+                    f"overlaps {r['a']} (characters {r['s']}-{r['e']})", CHECK)
+            for r in rows if archive[r["bs"]:r["be"]] == r["q"]]
+
+
+LINKS = [  # (table, key, field, target table, target key)
+    ("claims", "claim_id", "incident_id", "incidents", "incident_id"),
+    ("claims", "claim_id", "tally_id", "tallies", "tally_id"),
+    ("corroborations", "corroboration_id", "claim_id", "claims", "claim_id"),
+    ("corroborations", "corroboration_id", "incident_id", "incidents", "incident_id"),
+    ("corroborations", "corroboration_id", "tally_id", "tallies", "tally_id"),
+    ("crosswalk", "crosswalk_id", "incident_id", "incidents", "incident_id"),
+    ("crosswalk", "crosswalk_id", "tally_id", "tallies", "tally_id"),
+]
+
+
+def _is_active(con, table: str) -> str:
+    cols = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+    return "s.status = 'active'" if "status" in cols else "TRUE"
+
+
+def references(con) -> list[Failure]:
+    out = []
+    for table, key, field, target, tkey in LINKS:
+        rows = _rows(con, f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
+                          f"WHERE {_is_active(con, table)} AND t.status = 'withdrawn' ORDER BY s.{key}")
+        out += [Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK) for r in rows]
+    return out
+
+
+def searches(con) -> list[Failure]:
+    out = []
+    for r in _rows(con, "SELECT search_id, outcome, n_results, urls_kept FROM search_log ORDER BY search_id"):
+        kept = bool((r["urls_kept"] or "").strip())
+        if (r["outcome"] == "found") != kept or (r["n_results"] == 0 and kept):
+            out.append(Failure("search_log", r["search_id"], "outcome", "search-outcome-agrees",
+                               f"outcome={r['outcome']}, n_results={r['n_results']}, urls kept={'yes' if kept else 'none'}", CHECK))
+    return out
+
+
+def dates(con) -> list[Failure]:
+    today = dt.date.today()
+    out = []
+    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date")):
+        for r in _rows(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
+            out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
+    return out
+
+
+def shared_reports(con) -> list[Failure]:
+    rows = _rows(con, """
+        SELECT DISTINCT a.incident_id AS a, b.incident_id AS b, a.url AS url
+        FROM corroborations a JOIN corroborations b ON a.url = b.url AND a.incident_id < b.incident_id
+        JOIN incidents ia ON ia.incident_id = a.incident_id JOIN incidents ib ON ib.incident_id = b.incident_id
+        WHERE ia.status = 'active' AND ib.status = 'active'
+          AND a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
+          AND a.relation IN ('probable_original', 'independent') AND b.relation IN ('probable_original', 'independent')
+          AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL OR ia.overlap_group <> ib.overlap_group)
+        ORDER BY a, b""")
+    return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
+                    f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
+
+
+def released_archive(pkg: Package) -> list[Failure]:
+    latest = releases.latest(pkg.root)
+    if latest is None:
+        return []
+    frozen = json.loads((pkg.root / "releases" / latest / "datapackage.json").read_text(encoding="utf-8"))
+    want = next((r.get("hash") for r in frozen.get("resources", []) if r.get("name") == "archive"), None)
+    got = "sha256:" + hashlib.sha256(pkg.archive_bytes()).hexdigest()
+    current = next((r.get("hash") for r in pkg.descriptor.get("resources", []) if r.get("name") == "archive"), None)
+    # When the file differs from the descriptor too, provenance reports it (sha256-matches-datapackage).
+    if want and got != want and got == current:
+        return [Failure("archive", "-", "hash", "archive-equals-released-archive", f"{got}; release {latest} recorded {want}", CHECK)]
+    return []
