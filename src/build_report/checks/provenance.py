@@ -294,19 +294,22 @@ def searches(con) -> list[Failure]:
     for (cid,) in con.execute("""SELECT claim_id FROM claims c WHERE status = 'active'
                                  AND NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
-    kept: dict[str, set] = {}
-    for query, urls in con.execute("SELECT query, urls_kept FROM search_log").fetchall():
-        kept.setdefault(query, set()).update((urls or "").split())
+    # Rows that name their search are matched by search_id; documents and places name only the query.
+    by_id: dict[str, set] = {}
+    by_query: dict[str, set] = {}
+    for sid, query, urls in con.execute("SELECT search_id, query, urls_kept FROM search_log").fetchall():
+        by_id[sid] = set((urls or "").split())
+        by_query.setdefault(query, set()).update((urls or "").split())
     checks = [
-        ("corroborations", "corroboration_id", "url", "query"),
-        ("crosswalk", "crosswalk_id", "url", "query"),
-        ("context_totals", "context_id", "url", "query"),
-        ("documents", "document_id", "url", "url_query"),
-        ("places", "place_id", "coord_origin", "origin_query"),
-        ("places", "place_id", "admin1_origin", "origin_query"),
+        ("corroborations", "corroboration_id", "url", "search_id", by_id),
+        ("crosswalk", "crosswalk_id", "url", "search_id", by_id),
+        ("context_totals", "context_id", "url", "search_id", by_id),
+        ("documents", "document_id", "url", "url_query", by_query),
+        ("places", "place_id", "coord_origin", "origin_query", by_query),
+        ("places", "place_id", "admin1_origin", "origin_query", by_query),
     ]
-    for table, key, url_col, query_col in checks:
-        for rid, url, query in con.execute(f"SELECT {key}, {url_col}, {query_col} FROM {table}").fetchall():
-            if url and URL.match(url) and url not in kept.get(query or "", set()):
-                out.append(Failure(table, rid, url_col, "url-returned-by-recorded-search", f"{url} (query: {query})", "provenance"))
+    for table, key, url_col, via, kept in checks:
+        for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
+            if url and URL.match(url) and url not in kept.get(ref or "", set()):
+                out.append(Failure(table, rid, url_col, "url-returned-by-recorded-search", f"{url} ({via}: {ref})", "provenance"))
     return out

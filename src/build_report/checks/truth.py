@@ -29,6 +29,7 @@ RULES = {
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
     "date-not-in-future": "search and publication dates are not after the day of validation",
     "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named)",
+    "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -45,6 +46,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += searches(con)
     out += dates(con)
     out += shared_reports(con)
+    out += group_governorates(con)
     out += released_archive(pkg)
     return out
 
@@ -197,6 +199,17 @@ def shared_reports(con) -> list[Failure]:
         ORDER BY a, b""")
     return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
                     f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
+
+
+def group_governorates(con) -> list[Failure]:
+    rows = _rows(con, """
+        SELECT g.overlap_group, g.reason, list(DISTINCT p.admin1_code ORDER BY p.admin1_code) AS codes
+        FROM overlap_groups g JOIN incidents i ON i.overlap_group = g.overlap_group AND i.status = 'active'
+        JOIN places p ON p.place_id = i.place_id AND p.admin1_code IS NOT NULL
+        GROUP BY ALL HAVING count(DISTINCT p.admin1_code) > 1 ORDER BY 1""")
+    return [Failure("overlap_groups", r["overlap_group"], "reason", "overlap-group-in-one-governorate",
+                    f"incidents in {', '.join(r['codes'])}", CHECK)
+            for r in rows if not lexicon.has_word(r["reason"] or "", ["governorates"])]
 
 
 def released_archive(pkg: Package) -> list[Failure]:
