@@ -46,7 +46,7 @@ book: $(STAMP)
 test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
 
-## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 20 minutes)
+## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
 bench: $(STAMP)
 	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
 

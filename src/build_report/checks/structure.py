@@ -388,7 +388,11 @@ def _row_id(row: list, pk_idx: list[int], line: int) -> str:
 
 
 def keys(pkg: Package, res: dict, con, result: Result) -> None:
-    """Primary keys, unique fields and foreign keys, on the cells that passed their own checks."""
+    """Primary keys, unique fields and foreign keys, in SQL on the raw rows.
+
+    A cell that already failed a check of its own (say a malformed ID) is reported once: validate.py
+    keeps the first failure of each cell. Keys into a table not read whole are not checked (its own
+    failures say which rows could not be read)."""
     name = res["name"]
     schema = res["schema"]
     pk = _pk(res)
