@@ -16,8 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import charts, citation, coding, figures, lexicon, outputs, queries
-from .releases import version_key
-from .package import Package, connect, missing
+from . import releases
+from .package import Package, connect, missing, records
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -171,29 +171,25 @@ def _int(v):
     return None if missing(v) else int(v)
 
 
-def _records(con, sql: str) -> list[dict]:
-    return con.execute(sql).df().to_dict("records")
-
-
 def register_page(con, frags: Fragments, cff: dict) -> str:
     def cite(row_id):
         return citation.row(cff, row_id, f"register.html#{anchor(row_id)}")
 
-    claims = _records(con, "SELECT * FROM claims ORDER BY claim_id")
+    claims = records(con, "SELECT * FROM claims ORDER BY claim_id")
     by_incident, by_tally = {}, {}
     for c in claims:
         if not missing(c["incident_id"]):
             by_incident.setdefault(c["incident_id"], []).append(c)
         if not missing(c["tally_id"]):
             by_tally.setdefault(c["tally_id"], []).append(c)
-    places = {p["place_id"]: p for p in _records(con, "SELECT * FROM places ORDER BY place_id")}
-    sources = {s["source_id"]: s for s in _records(con, "SELECT * FROM sources")}
+    places = {p["place_id"]: p for p in records(con, "SELECT * FROM places ORDER BY place_id")}
+    sources = {s["source_id"]: s for s in records(con, "SELECT * FROM sources")}
     groups: dict[str, list[str]] = {}
     for iid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
                               "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
         if g:
             groups.setdefault(g, []).append(iid)
-    cors = _records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
+    cors = records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
                          "ORDER BY corroboration_id")
     reports: dict[str, list[dict]] = {}
     for k in cors:
@@ -203,7 +199,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         for key in ("incident_id", "tally_id", "claim_id"):
             if not missing(k[key]):
                 reports.setdefault(k[key], []).append(item)
-    for x in _records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id"):
+    for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id"):
         item = {"row": "", "label": f"{x['dataset']} {'' if missing(x['external_id']) else x['external_id']} "
                                     f"({x['match_confidence']} match confidence)",
                 "link": value(x["url"])}
@@ -223,7 +219,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         return f"{g}: " + ", ".join(x for x in groups.get(g, []) if x != row_id)
 
     incidents = []
-    for r in _records(con, "SELECT * FROM incidents ORDER BY incident_id"):
+    for r in records(con, "SELECT * FROM incidents ORDER BY incident_id"):
         p = places.get(r["place_id"], {})
         f = fields(r, ("title",))
         f.append(("place", f'{p.get("standard_name")} ({value(p.get("admin1_code")) or "no governorate"}), '
@@ -234,7 +230,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                           "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
                           "cite": cite(r["incident_id"])})
     tallies = []
-    for r in _records(con, "SELECT * FROM tallies ORDER BY tally_id"):
+    for r in records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
         f.append(("overlap partners", partners(r["tally_id"], r["overlap_group"]) or ""))
         tallies.append({"id": r["tally_id"], "anchor": anchor(r["tally_id"]),
@@ -314,11 +310,10 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
 def changelog_page(pkg: Package, frags: Fragments) -> str:
     """CHANGELOG.md (the project's own prose), then the row-level diff of the latest release as data."""
     text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    done = sorted((p.parent for p in (pkg.root / "releases").glob("*/diff.csv") if version_key(p.parent.name)),
-                  key=lambda p: version_key(p.name))
-    if not done:
+    version = releases.latest(pkg.root)
+    if version is None or not (pkg.root / "releases" / version / "diff.csv").exists():
         return text
-    latest = done[-1]
+    latest = pkg.root / "releases" / version
     import csv
 
     with open(latest / "diff.csv", newline="", encoding="utf-8") as f:

@@ -22,7 +22,7 @@ RULES = {
     "single_person": "one person described individually",
     "from_subgroup": "only a subgroup is counted (e.g. children): the total's minimum",
 }
-# Conservative minimums for unnumbered plurals (ACLED-style coding, DESIGN.md).
+# Conservative minimums for unnumbered plurals, as ACLED codes them.
 FIXED_MIN = {"dozens": 12, "hundreds": 100, "thousands": 1000}
 
 # One wording per rule, from the archive where it has one: the report's table of rules is

@@ -183,6 +183,13 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
     return con
 
 
+def records(con, sql: str, params: list | None = None) -> list[dict]:
+    """Rows of a query as dicts of plain Python values, None for NULL: the way checks and pages read data."""
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
 def typed_select(fields: list[dict], lenient: bool = True) -> str:
     cast = "TRY_CAST" if lenient else "CAST"
     return ", ".join(f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields)

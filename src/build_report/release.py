@@ -34,8 +34,7 @@ def parse(version: str) -> tuple[int, int, int]:
 
 
 def previous_version(root: Path) -> str | None:
-    done = [p.name for p in (root / "releases").glob("*") if (p / "datapackage.json").exists()]
-    return max(done, key=parse) if done else None
+    return releases.latest(root)
 
 
 def bump_level(old: str, new: str) -> str:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from . import Failure
 from .. import coding, lexicon, scope
-from ..package import Package, PathRefused, missing
-from ..releases import quote_fingerprint, version_key
+from ..package import Package, PathRefused, missing, records
+from .. import releases
+from ..releases import quote_fingerprint
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
 URL = re.compile(r"^https?://[^\s<>\"]+$")
@@ -65,7 +66,7 @@ def check(pkg: Package, con) -> list[Failure]:
         text = pkg.archive_text()
     except (OSError, UnicodeDecodeError) as e:
         return out + [Failure("archive", "-", "-", "archive-readable", str(e), "provenance")]
-    claims = con.execute("SELECT * FROM claims ORDER BY claim_id").df().to_dict("records")
+    claims = records(con, "SELECT * FROM claims ORDER BY claim_id")
     out += quotes(text, claims)
     out += coverage(text, claims)
     out += linked(con)
@@ -190,7 +191,7 @@ def counts(con, claims: list[dict]) -> list[Failure]:
 
 def places(con) -> list[Failure]:
     out = []
-    rows = con.execute("SELECT * FROM places").df().to_dict("records")
+    rows = records(con, "SELECT * FROM places ORDER BY place_id")
     claim_ids = {r[0] for r in con.execute("SELECT claim_id FROM claims").fetchall()}
     gazetteer = None
     for p in rows:
@@ -255,13 +256,12 @@ def sources_named(con) -> list[Failure]:
 
 def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     """The ID list of the latest release recorded under releases/, if any."""
-    files = sorted((p for p in (pkg.root / "releases").glob("*/ids.csv") if version_key(p.parent.name)),
-                   key=lambda p: version_key(p.parent.name))
-    if not files:
+    version = releases.latest(pkg.root)
+    if version is None or not (pkg.root / "releases" / version / "ids.csv").exists():
         return None
-    path = pkg.file(files[-1].relative_to(pkg.root).as_posix())  # refused if it leads outside the package
+    path = pkg.file(f"releases/{version}/ids.csv")  # refused if it leads outside the package
     with open(path, newline="", encoding="utf-8") as f:
-        return files[-1].parent.name, list(csv.DictReader(f))
+        return version, list(csv.DictReader(f))
 
 
 def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:

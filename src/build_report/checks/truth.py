@@ -15,7 +15,7 @@ import re
 
 from . import Failure
 from .. import lexicon, releases, scope
-from ..package import Package
+from ..package import Package, records
 
 RULES = {
     "phrase-expresses-category": "a killed phrase has no word of injury and a word of death (in the phrase, else in its quote); "
@@ -51,17 +51,11 @@ def check(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def _rows(con, sql: str) -> list[dict]:
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
 def _claim_texts(con, key: str, archive: str) -> dict[str, list[str]]:
     """For each incident or tally: the texts that may support its values (quotes, list headings, title)."""
     title = archive.split("\n", 1)[0]
     out: dict[str, list[str]] = {}
-    for c in _rows(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+    for c in records(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
         texts = out.setdefault(c[key], [])
         texts.append(c["quote"] or "")
         if c["section"] in scope.LISTS:
@@ -74,11 +68,11 @@ def _claim_texts(con, key: str, archive: str) -> dict[str, list[str]]:
 def categories(con) -> list[Failure]:
     lex = lexicon.lexicons()["count_categories"]
     quotes: dict[str, str] = {}
-    for c in _rows(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active'"):
+    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active'"):
         quotes[c["incident_id"]] = quotes.get(c["incident_id"], "") + " " + (c["quote"] or "")
     out = []
     for measure, words in lex.items():
-        for r in _rows(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
+        for r in records(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
                             f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id"):
             phrase, quote = r["phrase"], quotes.get(r["incident_id"], "")
             ok = lexicon.has_word(phrase, words) or lexicon.has_word(quote, words)
@@ -105,7 +99,7 @@ def attribution(con, archive: str) -> list[Failure]:
     for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
         texts = _claim_texts(con, key, archive)
         cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
-        for r in _rows(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
+        for r in records(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
             rid, support = r[key], texts.get(r[key], [])
             if not support:
                 continue  # no active claim: provenance reports that (has-an-active-claim)
@@ -133,7 +127,7 @@ def attribution(con, archive: str) -> list[Failure]:
 
 
 def spans(con, archive: str) -> list[Failure]:
-    rows = _rows(con, "SELECT a.claim_id AS a, b.claim_id AS b, a.char_start AS s, a.char_end AS e, b.quote AS q, "
+    rows = records(con, "SELECT a.claim_id AS a, b.claim_id AS b, a.char_start AS s, a.char_end AS e, b.quote AS q, "
                       "b.char_start AS bs, b.char_end AS be FROM claims a JOIN claims b "
                       "ON a.claim_id < b.claim_id AND a.char_start < b.char_end AND b.char_start < a.char_end "
                       "WHERE a.status = 'active' AND b.status = 'active' ORDER BY a.claim_id, b.claim_id")
@@ -162,7 +156,7 @@ def _is_active(con, table: str) -> str:
 def references(con) -> list[Failure]:
     out = []
     for table, key, field, target, tkey in LINKS:
-        rows = _rows(con, f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
+        rows = records(con, f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
                           f"WHERE {_is_active(con, table)} AND t.status = 'withdrawn' ORDER BY s.{key}")
         out += [Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK) for r in rows]
     return out
@@ -170,7 +164,7 @@ def references(con) -> list[Failure]:
 
 def searches(con) -> list[Failure]:
     out = []
-    for r in _rows(con, "SELECT search_id, outcome, n_results, urls_kept FROM search_log ORDER BY search_id"):
+    for r in records(con, "SELECT search_id, outcome, n_results, urls_kept FROM search_log ORDER BY search_id"):
         kept = bool((r["urls_kept"] or "").strip())
         if (r["outcome"] == "found") != kept or (r["n_results"] == 0 and kept):
             out.append(Failure("search_log", r["search_id"], "outcome", "search-outcome-agrees",
@@ -182,13 +176,13 @@ def dates(con) -> list[Failure]:
     today = dt.date.today()
     out = []
     for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date")):
-        for r in _rows(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
+        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
             out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
     return out
 
 
 def shared_reports(con) -> list[Failure]:
-    rows = _rows(con, """
+    rows = records(con, """
         SELECT DISTINCT a.incident_id AS a, b.incident_id AS b, a.url AS url
         FROM corroborations a JOIN corroborations b ON a.url = b.url AND a.incident_id < b.incident_id
         JOIN incidents ia ON ia.incident_id = a.incident_id JOIN incidents ib ON ib.incident_id = b.incident_id
@@ -202,7 +196,7 @@ def shared_reports(con) -> list[Failure]:
 
 
 def group_governorates(con) -> list[Failure]:
-    rows = _rows(con, """
+    rows = records(con, """
         SELECT g.overlap_group, g.reason, list(DISTINCT p.admin1_code ORDER BY p.admin1_code) AS codes
         FROM overlap_groups g JOIN incidents i ON i.overlap_group = g.overlap_group AND i.status = 'active'
         JOIN places p ON p.place_id = i.place_id AND p.admin1_code IS NOT NULL
