@@ -20,7 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "screenshots"
-ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4}\b")
+ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
