@@ -92,11 +92,15 @@ def hostile_build(tmp_path_factory):
         with open(path, "w", newline="", encoding="utf-8") as f:
             csv.writer(f, lineterminator="\n").writerows(rows)
         res["description"] = texts[n % len(texts)]
-        res["schema"]["fields"][-1]["description"] = texts[(n + 1) % len(texts)]
-        injected.append((res["name"], "-", "description", res["description"]))
-        injected.append((res["name"], "-", res["schema"]["fields"][-1]["name"] + ".description",
-                         res["schema"]["fields"][-1]["description"]))
-        n += 2
+        res["title"] = texts[(n + 1) % len(texts)]
+        last = res["schema"]["fields"][-1]
+        last["description"], last["title"] = texts[(n + 2) % len(texts)], texts[(n + 3) % len(texts)]
+        injected += [(res["name"], "-", "description", res["description"]), (res["name"], "-", "title", res["title"]),
+                     (res["name"], "-", last["name"] + ".description", last["description"]),
+                     (res["name"], "-", last["name"] + ".title", last["title"])]
+        n += 4
+    desc["title"], desc["description"] = texts[n % len(texts)], texts[(n + 1) % len(texts)]
+    injected += [("datapackage", "-", "title", desc["title"]), ("datapackage", "-", "description", desc["description"])]
     (pkg / "datapackage.json").write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     failures = validate.run(Package.load(pkg))

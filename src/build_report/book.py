@@ -278,10 +278,11 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
                 cons += ("; " if cons else "") + f"pattern {c['pattern']}"
             fields.append({"name": f["name"], "title": f.get("title", ""), "type": f.get("type", ""), "constraints": cons,
                            "description": f.get("description", "")})
-        tables.append({"name": res["name"], "description": res.get("description", ""), "path": res["path"],
+        tables.append({"name": res["name"], "title": res.get("title", ""), "description": res.get("description", ""), "path": res["path"],
                        "key": ", ".join(res["schema"].get("primaryKey", [])), "fields": fields})
     return ("# Data dictionary\n\nGenerated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"
-            + frags.include(render("dictionary.html.j2", tables=tables), "dictionary"))
+            + frags.include(render("dictionary.html.j2", tables=tables, package_title=pkg.descriptor.get("title", ""),
+                                 package_description=pkg.descriptor.get("description", "")), "dictionary"))
 
 
 def cite_page(root: Path, frags: Fragments) -> str:
