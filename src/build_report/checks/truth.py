@@ -30,6 +30,8 @@ RULES = {
     "date-not-in-future": "search and publication dates are not after the day of validation",
     "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named)",
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
+    "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
+                            "(places known only to country level excepted)",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -47,6 +49,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += dates(con)
     out += shared_reports(con)
     out += group_governorates(con)
+    out += places_named(con)
     out += released_archive(pkg)
     return out
 
@@ -193,6 +196,28 @@ def shared_reports(con) -> list[Failure]:
         ORDER BY a, b""")
     return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
                     f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
+
+
+def _plain(text: str) -> str:
+    """Hashtags and underscores read as words: '#Qabr_alEnglizi' names Qabr alEnglizi."""
+    return re.sub(r"\s+", " ", text.replace("#", " ").replace("_", " ")).lower()
+
+
+def places_named(con) -> list[Failure]:
+    out = []
+    for r in records(con, """
+            SELECT i.incident_id, p.place_id, p.name_as_written, string_agg(c.quote, ' | ') AS quotes,
+                   list(DISTINCT c.section) AS sections
+            FROM incidents i JOIN places p USING (place_id)
+            JOIN claims c ON c.incident_id = i.incident_id AND c.status = 'active'
+            WHERE i.status = 'active' AND p.location_precision <> 'country' AND p.name_as_written IS NOT NULL
+            GROUP BY ALL ORDER BY i.incident_id"""):
+        words = _plain(r["quotes"] + " | " + " | ".join(scope.LISTS.get(s, "") for s in r["sections"]))
+        names = [n.strip() for n in r["name_as_written"].split(";") if n.strip()]
+        if not any(lexicon.contains_phrase(words, _plain(n)) for n in names):
+            out.append(Failure("incidents", r["incident_id"], "place_id", "place-named-in-words",
+                               f"{r['place_id']} ({r['name_as_written']}) is not named in its quotes", CHECK))
+    return out
 
 
 def group_governorates(con) -> list[Failure]:
