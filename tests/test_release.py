@@ -76,9 +76,9 @@ def history(tmp_path_factory):
     commit(repo, "correct a note")
     step(repo, "0.1.1", steps)
     with open(repo / "data" / "overlap_groups.csv", "a", encoding="utf-8") as f:  # a new row: minor
-        f.write("OG-07,Test group,Added to test a minor release.\n")
-    edit(repo, "incidents", "INC-0013", "overlap_group", "OG-07")
-    edit(repo, "incidents", "INC-0010", "overlap_group", "OG-07")
+        f.write("OG-99,Test group,Added to test a minor release.\n")
+    edit(repo, "incidents", "INC-0013", "overlap_group", "OG-99")
+    edit(repo, "incidents", "INC-0010", "overlap_group", "OG-99")
     commit(repo, "add a group")
     step(repo, "0.1.2", steps)
     step(repo, "0.2.0", steps)
@@ -136,7 +136,7 @@ def test_a_new_row_needs_a_minor(history):
     assert refused.returncode != 0 and "minor" in refused.stdout
     assert not (repo / "releases" / "0.1.2").exists()
     s = ok(steps, "0.2.0")
-    assert {"table": "overlap_groups", "id": "OG-07", "change": "added", "field": "", "old": "", "new": ""} in s["diff"]
+    assert {"table": "overlap_groups", "id": "OG-99", "change": "added", "field": "", "old": "", "new": ""} in s["diff"]
     assert {(d["id"], d["field"]) for d in s["diff"] if d["change"] == "changed"} == {("INC-0013", "overlap_group"), ("INC-0010", "overlap_group")}
 
 
