@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pybtex.database import parse_string
 
-from build_report import citation, release
+from build_report import citation, release, releases
 from build_report.package import Package
 
 from conftest import ROOT
@@ -24,11 +24,13 @@ def test_citation_file_validates_with_cffconvert():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_citation_names_the_version_and_its_checksum():
-    pkg = Package.load(ROOT)
-    assert str(CFF["version"]) == pkg.version
-    digest = citation.sums_digest(ROOT, pkg.version)
-    assert digest, f"releases/{pkg.version}/SHA256SUMS is missing"
+def test_citation_names_the_latest_release_and_its_checksum():
+    # CITATION.cff cites the latest release; the working data may be the next version, not yet released.
+    latest = releases.latest(ROOT)
+    assert str(CFF["version"]) == latest
+    assert releases.version_key(Package.load(ROOT).version) >= releases.version_key(latest)
+    digest = citation.sums_digest(ROOT, latest)
+    assert digest, f"releases/{latest}/SHA256SUMS is missing"
     assert f"sha256:{digest}" in [i["value"] for i in CFF["identifiers"]]
 
 
@@ -73,7 +75,7 @@ def test_zenodo_metadata_is_generated_and_complete():
     assert meta["upload_type"] == "dataset" and meta["access_right"] == "open"
     assert meta["license"] == meta["license"].lower() == "cc-by-4.0"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["publication_date"])
-    assert meta["version"] == pkg.version and meta["keywords"]
+    assert meta["version"] == releases.latest(ROOT) and meta["keywords"]
     relations = {r["relation"] for r in meta["related_identifiers"]}
     assert "isDerivedFrom" in relations and relations <= {"isDerivedFrom", "references", "isSupplementTo", "cites"}
     for r in meta["related_identifiers"]:

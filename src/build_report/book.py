@@ -285,14 +285,14 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
                                  package_description=pkg.descriptor.get("description", "")), "dictionary"))
 
 
-def cite_page(root: Path, frags: Fragments) -> str:
+def cite_page(root: Path, frags: Fragments, pkg_version: str) -> str:
     cff = citation.load(root)
     checksum = next((str(i["value"]) for i in cff.get("identifiers", []) if i.get("type") == "other"), "")
     formats = [{"id": "bibtex", "title": "BibTeX", "text": citation.bibtex(cff)},
                {"id": "ris", "title": "RIS", "text": citation.ris(cff)},
                {"id": "csl-json", "title": "CSL-JSON", "text": citation.csl_json(cff)}]
     return "# How to cite\n" + frags.include(render(
-        "cite.html.j2", version=str(cff["version"]), checksum=checksum, apa=citation.apa(cff), formats=formats,
+        "cite.html.j2", version=str(cff["version"]), data_version=pkg_version, checksum=checksum, apa=citation.apa(cff), formats=formats,
         row_example=citation.row(cff, "INC-0014", "register.html#inc-0014")), "cite")
 
 
@@ -329,10 +329,13 @@ def changelog_page(pkg: Package, frags: Fragments) -> str:
 
 
 def version_stamp(pkg: Package) -> str:
-    """A line at the foot of every page: which data this page was built from."""
+    """A line at the foot of every page: which data this page was built from, and whether it is released."""
     digest = outputs.data_checksum(pkg)
-    return (f'<p class="data-version">Built from data package version <span class="pkg-version">{html.escape(pkg.version)}</span>; '
-            f'data checksum (SHA-256 over the package files) <code class="data-checksum">{digest}</code>.</p>\n')
+    latest = releases.latest(pkg.root)
+    status = "" if latest == pkg.version else (
+        f" (not yet released; the latest release is {html.escape(latest)})" if latest else " (not yet released)")
+    return (f'<p class="data-version">Built from data package version <span class="pkg-version">{html.escape(pkg.version)}</span>'
+            f'{status}; data checksum (SHA-256 over the package files) <code class="data-checksum">{digest}</code>.</p>\n')
 
 
 def main(root: str | None) -> int:
@@ -362,7 +365,7 @@ def main(root: str | None) -> int:
         (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
-    (gen / "cite.md").write_text(cite_page(pkg.root, frags), encoding="utf-8")
+    (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, frags), encoding="utf-8")
     (gen / "downloads.md").write_text(downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8")
     summary = pkg.root / "build" / "validation.md"

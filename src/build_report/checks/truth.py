@@ -32,6 +32,9 @@ RULES = {
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
                             "(places known only to country level excepted)",
+    "descriptor-keeps-release-contract": "against the latest release's frozen descriptor, a field removed, a type changed, a "
+                                         "constraint or key dropped or tightened needs a major version; an addition or a "
+                                         "loosened constraint a minor one (the version in datapackage.json says which)",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -51,6 +54,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += group_governorates(con)
     out += places_named(con)
     out += released_archive(pkg)
+    out += contract(pkg)
     return out
 
 
@@ -243,3 +247,28 @@ def released_archive(pkg: Package) -> list[Failure]:
     if want and got != want and got == current:
         return [Failure("archive", "-", "hash", "archive-equals-released-archive", f"{got}; release {latest} recorded {want}", CHECK)]
     return []
+
+
+def contract(pkg: Package) -> list[Failure]:
+    """The latest release is the contract: schema changes since then must be allowed by the declared version."""
+    from .. import release  # the release module owns the classification of schema changes
+
+    latest = releases.latest(pkg.root)
+    if latest is None:
+        return []
+    frozen = json.loads((pkg.root / "releases" / latest / "datapackage.json").read_text(encoding="utf-8"))
+    changes = release.schema_changes(frozen, pkg.descriptor)
+    if not changes:
+        return []
+    version = pkg.version
+    key, base = releases.version_key(version), releases.version_key(latest)
+    if key is None or base is None or key <= base:
+        allowed = "patch"
+    else:
+        allowed = "major" if key[0] > base[0] else "minor" if key[1] > base[1] else "patch"
+    order = {"patch": 0, "minor": 1, "major": 2}
+    # The field named is the changed item (e.g. incidents.place_id), so each change is one row to look at.
+    return [Failure("datapackage", "-", (what.split()[0] if "." in what.split()[0] else what.split()[1]).rstrip(":"),
+                    "descriptor-keeps-release-contract",
+                    f"{what} since {latest} needs a {level} version; datapackage.json declares {version}", CHECK)
+            for level, what in changes if order[level] > order[allowed]]
