@@ -132,9 +132,15 @@ def _link(row_id: str, up: str) -> dict | str:
     return {"text": row_id, "href": page} if page else row_id
 
 
-def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[str]:
-    """Write one page per incident and per tally; return the index page's Markdown."""
-    from .book import ROW_ID, URL, value
+def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[dict]:
+    """Write one page per incident and per tally; return the index entries (kind, id, href, lead, figure, status)."""
+    from .book import ROW_ID, URL
+    from .book import value as top_value
+
+    def value(v):
+        # the pages live one folder below the register: row links climb out first
+        out = top_value(v)
+        return {**out, "href": "../" + out["href"]} if isinstance(out, dict) and out.get("cls") == "row-link" else out
 
     claims = records(con, "SELECT c.*, s.name AS source_name FROM claims c LEFT JOIN sources s USING (source_id) "
                           "ORDER BY claim_id")
