@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import charts, citation, coding, figures, lexicon, outputs, queries
-from . import releases
+from . import releases, source_pages
 from .package import Package, connect, missing, records
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
@@ -46,11 +46,12 @@ class Fragments:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
 
-    def include(self, html_text: str, name: str = "") -> str:
+    def include(self, html_text: str, name: str = "", up: str = "") -> str:
+        """Write a fragment; `up` is the way from the including page's folder back to generated/ ('../')."""
         self.count += 1
         path = self.folder / f"{self.count:03d}{'-' + name if name else ''}.html"
         path.write_text(html_text, encoding="utf-8")
-        return f"\n```{{raw}} html\n:file: _html/{path.name}\n```\n"
+        return f"\n```{{raw}} html\n:file: {up}_html/{path.name}\n```\n"
 
 
 def anchor(row_id: str) -> str:
@@ -208,7 +209,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                 reports.setdefault(x[key], []).append(item)
 
     def quotes(cs):
-        return [{**c, "anchor": anchor(c["claim_id"])} for c in cs]
+        return [{**c, "anchor": anchor(c["claim_id"]),
+                 "source_anchor": source_pages.source_anchor(c["claim_id"]) if c["status"] == "active" else ""} for c in cs]
 
     def fields(r, skip=()):
         return [(k, value(v)) for k, v in r.items() if k not in skip and value(v) != ""]
@@ -228,7 +230,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
                           "quotes": quotes(by_incident.get(r["incident_id"], [])),
                           "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
-                          "cite": cite(r["incident_id"])})
+                          "cite": cite(r["incident_id"]), "page": source_pages.page_of(r["incident_id"])})
     tallies = []
     for r in records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
@@ -237,7 +239,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                         "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
                         "quotes": quotes(by_tally.get(r["tally_id"], [])),
                         "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""],
-                        "cite": cite(r["tally_id"])})
+                        "cite": cite(r["tally_id"]), "page": source_pages.page_of(r["tally_id"])})
     claim_entries = []
     for c in claims:
         f = fields(c, ("quote",))
@@ -245,12 +247,12 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         f.append(("source", sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"))
         claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
                               "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f,
-                              "cite": cite(c["claim_id"])})
+                              "cite": cite(c["claim_id"]), "page": ""})
     report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
                        "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
-                       "fields": fields(k, ("corroboration_id",)), "cite": ""} for k in cors]
+                       "fields": fields(k, ("corroboration_id",)), "cite": "", "page": ""} for k in cors]
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
-                      "reports": None, "fields": fields(p), "cite": ""} for p in places.values()]
+                      "reports": None, "fields": fields(p), "cite": "", "page": ""} for p in places.values()]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
         {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},
@@ -265,6 +267,20 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
              "their character offsets in the archived text.\n")
     return "# Register of incidents, tallies, claims and places\n\n" + intro + frags.include(
         render("register.html.j2", sections=sections), "register")
+
+
+def incidents_page(pkg: Package, con, frags: Fragments, gen: Path, cff: dict) -> str:
+    """A page per incident and per tally (generated/incidents/, generated/tallies/), and their index."""
+    index = source_pages.row_pages(pkg, con, frags, gen, cff, render)
+    out = ("# Incidents and tallies, one page each\n\nEach incident and each tally has a page of its own at a stable "
+           "address (`incidents/INC-0001.html`, `tallies/TAL-0001.html`): its claims in the compilation's words, the "
+           "values coded from them, the reports found, and a line to cite it. Withdrawn rows keep their page.\n")
+    for kind, title in (("incident", "Incidents"), ("tally", "Tallies")):
+        rows = [[{"text": i["id"], "href": i["href"]}, i["lead"], i["figure"], i["status"]] for i in index if i["kind"] == kind]
+        out += f"\n## {title}\n" + frags.include(render(
+            "table.html.j2", columns=["page", "what", "killed" if kind == "incident" else "value", "status"], rows=rows,
+            cls=f"row-index row-index-{kind}", note=""), f"index-{kind}")
+    return out
 
 
 def dictionary_page(pkg: Package, frags: Fragments) -> str:
@@ -364,6 +380,8 @@ def main(root: str | None) -> int:
     for template in sorted((book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99):
         (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
+    (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
+    (gen / "incidents.md").write_text(incidents_page(pkg, con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, frags), encoding="utf-8")
@@ -375,7 +393,8 @@ def main(root: str | None) -> int:
                                     + frags.include(f'<pre class="validation-summary">{html.escape(quality)}</pre>', "quality"),
                                     encoding="utf-8")
     stamp = version_stamp(pkg)
-    for page in sorted(gen.glob("*.md")):
-        page.write_text(page.read_text(encoding="utf-8") + "\n" + frags.include(stamp, "stamp"), encoding="utf-8")
-    print(f"wrote {len(list(gen.glob('*.md')))} pages to {gen.relative_to(pkg.root)}")
+    for page in sorted(gen.rglob("*.md")):
+        up = "../" * (len(page.relative_to(gen).parts) - 1)
+        page.write_text(page.read_text(encoding="utf-8") + "\n" + frags.include(stamp, "stamp", up=up), encoding="utf-8")
+    print(f"wrote {len(list(gen.rglob('*.md')))} pages to {gen.relative_to(pkg.root)}")
     return 0

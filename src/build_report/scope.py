@@ -67,3 +67,30 @@ def line_at(text: str, offset: int) -> Line | None:
         return None
     ln = all_lines[i]
     return ln if ln.start <= offset <= ln.start + len(ln.text) else None
+
+
+# Why a line of the archive produced no claim, by what the scope map above says of it. The source
+# page marks each such line with its reason; nothing here is written per line.
+EXCLUDED = {
+    "title": "title and byline of the page",
+    "heading": "list heading",
+    "commentary": "opening commentary, no claim",
+    "outside": "outside the extracted lists: political list, comments, page chrome",
+    "uncovered": "list item with no active claim",
+}
+
+
+def exclusion(text: str, line: Line, covered: bool) -> str | None:
+    """The EXCLUDED key of a non-blank line that holds no active claim (None for blank or claim-bearing lines)."""
+    if not line.text.strip():
+        return None
+    if line.section == "heading":
+        return "heading"
+    if covered:
+        return None
+    if line.section == "prose":
+        return "commentary"
+    if line.section in LISTS:
+        return "uncovered"
+    first_heading = next((ln.number for ln in lines(text) if ln.section == "heading"), 0)
+    return "title" if line.number < min(PROSE_START_LINE, first_heading or PROSE_START_LINE) else "outside"
