@@ -101,6 +101,8 @@ def recompute(name, ids):
                                        & cor.confidence.isin(["high", "medium"])].claim_id) & set(claims[claims.status == "active"].claim_id), len(ids)),
         "claims_nothing_found": ((set(log.claim_id) - {""} - set(cor.claim_id)) & set(claims[claims.status == "active"].claim_id), len(ids)),
         "searches_total": (set(log.claim_id) - {""}, int((log.claim_id != "").sum())),
+        "rows_reviewed": (set(data("reviews").row_id), len(ids)),
+        "rows_corrected_by_review": (set(data("reviews").query("outcome == 'corrected'").row_id), len(ids)),
     }
     if name in counts:
         expected_ids, value = counts[name]

@@ -248,6 +248,12 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
                               "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f,
                               "cite": cite(c["claim_id"]), "page": ""})
+    review_of: dict[str, str] = {}
+    for v in records(con, "SELECT * FROM reviews ORDER BY review_id"):
+        review_of[v["row_id"]] = (f'{v["outcome"].replace("_", " ")} on {v["reviewed_on"]} ({v["review_id"]}'
+                                  + (f'; corrected: {v["fields_changed"]}' if v["fields_changed"] else "") + f'): {v["note"] or ""}')
+    for k in cors:
+        k["second-pass review"] = review_of.get(k["corroboration_id"], "not yet reviewed")
     report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
                        "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
                        "fields": fields(k, ("corroboration_id",)), "cite": "", "page": ""} for k in cors]

@@ -41,6 +41,8 @@ FIGURES = {
     "incidents_dates_refined": Figure("incidents_dates_refined", "incidents whose date window corroboration narrowed"),
     "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
     "places_with_coordinates": Figure("places_with_coordinates", "places with a coordinate from a recorded origin"),
+    "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
+    "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
     "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
 }
 

@@ -35,6 +35,7 @@ RULES = {
     "descriptor-keeps-release-contract": "against the latest release's frozen descriptor, a field removed, a type changed, a "
                                          "constraint or key dropped or tightened needs a major version; an addition or a "
                                          "loosened constraint a minor one (the version in datapackage.json says which)",
+    "review-names-a-row": "a review names a row that exists in the table it names",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -55,6 +56,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += places_named(con)
     out += released_archive(pkg)
     out += contract(pkg)
+    out += reviews(con)
     return out
 
 
@@ -272,3 +274,11 @@ def contract(pkg: Package) -> list[Failure]:
                     "descriptor-keeps-release-contract",
                     f"{what} since {latest} needs a {level} version; datapackage.json declares {version}", CHECK)
             for level, what in changes if order[level] > order[allowed]]
+
+
+def reviews(con) -> list[Failure]:
+    tables = {"corroborations": "corroboration_id", "crosswalk": "crosswalk_id", "context_totals": "context_id"}
+    known = {t: {r[0] for r in con.execute(f"SELECT {k} FROM {t}").fetchall()} for t, k in tables.items()}
+    return [Failure("reviews", r["review_id"], "row_id", "review-names-a-row", f"{r['row_id']} is not a row of {r['table']}", CHECK)
+            for r in records(con, 'SELECT review_id, "table", row_id FROM reviews ORDER BY review_id')
+            if r["row_id"] not in known.get(r["table"], set())]
