@@ -25,7 +25,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
 
 
-
 @pytest.fixture(scope="session")
 def server(built_report):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_report))
