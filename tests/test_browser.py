@@ -13,12 +13,8 @@ import pytest
 from build_report import figures, queries
 from build_report.package import Package, connect
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-# The flags from the machine notes: no background networking, which this closed network refuses.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "screenshots"
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 
@@ -27,8 +23,6 @@ if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
                     pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +33,6 @@ def server(built_report):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,25 +11,12 @@ import pytest
 from build_report import book, citation, source_pages
 from build_report.package import Package, connect, records
 
-from conftest import ROOT
-
-from test_browser import ARGS, CHROMIUM
+from conftest import CHROMIUM, ROOT
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture(scope="module")
 def db():
