@@ -108,7 +108,7 @@ def test_every_page_renders_offline(browser, built_report, server, chart_rows, b
             page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-desktop.png"), full_page=True)
 
 
-def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
+def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
     for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
         for fig in page.locator("figure.chart").all():
             name = fig.get_attribute("data-chart")
@@ -122,8 +122,14 @@ def test_hover_shows_row_and_click_opens_register_entry(browser, built_report):
             assert m, (name, tip)
             with page.expect_navigation():
                 mark.click()
-            assert page.url.endswith("register.html#" + m.group(0).lower()), (name, page.url)
-            assert page.locator(f"#{m.group(0).lower()}").is_visible()
+            row = m.group(0)
+            if row.startswith(("INC-", "TAL-")):  # an incident or tally opens its own page
+                folder = "incidents" if row.startswith("INC-") else "tallies"
+                assert page.url.endswith(f"{folder}/{row}.html"), (name, page.url)
+                assert row in page.locator("h1").first.inner_text()
+            else:
+                assert page.url.endswith("register.html#" + row.lower()), (name, page.url)
+                assert page.locator(f"#{row.lower()}").is_visible()
             page.go_back()
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
