@@ -32,6 +32,8 @@ RULES = {
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
                             "(places known only to country level excepted)",
+    "report-one-independence-group": "rows citing one report (URL) resolve it to one independence group: the group of the "
+                                     "source it relies on (relies_on_source_id), else of its publisher (both rows named)",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -50,6 +52,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += shared_reports(con)
     out += group_governorates(con)
     out += places_named(con)
+    out += independence(con)
     out += released_archive(pkg)
     return out
 
@@ -243,3 +246,24 @@ def released_archive(pkg: Package) -> list[Failure]:
     if want and got != want and got == current:
         return [Failure("archive", "-", "hash", "archive-equals-released-archive", f"{got}; release {latest} recorded {want}", CHECK)]
     return []
+
+
+def independence(con) -> list[Failure]:
+    """Independence is derived from data: a report counts in the group of the source it relies on, so two
+    rows citing the same report must name sources of one group."""
+    rows = records(con, """
+        WITH r AS (
+            SELECT c.corroboration_id AS id, c.url, c.relies_on_source_id AS relies, s.independence_group AS grp
+            FROM corroborations c JOIN sources s ON s.source_id = coalesce(c.relies_on_source_id, c.source_id))
+        SELECT b.id AS b, a.id AS a, b.url, a.grp AS ga, b.grp AS gb
+        FROM r a JOIN r b ON a.url = b.url AND a.grp <> b.grp AND a.id < b.id
+        WHERE NOT EXISTS (SELECT 1 FROM r x WHERE x.url = b.url AND x.grp <> b.grp AND x.id < a.id)
+        ORDER BY b.id""")
+    seen, out = set(), []
+    for r in rows:
+        if r["b"] in seen:
+            continue
+        seen.add(r["b"])
+        out.append(Failure("corroborations", r["b"], "relies_on_source_id", "report-one-independence-group",
+                           f"cites the report {r['url']} as {r['a']} does, but in group {r['gb']}, not {r['ga']}", CHECK))
+    return out
