@@ -24,6 +24,8 @@ RULES = {
                                       "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
     "target-supported-by-words": "a target type other than unspecified is named in the quote or its list heading",
     "weapon-supported-by-words": "a weapon other than 'not stated' is named in the quote or its list heading",
+    "basis-recorded": "attribution_basis, target_basis and weapon_basis say where the words of the value stand: quote, "
+                      "list heading or compilation title, the nearest that holds them (empty when not stated); run derive",
     "claim-spans-do-not-overlap": "two active claims never quote overlapping characters of the archive (one passage, one claim)",
     "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
@@ -57,17 +59,21 @@ def check(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def _claim_texts(con, key: str, archive: str) -> dict[str, list[str]]:
-    """For each incident or tally: the texts that may support its values (quotes, list headings, title)."""
+BASES = ["quote", "list heading", "compilation title"]  # where a value's words may come from, nearest first
+
+
+def _claim_texts(con, key: str, archive: str) -> dict[str, list[tuple[str, str]]]:
+    """For each incident or tally: (basis, text) pairs that may support its values: its quotes, the
+    headings of the lists they stand in, the compilation's title."""
     title = archive.split("\n", 1)[0]
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
     for c in records(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
         texts = out.setdefault(c[key], [])
-        texts.append(c["quote"] or "")
+        texts.append(("quote", c["quote"] or ""))
         if c["section"] in scope.LISTS:
-            texts.append(scope.LISTS[c["section"]])
+            texts.append(("list heading", scope.LISTS[c["section"]]))
     for texts in out.values():
-        texts.append(title)
+        texts.append(("compilation title", title))
     return out
 
 
@@ -99,36 +105,66 @@ def parties(value: str) -> list[str]:
     return [party for party, pattern in named if re.search(pattern, v)]
 
 
-def attribution(con, archive: str) -> list[Failure]:
+def _basis(support: list[tuple[str, str]], wanted: list[list[str]]) -> str | None:
+    """The nearest basis such that the texts up to it hold a word of every list in wanted, else None."""
+    for basis in BASES:
+        texts = [t for k, t in support if BASES.index(k) <= BASES.index(basis)]
+        if all(any(lexicon.has_word(t, words) for t in texts) for words in wanted):
+            return basis
+    return None
+
+
+def bases(con, archive: str) -> dict[tuple[str, str], dict[str, str]]:
+    """{(table, id): {field: basis}}: what each coded attribution, target and weapon rests on ("" when not stated),
+    and None where the words do not support the value."""
     lex = lexicon.lexicons()
-    out = []
+    out: dict[tuple[str, str], dict[str, str | None]] = {}
     for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
         texts = _claim_texts(con, key, archive)
         cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
         for r in records(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
-            rid, support = r[key], texts.get(r[key], [])
+            support = texts.get(r[key])
             if not support:
                 continue  # no active claim: provenance reports that (has-an-active-claim)
+            got: dict[str, str | None] = {}
             value = r["alleged_perpetrator"] or "not stated"
-            named = parties(value) if value != "not stated" else []
-            if value != "not stated" and not named:
-                out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-            for party in named:
-                if not any(lexicon.has_word(t, lex["perpetrators"][party]) for t in support):
-                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-                    break
+            if value == "not stated":
+                got["attribution_basis"] = ""
             else:
-                if "us-led" in value.lower() and not any(lexicon.has_word(t, ["us-led", "u.s.-led"]) for t in support):
-                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-            if not has_target:
-                continue
-            near = support[:-1]  # the compilation's title names no target or weapon of a single claim
-            if r["target_type"] not in (None, "unspecified") and not any(
-                    lexicon.has_word(t, lex["targets"].get(r["target_type"], [])) for t in near):
-                out.append(Failure(table, rid, "target_type", "target-supported-by-words", r["target_type"], CHECK))
-            if r["weapon"] not in (None, "not stated") and not any(
-                    lexicon.has_word(t, lex["weapons"].get(r["weapon"], [])) for t in near):
-                out.append(Failure(table, rid, "weapon", "weapon-supported-by-words", r["weapon"], CHECK))
+                named = parties(value)
+                wanted = [lex["perpetrators"][p] for p in named]
+                if "us-led" in value.lower():
+                    wanted.append(["us-led", "u.s.-led"])
+                got["attribution_basis"] = _basis(support, wanted) if named else None
+            if has_target:
+                near = [(k, t) for k, t in support if k != "compilation title"]  # the title names no target or weapon
+                for col, basis_col, none, vocab in (("target_type", "target_basis", "unspecified", lex["targets"]),
+                                                    ("weapon", "weapon_basis", "not stated", lex["weapons"])):
+                    v = r[col]
+                    got[basis_col] = "" if v in (None, none) else _basis(near, [vocab.get(v, [])]) if vocab.get(v) else None
+            out[(table, r[key])] = got
+    return out
+
+
+FIELD_OF = {"attribution_basis": ("alleged_perpetrator", "attribution-supported-by-words"),
+            "target_basis": ("target_type", "target-supported-by-words"),
+            "weapon_basis": ("weapon", "weapon-supported-by-words")}
+
+
+def attribution(con, archive: str) -> list[Failure]:
+    out = []
+    for (table, rid), got in bases(con, archive).items():
+        key = "incident_id" if table == "incidents" else "tally_id"
+        stored = con.execute(f"SELECT {', '.join(got)}, {', '.join(FIELD_OF[c][0] for c in got)} FROM {table} WHERE {key} = ?",
+                             [rid]).fetchone()
+        values = dict(zip(list(got) + [FIELD_OF[c][0] for c in got], stored))
+        for col, basis in got.items():
+            field, rule = FIELD_OF[col]
+            if basis is None:
+                out.append(Failure(table, rid, field, rule, values[field], CHECK))
+            elif (values[col] or "") != basis:
+                out.append(Failure(table, rid, col, "basis-recorded",
+                                   f"{values[col] or 'empty'}; the words are found in: {basis or 'nothing (not stated)'}", CHECK))
     return out
 
 
