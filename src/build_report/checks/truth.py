@@ -18,8 +18,9 @@ from .. import lexicon, releases, scope
 from ..package import Package, records
 
 RULES = {
-    "phrase-expresses-category": "a killed phrase has no word of injury and a word of death (in the phrase, else in its quote); "
-                                 "injured, children, women, displaced and strikes phrases have a word of their category",
+    "phrase-expresses-category": "children and women phrases name their group; a killed phrase has a word of death nearer "
+                                 "to it than any word of injury (in the phrase, or within a few words of it in its quote, "
+                                 "no other number between), injured the reverse; displaced and strikes a word of theirs",
     "attribution-supported-by-words": "every party of an alleged perpetrator is named in the quote, its list heading or the "
                                       "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
     "target-supported-by-words": "a target type other than unspecified is named in the quote or its list heading",
@@ -77,23 +78,62 @@ def _claim_texts(con, key: str, archive: str) -> dict[str, list[tuple[str, str]]
     return out
 
 
+CONTEXT_WORDS = 5  # words either side of a phrase that may carry its category ("killing 12 civilians")
+OPPOSITE = {"killed": "injured", "injured": "killed"}
+
+
+def _contexts(quote: str, phrase: str) -> list[tuple[list[str], int, int]]:
+    """Each occurrence of phrase in quote as (words, first, last): the phrase's words with up to CONTEXT_WORDS
+    words either side, cut at a sentence break and at any other number (a number belongs to its own count)."""
+    out = []
+    for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", quote):
+        before = re.split(r"[.;!?|\n]", quote[:m.start()])[-1].split()[-CONTEXT_WORDS:]
+        after = re.split(r"[.;!?|\n]", quote[m.end():])[0].split()[:CONTEXT_WORDS]
+        cut = max((k for k, w in enumerate(before) if re.search(r"\d", w)), default=-1)
+        before = before[cut + 1:]
+        after = after[:min((k for k, w in enumerate(after) if re.search(r"\d", w)), default=len(after))]
+        words = before + phrase.split() + after
+        out.append((words, len(before), len(before) + len(phrase.split()) - 1))
+    return out
+
+
+def _distance(words: list[str], first: int, last: int, lexicon_words: list[str]) -> int | None:
+    hits = [k for k, w in enumerate(words) if lexicon.has_word(w, lexicon_words)]
+    return min((0 if first <= k <= last else first - k if k < first else k - last) for k in hits) if hits else None
+
+
+def expresses(measure: str, phrase: str, quotes: list[str], lex: dict) -> bool:
+    """True when the phrase expresses its category: children and women name their group in the phrase;
+    killed and injured have a word of their category nearer to the phrase than one of the other
+    (in the phrase, or within a few words of it in a linked quote); displaced and strikes a word of theirs."""
+    words = lex[measure]
+    if measure in ("children", "women"):
+        return lexicon.has_word(phrase, words)
+    if measure in OPPOSITE and lexicon.has_word(phrase, lex[OPPOSITE[measure]]) and not lexicon.has_word(phrase, words):
+        return False
+    for quote in quotes:
+        for ctx, first, last in _contexts(quote, phrase):
+            mine = _distance(ctx, first, last, words)
+            other = _distance(ctx, first, last, lex[OPPOSITE[measure]]) if measure in OPPOSITE else None
+            if mine is not None and (other is None or mine < other):
+                return True
+    return False
+
+
 def categories(con) -> list[Failure]:
     lex = lexicon.lexicons()["count_categories"]
-    quotes: dict[str, str] = {}
-    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active'"):
-        quotes[c["incident_id"]] = quotes.get(c["incident_id"], "") + " " + (c["quote"] or "")
+    quotes: dict[str, list[str]] = {}
+    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+        quotes.setdefault(c["incident_id"], []).append(c["quote"] or "")
     out = []
-    for measure, words in lex.items():
+    for measure in lex:
         for r in records(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
                             f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id"):
-            phrase, quote = r["phrase"], quotes.get(r["incident_id"], "")
-            ok = lexicon.has_word(phrase, words) or lexicon.has_word(quote, words)
-            if measure == "killed":
-                ok = ok and not lexicon.has_word(phrase, lex["injured"])
-            if measure == "injured":
-                ok = ok and not lexicon.has_word(phrase, lex["killed"])
-            if not ok:
-                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", phrase, CHECK))
+            qs = quotes.get(r["incident_id"], [])
+            if not any(lexicon.contains_phrase(q, r["phrase"]) for q in qs):
+                continue  # not in its quote: provenance reports that (phrase-in-linked-quote)
+            if not expresses(measure, r["phrase"], qs, lex):
+                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", r["phrase"], CHECK))
     return out
 
 
