@@ -31,7 +31,8 @@ RULES = {
     "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
     "date-not-in-future": "search and publication dates are not after the day of validation",
-    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named)",
+    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named), "
+                                        "unless one of its rows records 'distinct_event' among its reasons",
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
                             "(places known only to country level excepted)",
@@ -257,7 +258,8 @@ def searches(con) -> list[Failure]:
 def dates(con) -> list[Failure]:
     today = dt.date.today()
     out = []
-    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date")):
+    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date"),
+                              ("documents", "document_id", "published_date")):
         for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
             out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
     return out
@@ -272,6 +274,8 @@ def shared_reports(con) -> list[Failure]:
           AND a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
           AND a.relation IN ('probable_original', 'independent') AND b.relation IN ('probable_original', 'independent')
           AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL OR ia.overlap_group <> ib.overlap_group)
+          -- A row may record that the report covers several events and this is a different one.
+          AND NOT (coalesce(a.reasons, '') LIKE '%distinct_event%' OR coalesce(b.reasons, '') LIKE '%distinct_event%')
         ORDER BY a, b""")
     return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
                     f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
