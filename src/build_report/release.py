@@ -359,9 +359,11 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
         raise Refused("the working tree is not clean (commit or stash first)")
     previous = previous_version(root)
     level = bump_level(previous, version) if previous else None
+    pkg.release_version = version  # the contract check holds the descriptor's changes against the version to be set
     failures = validate.run(pkg)
     if failures:
-        raise Refused(f"make validate fails ({len(failures)} failures)")
+        raise Refused(f"make validate fails ({len(failures)} failures: "
+                      + "; ".join(f"{f.table}:{f.row_id}:{f.field}: {f.rule} ({f.value})" for f in failures[:3]) + ")")
     # The test command; the release test itself substitutes a quick command to avoid recursion.
     tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
     if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:

@@ -162,10 +162,16 @@ def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
     return out
 
 
+def version_of(pkg: Package) -> str:
+    """The version the package is meant to carry: `make release VERSION=x` validates before it sets the
+    version in the files, and says which it will set (pkg.release_version)."""
+    return str(getattr(pkg, "release_version", None) or pkg.descriptor.get("version", ""))
+
+
 def compare(pkg: Package) -> Comparison:
     """The working descriptor against the latest release's frozen descriptor."""
     release = releases.latest(pkg.root)
-    cmp = Comparison(release, str(pkg.descriptor.get("version", "")))
+    cmp = Comparison(release, version_of(pkg))
     if release is None:
         return cmp
     frozen = json.loads((pkg.root / "releases" / release / "datapackage.json").read_text(encoding="utf-8"))
