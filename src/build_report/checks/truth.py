@@ -38,6 +38,8 @@ RULES = {
                             "(places known only to country level excepted)",
     "report-one-independence-group": "rows citing one report (URL) resolve it to one independence group: the group of the "
                                      "source it relies on (relies_on_source_id), else of its publisher (both rows named)",
+    "independence-group-derived": "a source's independence group is the group of the source it relies on "
+                                  "(relies_on_source_id), else the source itself: typed groups that contradict this fail",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -57,6 +59,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += group_governorates(con)
     out += places_named(con)
     out += independence(con)
+    out += source_groups(con)
     out += released_archive(pkg)
     return out
 
@@ -346,4 +349,21 @@ def independence(con) -> list[Failure]:
         seen.add(r["b"])
         out.append(Failure("corroborations", r["b"], "relies_on_source_id", "report-one-independence-group",
                            f"cites the report {r['url']} as {r['a']} does, but in group {r['gb']}, not {r['ga']}", CHECK))
+    return out
+
+
+def source_groups(con) -> list[Failure]:
+    """Independence groups derived from data: follow relies_on_source_id to a source that relies on none."""
+    rows = {r["source_id"]: r for r in records(con, "SELECT source_id, relies_on_source_id, independence_group FROM sources")}
+    out = []
+    for sid in sorted(rows):
+        seen, cur = [sid], sid
+        while rows.get(cur, {}).get("relies_on_source_id") and rows[cur]["relies_on_source_id"] not in seen:
+            cur = rows[cur]["relies_on_source_id"]
+            seen.append(cur)
+        want = cur if cur in rows else sid
+        if rows[sid]["independence_group"] != want:
+            via = f" (relies on {rows[sid]['relies_on_source_id']})" if rows[sid]["relies_on_source_id"] else " (relies on no source)"
+            out.append(Failure("sources", sid, "independence_group", "independence-group-derived",
+                               f"{rows[sid]['independence_group']}; derived from the data: {want}{via}", CHECK))
     return out
