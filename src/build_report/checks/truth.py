@@ -197,11 +197,13 @@ FIELD_OF = {"attribution_basis": ("alleged_perpetrator", "attribution-supported-
 
 def attribution(con, archive: str) -> list[Failure]:
     out = []
+    stored: dict[tuple[str, str], dict] = {}
+    for table, key, cols in (("incidents", "incident_id", list(FIELD_OF)), ("tallies", "tally_id", ["attribution_basis"])):
+        select = ", ".join(cols + [FIELD_OF[c][0] for c in cols])
+        for r in records(con, f"SELECT {key} AS id, {select} FROM {table} WHERE status = 'active'"):
+            stored[(table, r["id"])] = r
     for (table, rid), got in bases(con, archive).items():
-        key = "incident_id" if table == "incidents" else "tally_id"
-        stored = con.execute(f"SELECT {', '.join(got)}, {', '.join(FIELD_OF[c][0] for c in got)} FROM {table} WHERE {key} = ?",
-                             [rid]).fetchone()
-        values = dict(zip(list(got) + [FIELD_OF[c][0] for c in got], stored))
+        values = stored[(table, rid)]
         for col, basis in got.items():
             field, rule = FIELD_OF[col]
             if basis is None:
