@@ -265,7 +265,7 @@ def dates(con) -> list[Failure]:
     out = []
     for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date"),
                               ("documents", "document_id", "published_date")):
-        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
+        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE TRY_CAST({field} AS DATE) > current_date ORDER BY {key}"):
             out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
     return out
 
