@@ -37,7 +37,7 @@ RENUMBER = re.compile(r"\b(CLM|INC|TAL|PLC|OG|SRCH|COR|XW|CTX)-(\d+)\b")
 # table -> ways to break one row, each giving exactly one failure: (field, how, expected rule)
 FAULTS = {
     "claims": [("notes", lambda v: "<b>bold</b>", "no-html"), ("line", lambda v: str(int(v) + 1), "line-matches-offsets")],
-    "incidents": [("notes", lambda v: "=1+1", "no-formula-lead"), ("date_start", lambda v: "2015-01-01", "date_start >= 2015-09-01")],
+    "incidents": [("notes", lambda v: "=1+1", "no-formula-lead"), ("date_start", lambda v: "2015-01-01", "constraint-minimum")],
     "tallies": [("notes", lambda v: "tab\x07bell", "no-control-characters")],
     "places": [("notes", lambda v: "<script>x</script>", "no-script")],
     "overlap_groups": [("reason", lambda v: " leading blank", "no-leading-or-trailing-blank")],

@@ -65,6 +65,41 @@ def main(root: str | None) -> int:
         w.writeheader()
         w.writerows(rows)
     print(f"{changed} derived value(s) changed")
+    return bases(pkg, con)
+
+
+AFTER = {"attribution_basis": "alleged_perpetrator", "target_basis": "target_type", "weapon_basis": "weapon"}
+
+
+def bases(pkg: Package, con) -> int:
+    """Write attribution_basis, target_basis and weapon_basis (where the words of each value stand)."""
+    from .checks import truth
+
+    got = truth.bases(con, pkg.archive_text())
+    changed = 0
+    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
+        path = pkg.path(table)
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            fields, rows = list(reader.fieldnames), list(reader)
+        for col, after in AFTER.items():
+            if after in fields and col not in fields:
+                fields.insert(fields.index(after) + 1, col)
+        for row in rows:
+            for col, v in got.get((table, row[key]), {}).items():
+                v = v or ""  # unsupported values stay empty: the gate names them
+                if row.get(col, "") != v:
+                    print(f"{table}:{row[key]}:{col}: {row.get(col, '')!r} -> {v!r}")
+                    changed += 1
+                row[col] = v
+            for col in AFTER:
+                if col in fields:
+                    row.setdefault(col, "")
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+    print(f"{changed} basis value(s) changed")
     return 0
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, descriptor, meaning, provenance, structure, truth
+from .checks import Failure, contract, descriptor, meaning, provenance, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth]
+MODULES = [descriptor, structure, meaning, provenance, truth, contract]
 
 
 @dataclass
@@ -55,7 +55,7 @@ def run_report(pkg: Package) -> Report:
     structure.load_typed(pkg, con, set(tables))
     later: list[Failure] = []
     for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con)),
-                        ("truth", lambda: truth.check(pkg, con))):
+                        ("truth", lambda: truth.check(pkg, con)), ("contract", lambda: contract.check(pkg))):
         try:
             later += stage()
         except (duckdb.Error, KeyError, IndexError, AttributeError, ValueError, TypeError, ArithmeticError, OSError) as e:
@@ -124,10 +124,17 @@ def summary_markdown(pkg: Package, failures: list[Failure], seconds: float) -> s
     by_check = Counter(f.check for f in failures)
     for check, what in [("structure", "broken files, wrong types, missing or duplicate keys, broken references, hostile text"),
                         ("meaning", "impossible ranges, parts larger than wholes, dates outside the document's period, stale derived fields"),
-                        ("provenance", "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs")]:
+                        ("provenance", "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs"),
+                        ("truth", "values the words do not support, double counts, rows resting on withdrawn rows, evidence that disagrees with its searches"),
+                        ("contract", "fields, types, constraints and keys of the latest release removed or loosened without a major version")]:
         lines.append(f"| {check} | {what} | {by_check.get(check, 0)} |")
     lines.append("")
     lines.append(f"Tables checked: {', '.join(tables)}.")
+    try:
+        lines.append("")
+        lines.append(contract.compare(pkg).sentence())
+    except (OSError, ValueError, KeyError, TypeError):
+        lines.append("The descriptor could not be compared with the latest release (see the failures).")
     return "\n".join(lines) + "\n"
 
 
@@ -192,6 +199,11 @@ def _main(root, json_path, summary_path, show) -> int:
         out.write(f"... {len(failures) - len(shown)} more failures not shown{where}\n")
     for s in report.skipped:
         out.write(f"not run: {s}\n")
+    if not report.skipped:
+        try:
+            out.write(contract.compare(pkg).sentence() + "\n")
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     by_check = Counter(x.check for x in failures)
     out.write(f"{len(failures)} failure{'s' if len(failures) != 1 else ''}"
               + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_check.items()))})" if failures else "")

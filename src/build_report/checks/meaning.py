@@ -25,11 +25,9 @@ from .. import coding, queries
 from ..package import _q
 
 SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
-# The earliest date any claim can refer to: the compilation's oldest reference point is
-# "last September" (line 52), i.e. September 2015.
-EARLIEST = "2015-09-01"
-# Corroborating reports may date an event after the compilation (a later toll), but not after 2016.
-LATEST_EVENT = "2016-12-31"
+# The plausible window of dates (not before September 2015, the compilation's oldest reference point
+# "last September"; reported event dates not after 2016) is in the schema: minimum/maximum constraints
+# of the date fields in datapackage.json, enforced by structure. Dates not after today: truth.
 
 RULES = {
     "{column_A} >= {column_B}": "ordered pairs: max >= min, end >= start, wholes >= parts (ExpectColumnPairValuesAToBeGreaterThanB)",
@@ -51,8 +49,6 @@ def parameters() -> dict:
     import pycountry
 
     return {
-        "$earliest": dt.date.fromisoformat(EARLIEST),
-        "$latest_event": dt.date.fromisoformat(LATEST_EVENT),
         "$searched": dt.date.today(),
         "$iso_3166_2_sy": sorted(s.code for s in pycountry.subdivisions.get(country_code="SY")),
         "$rules": sorted(coding.RULES),

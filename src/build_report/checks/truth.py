@@ -18,24 +18,29 @@ from .. import lexicon, releases, scope
 from ..package import Package, records
 
 RULES = {
-    "phrase-expresses-category": "a killed phrase has no word of injury and a word of death (in the phrase, else in its quote); "
-                                 "injured, children, women, displaced and strikes phrases have a word of their category",
+    "phrase-expresses-category": "children and women phrases name their group; a killed phrase has a word of death nearer "
+                                 "to it than any word of injury (in the phrase, or within a few words of it in its quote, "
+                                 "no other number between), injured the reverse; displaced and strikes a word of theirs",
     "attribution-supported-by-words": "every party of an alleged perpetrator is named in the quote, its list heading or the "
                                       "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
     "target-supported-by-words": "a target type other than unspecified is named in the quote or its list heading",
     "weapon-supported-by-words": "a weapon other than 'not stated' is named in the quote or its list heading",
+    "basis-recorded": "attribution_basis, target_basis and weapon_basis say where the words of the value stand: quote, "
+                      "list heading or compilation title, the nearest that holds them (empty when not stated); run derive",
     "claim-spans-do-not-overlap": "two active claims never quote overlapping characters of the archive (one passage, one claim)",
     "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
     "date-not-in-future": "search and publication dates are not after the day of validation",
-    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named)",
+    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named), "
+                                        "unless one of its rows records 'distinct_event' among its reasons",
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
                             "(places known only to country level excepted)",
-    "descriptor-keeps-release-contract": "against the latest release's frozen descriptor, a field removed, a type changed, a "
-                                         "constraint or key dropped or tightened needs a major version; an addition or a "
-                                         "loosened constraint a minor one (the version in datapackage.json says which)",
     "review-names-a-row": "a review names a row that exists in the table it names",
+    "report-one-independence-group": "rows citing one report (URL) for the same incident or tally resolve it to one independence "
+                                     "group: the group of the source it relies on, else of its publisher (both rows named)",
+    "independence-group-derived": "a source's independence group is the group of the source it relies on "
+                                  "(relies_on_source_id), else the source itself: typed groups that contradict this fail",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
 }
 
@@ -54,43 +59,87 @@ def check(pkg: Package, con) -> list[Failure]:
     out += shared_reports(con)
     out += group_governorates(con)
     out += places_named(con)
+    out += independence(con)
+    out += source_groups(con)
     out += released_archive(pkg)
-    out += contract(pkg)
     out += reviews(con)
     return out
 
 
-def _claim_texts(con, key: str, archive: str) -> dict[str, list[str]]:
-    """For each incident or tally: the texts that may support its values (quotes, list headings, title)."""
+BASES = ["quote", "list heading", "compilation title"]  # where a value's words may come from, nearest first
+
+
+def _claim_texts(con, key: str, archive: str) -> dict[str, list[tuple[str, str]]]:
+    """For each incident or tally: (basis, text) pairs that may support its values: its quotes, the
+    headings of the lists they stand in, the compilation's title."""
     title = archive.split("\n", 1)[0]
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
     for c in records(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
         texts = out.setdefault(c[key], [])
-        texts.append(c["quote"] or "")
+        texts.append(("quote", c["quote"] or ""))
         if c["section"] in scope.LISTS:
-            texts.append(scope.LISTS[c["section"]])
+            texts.append(("list heading", scope.LISTS[c["section"]]))
     for texts in out.values():
-        texts.append(title)
+        texts.append(("compilation title", title))
     return out
+
+
+CONTEXT_WORDS = 5  # words either side of a phrase that may carry its category ("killing 12 civilians")
+OPPOSITE = {"killed": "injured", "injured": "killed"}
+
+
+def _contexts(quote: str, phrase: str) -> list[tuple[list[str], int, int]]:
+    """Each occurrence of phrase in quote as (words, first, last): the phrase's words with up to CONTEXT_WORDS
+    words either side, cut at a sentence break and at any other number (a number belongs to its own count)."""
+    out = []
+    for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", quote):
+        before = re.split(r"[.;!?|\n]", quote[:m.start()])[-1].split()[-CONTEXT_WORDS:]
+        after = re.split(r"[.;!?|\n]", quote[m.end():])[0].split()[:CONTEXT_WORDS]
+        cut = max((k for k, w in enumerate(before) if re.search(r"\d", w)), default=-1)
+        before = before[cut + 1:]
+        after = after[:min((k for k, w in enumerate(after) if re.search(r"\d", w)), default=len(after))]
+        words = before + phrase.split() + after
+        out.append((words, len(before), len(before) + len(phrase.split()) - 1))
+    return out
+
+
+def _distance(words: list[str], first: int, last: int, lexicon_words: list[str]) -> int | None:
+    hits = [k for k, w in enumerate(words) if lexicon.has_word(w, lexicon_words)]
+    return min((0 if first <= k <= last else first - k if k < first else k - last) for k in hits) if hits else None
+
+
+def expresses(measure: str, phrase: str, quotes: list[str], lex: dict) -> bool:
+    """True when the phrase expresses its category: children and women name their group in the phrase;
+    killed and injured have a word of their category nearer to the phrase than one of the other
+    (in the phrase, or within a few words of it in a linked quote); displaced and strikes a word of theirs."""
+    words = lex[measure]
+    if measure in ("children", "women"):
+        return lexicon.has_word(phrase, words)
+    if measure in OPPOSITE and lexicon.has_word(phrase, lex[OPPOSITE[measure]]) and not lexicon.has_word(phrase, words):
+        return False
+    for quote in quotes:
+        for ctx, first, last in _contexts(quote, phrase):
+            mine = _distance(ctx, first, last, words)
+            other = _distance(ctx, first, last, lex[OPPOSITE[measure]]) if measure in OPPOSITE else None
+            if mine is not None and (other is None or mine < other):
+                return True
+    return False
 
 
 def categories(con) -> list[Failure]:
     lex = lexicon.lexicons()["count_categories"]
-    quotes: dict[str, str] = {}
-    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active'"):
-        quotes[c["incident_id"]] = quotes.get(c["incident_id"], "") + " " + (c["quote"] or "")
+    quotes: dict[str, list[str]] = {}
+    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+        quotes.setdefault(c["incident_id"], []).append(c["quote"] or "")
     out = []
-    for measure, words in lex.items():
+    for measure in lex:
         for r in records(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
                             f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id"):
-            phrase, quote = r["phrase"], quotes.get(r["incident_id"], "")
-            ok = lexicon.has_word(phrase, words) or lexicon.has_word(quote, words)
-            if measure == "killed":
-                ok = ok and not lexicon.has_word(phrase, lex["injured"])
-            if measure == "injured":
-                ok = ok and not lexicon.has_word(phrase, lex["killed"])
-            if not ok:
-                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", phrase, CHECK))
+            qs = quotes.get(r["incident_id"], [])
+            if not any(lexicon.contains_phrase(q, r["phrase"]) for q in qs):
+                continue  # not in its quote: provenance reports that (phrase-in-linked-quote)
+            if not expresses(measure, r["phrase"], qs, lex):
+                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", r["phrase"], CHECK))
     return out
 
 
@@ -102,36 +151,68 @@ def parties(value: str) -> list[str]:
     return [party for party, pattern in named if re.search(pattern, v)]
 
 
-def attribution(con, archive: str) -> list[Failure]:
+def _basis(support: list[tuple[str, str]], wanted: list[list[str]]) -> str | None:
+    """The nearest basis such that the texts up to it hold a word of every list in wanted, else None."""
+    for basis in BASES:
+        texts = [t for k, t in support if BASES.index(k) <= BASES.index(basis)]
+        if all(any(lexicon.has_word(t, words) for t in texts) for words in wanted):
+            return basis
+    return None
+
+
+def bases(con, archive: str) -> dict[tuple[str, str], dict[str, str]]:
+    """{(table, id): {field: basis}}: what each coded attribution, target and weapon rests on ("" when not stated),
+    and None where the words do not support the value."""
     lex = lexicon.lexicons()
-    out = []
+    out: dict[tuple[str, str], dict[str, str | None]] = {}
     for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
         texts = _claim_texts(con, key, archive)
         cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
         for r in records(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
-            rid, support = r[key], texts.get(r[key], [])
+            support = texts.get(r[key])
             if not support:
                 continue  # no active claim: provenance reports that (has-an-active-claim)
+            got: dict[str, str | None] = {}
             value = r["alleged_perpetrator"] or "not stated"
-            named = parties(value) if value != "not stated" else []
-            if value != "not stated" and not named:
-                out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-            for party in named:
-                if not any(lexicon.has_word(t, lex["perpetrators"][party]) for t in support):
-                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-                    break
+            if value == "not stated":
+                got["attribution_basis"] = ""
             else:
-                if "us-led" in value.lower() and not any(lexicon.has_word(t, ["us-led", "u.s.-led"]) for t in support):
-                    out.append(Failure(table, rid, "alleged_perpetrator", "attribution-supported-by-words", value, CHECK))
-            if not has_target:
-                continue
-            near = support[:-1]  # the compilation's title names no target or weapon of a single claim
-            if r["target_type"] not in (None, "unspecified") and not any(
-                    lexicon.has_word(t, lex["targets"].get(r["target_type"], [])) for t in near):
-                out.append(Failure(table, rid, "target_type", "target-supported-by-words", r["target_type"], CHECK))
-            if r["weapon"] not in (None, "not stated") and not any(
-                    lexicon.has_word(t, lex["weapons"].get(r["weapon"], [])) for t in near):
-                out.append(Failure(table, rid, "weapon", "weapon-supported-by-words", r["weapon"], CHECK))
+                named = parties(value)
+                wanted = [lex["perpetrators"][p] for p in named]
+                if "us-led" in value.lower():
+                    wanted.append(["us-led", "u.s.-led"])
+                got["attribution_basis"] = _basis(support, wanted) if named else None
+            if has_target:
+                near = [(k, t) for k, t in support if k != "compilation title"]  # the title names no target or weapon
+                for col, basis_col, none, vocab in (("target_type", "target_basis", "unspecified", lex["targets"]),
+                                                    ("weapon", "weapon_basis", "not stated", lex["weapons"])):
+                    v = r[col]
+                    got[basis_col] = "" if v in (None, none) else _basis(near, [vocab.get(v, [])]) if vocab.get(v) else None
+            out[(table, r[key])] = got
+    return out
+
+
+FIELD_OF = {"attribution_basis": ("alleged_perpetrator", "attribution-supported-by-words"),
+            "target_basis": ("target_type", "target-supported-by-words"),
+            "weapon_basis": ("weapon", "weapon-supported-by-words")}
+
+
+def attribution(con, archive: str) -> list[Failure]:
+    out = []
+    stored: dict[tuple[str, str], dict] = {}
+    for table, key, cols in (("incidents", "incident_id", list(FIELD_OF)), ("tallies", "tally_id", ["attribution_basis"])):
+        select = ", ".join(cols + [FIELD_OF[c][0] for c in cols])
+        for r in records(con, f"SELECT {key} AS id, {select} FROM {table} WHERE status = 'active'"):
+            stored[(table, r["id"])] = r
+    for (table, rid), got in bases(con, archive).items():
+        values = stored[(table, rid)]
+        for col, basis in got.items():
+            field, rule = FIELD_OF[col]
+            if basis is None:
+                out.append(Failure(table, rid, field, rule, values[field], CHECK))
+            elif (values[col] or "") != basis:
+                out.append(Failure(table, rid, col, "basis-recorded",
+                                   f"{values[col] or 'empty'}; the words are found in: {basis or 'nothing (not stated)'}", CHECK))
     return out
 
 
@@ -184,8 +265,9 @@ def searches(con) -> list[Failure]:
 def dates(con) -> list[Failure]:
     today = dt.date.today()
     out = []
-    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date")):
-        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE {field} > current_date ORDER BY {key}"):
+    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date"),
+                              ("documents", "document_id", "published_date")):
+        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE TRY_CAST({field} AS DATE) > current_date ORDER BY {key}"):
             out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
     return out
 
@@ -199,6 +281,8 @@ def shared_reports(con) -> list[Failure]:
           AND a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
           AND a.relation IN ('probable_original', 'independent') AND b.relation IN ('probable_original', 'independent')
           AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL OR ia.overlap_group <> ib.overlap_group)
+          -- A row may record that the report covers several events and this is a different one.
+          AND NOT (coalesce(a.reasons, '') LIKE '%distinct_event%' OR coalesce(b.reasons, '') LIKE '%distinct_event%')
         ORDER BY a, b""")
     return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
                     f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
@@ -251,34 +335,48 @@ def released_archive(pkg: Package) -> list[Failure]:
     return []
 
 
-def contract(pkg: Package) -> list[Failure]:
-    """The latest release is the contract: schema changes since then must be allowed by the declared version."""
-    from .. import release  # the release module owns the classification of schema changes
-
-    latest = releases.latest(pkg.root)
-    if latest is None:
-        return []
-    frozen = json.loads((pkg.root / "releases" / latest / "datapackage.json").read_text(encoding="utf-8"))
-    changes = release.schema_changes(frozen, pkg.descriptor)
-    if not changes:
-        return []
-    version = pkg.version
-    key, base = releases.version_key(version), releases.version_key(latest)
-    if key is None or base is None or key <= base:
-        allowed = "patch"
-    else:
-        allowed = "major" if key[0] > base[0] else "minor" if key[1] > base[1] else "patch"
-    order = {"patch": 0, "minor": 1, "major": 2}
-    # The field named is the changed item (e.g. incidents.place_id), so each change is one row to look at.
-    return [Failure("datapackage", "-", (what.split()[0] if "." in what.split()[0] else what.split()[1]).rstrip(":"),
-                    "descriptor-keeps-release-contract",
-                    f"{what} since {latest} needs a {level} version; datapackage.json declares {version}", CHECK)
-            for level, what in changes if order[level] > order[allowed]]
-
-
 def reviews(con) -> list[Failure]:
     tables = {"corroborations": "corroboration_id", "crosswalk": "crosswalk_id", "context_totals": "context_id"}
     known = {t: {r[0] for r in con.execute(f"SELECT {k} FROM {t}").fetchall()} for t, k in tables.items()}
     return [Failure("reviews", r["review_id"], "row_id", "review-names-a-row", f"{r['row_id']} is not a row of {r['table']}", CHECK)
             for r in records(con, 'SELECT review_id, "table", row_id FROM reviews ORDER BY review_id')
             if r["row_id"] not in known.get(r["table"], set())]
+def independence(con) -> list[Failure]:
+    """Independence is derived from data: a report counts in the group of the source it relies on, so two
+    rows citing the same report for the same incident or tally must name sources of one group. (One page
+    may rely on different monitors for different events, e.g. Raqqa deaths from one, Deir ez-Zor from another.)"""
+    rows = records(con, """
+        WITH r AS (
+            SELECT c.corroboration_id AS id, c.url, coalesce(c.incident_id, c.tally_id) AS target,
+                   c.relies_on_source_id AS relies, s.independence_group AS grp
+            FROM corroborations c JOIN sources s ON s.source_id = coalesce(c.relies_on_source_id, c.source_id))
+        SELECT b.id AS b, a.id AS a, b.url, a.grp AS ga, b.grp AS gb
+        FROM r a JOIN r b ON a.url = b.url AND a.target IS NOT DISTINCT FROM b.target AND a.grp <> b.grp AND a.id < b.id
+        WHERE NOT EXISTS (SELECT 1 FROM r x WHERE x.url = b.url AND x.target IS NOT DISTINCT FROM b.target
+                          AND x.grp <> b.grp AND x.id < a.id)
+        ORDER BY b.id""")
+    seen, out = set(), []
+    for r in rows:
+        if r["b"] in seen:
+            continue
+        seen.add(r["b"])
+        out.append(Failure("corroborations", r["b"], "relies_on_source_id", "report-one-independence-group",
+                           f"cites the report {r['url']} as {r['a']} does, but in group {r['gb']}, not {r['ga']}", CHECK))
+    return out
+
+
+def source_groups(con) -> list[Failure]:
+    """Independence groups derived from data: follow relies_on_source_id to a source that relies on none."""
+    rows = {r["source_id"]: r for r in records(con, "SELECT source_id, relies_on_source_id, independence_group FROM sources")}
+    out = []
+    for sid in sorted(rows):
+        seen, cur = [sid], sid
+        while rows.get(cur, {}).get("relies_on_source_id") and rows[cur]["relies_on_source_id"] not in seen:
+            cur = rows[cur]["relies_on_source_id"]
+            seen.append(cur)
+        want = cur if cur in rows else sid
+        if rows[sid]["independence_group"] != want:
+            via = f" (relies on {rows[sid]['relies_on_source_id']})" if rows[sid]["relies_on_source_id"] else " (relies on no source)"
+            out.append(Failure("sources", sid, "independence_group", "independence-group-derived",
+                               f"{rows[sid]['independence_group']}; derived from the data: {want}{via}", CHECK))
+    return out
