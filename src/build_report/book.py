@@ -23,7 +23,7 @@ FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
 URL = re.compile(r"^https?://[^\s<>\"]+$")  # the data's own URL pattern: only these become links
 ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
-LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR")  # the register has an entry for these
+LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR", "XW", "CTX")  # the register has an entry for these
 
 
 @cache
@@ -257,6 +257,15 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
                        "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
                        "fields": fields(k, ("corroboration_id",)), "cite": "", "page": ""} for k in cors]
+    crosswalk_entries = [{"id": x["crosswalk_id"], "anchor": anchor(x["crosswalk_id"]),
+                          "title": f'{x["dataset"]} {x["external_id"] or "record"}', "quotes": [], "reports": None,
+                          "fields": fields(x, ("crosswalk_id",))
+                          + [("second-pass review", review_of.get(x["crosswalk_id"], "not yet reviewed"))], "cite": "", "page": ""}
+                         for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id")]
+    context_entries = [{"id": x["context_id"], "anchor": anchor(x["context_id"]), "title": f'{x["tracker"]}: {x["measure"]}',
+                        "quotes": [], "reports": None, "fields": fields(x, ("context_id",))
+                        + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": ""}
+                       for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")]
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
                       "reports": None, "fields": fields(p), "cite": "", "page": ""} for p in places.values()]
     sections = [
@@ -266,6 +275,9 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         {"key": "reports", "title": "Corroborating reports",
          "intro": "What each report says is recorded in fields and summarised in our own words; follow the link to read it.",
          "entries": report_entries},
+        {"key": "crosswalk", "title": "Crosswalk to other datasets", "intro": "", "entries": crosswalk_entries},
+        {"key": "context", "title": "Context totals from systematic trackers",
+         "intro": "Shown for scale only; never added to anything.", "entries": context_entries},
         {"key": "places", "title": "Places", "intro": "", "entries": place_entries},
     ]
     intro = ("Every row of the data package has an entry here, with a stable anchor named after its ID "
