@@ -4,6 +4,7 @@ register, data dictionary, downloads, citation, changelog and data-quality pages
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -106,7 +107,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         if kind == "rules":
             return frags.include(rules_table(), "rules")
         if kind == "gate":
-            return frags.include(gate_rules_table() if name == "rules" else lexicons_table(), f"gate-{name}")
+            return frags.include(gate_rules_table(state["root"]) if name == "rules" else lexicons_table(), f"gate-{name}")
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -129,12 +130,30 @@ def rules_table() -> str:
                   cls="rules", note="")
 
 
-def gate_rules_table() -> str:
-    """Every rule of the gate with the module that owns it, from the modules' own RULES."""
+def gate_rules_table(root: Path) -> str:
+    """Every rule of the gate with the module that owns it (the modules' own RULES) and an example failure:
+    the first case of the fault catalogues (tests/faults*.csv, each run by the test suite) that produces it."""
     from . import validate
 
-    rows = [[rule, m.__name__.rsplit(".", 1)[-1], what] for m in validate.MODULES for rule, what in m.RULES.items()]
-    return render("table.html.j2", columns=["rule", "owner", "what it guards against"], rows=rows, cls="gate-rules", note="")
+    examples: dict[str, str] = {}
+    for path in sorted((root / "tests").glob("faults*.csv")) + sorted((root / "tests" / "malformed").glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as f:
+            for case in csv.DictReader(f):
+                for item in (case.get("expect") or "").split(" ; "):
+                    parts = item.split("|")
+                    if len(parts) == 4:
+                        examples.setdefault(parts[3], f"{case['fault']} → {parts[0]}:{parts[1]}:{parts[2]}")
+
+    def example(rule: str) -> str:
+        if rule in examples:
+            return examples[rule]
+        pattern = re.compile("^" + re.sub(r"\\\{[A-Za-z_]+\\\}", ".+", re.escape(rule)) + "$")
+        return next((v for k, v in examples.items() if pattern.match(k)), "")
+
+    rows = [[rule, m.__name__.rsplit(".", 1)[-1], what, example(rule) or "no case in the catalogues yet"]
+            for m in validate.MODULES for rule, what in m.RULES.items()]
+    return render("table.html.j2", columns=["rule", "owner", "what it guards against", "example failure (fault catalogue)"],
+                  rows=rows, cls="gate-rules", note="")
 
 
 def lexicons_table() -> str:
@@ -390,7 +409,7 @@ def main(root: str | None) -> int:
         # it publishes vegaEmbed, vega and vegaLite on window.
         bundle.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
     con = connect(pkg)
-    state = {"chart_no": 0}
+    state = {"chart_no": 0, "root": pkg.root}
     frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
     order = [e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
