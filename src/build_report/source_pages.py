@@ -186,6 +186,17 @@ def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[di
                  value(x["grading"]), value(x["match_confidence"]), str(x["reasons"] or "").replace(";", ", ").replace("_", " ")]
                 for x in xws if x[key] == rid]
 
+    ctxs = records(con, "SELECT * FROM context_totals ORDER BY context_id")
+
+    def context(start, end):
+        """Systematic trackers' totals whose period overlaps the row's window: for scale, never added."""
+        if missing(start) or missing(end):
+            return []
+        return [[value(x["context_id"]), {"text": str(x["tracker"]), "href": str(x["url"])} if URL.match(str(x["url"] or "")) else value(x["tracker"]),
+                 f'{value(x["period_start"])} to {value(x["period_end"])}', value(x["measure"]), _range(x["value_min"], x["value_max"])]
+                for x in ctxs if not missing(x["period_start"]) and not missing(x["period_end"])
+                and x["period_start"] <= end and x["period_end"] >= start]
+
     def overlap(rid, g, up):
         if missing(g):
             return None
@@ -243,6 +254,8 @@ def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[di
                           notes=value(r["notes"]), counts=counts, refined=refined, when=when, stated=stated,
                           grading=grading, quotes=quotes(rid, key), reports=reports(rid, key),
                           crosswalk=crosswalk(rid, key), overlap=overlap(rid, r["overlap_group"], up),
+                          context=context(r["date_start"] if kind == "incident" else r["period_start"],
+                                          r["date_end"] if kind == "incident" else r["period_end"]),
                           place=place(r["place_id"]), fields=fields(r), cite=citation.row(cff, rid, page), up=up)
             title = f"{'Incident' if kind == 'incident' else 'Tally'} {rid}" + (" (withdrawn)" if r["status"] == "withdrawn" else "")
             (folder / f"{rid}.md").write_text(f"# {title}\n" + frags.include(html, rid.lower(), up="../"), encoding="utf-8")
