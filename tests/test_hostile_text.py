@@ -1,7 +1,8 @@
 """Hostile text in the data never becomes markup. Every string of tests/hostile/corpus.csv is put into
-free-text cells of every table and into the descriptor's titles and descriptions; then the package is
-validated and the report is built. Each injected string must either fail validation at its row and
-field, or appear literally, as text, on the built pages. A secret file beside the checkout must never
+free-text cells of every table, hostile URLs into its URL fields, and the corpus into the descriptor's
+titles and descriptions; then the package is validated and the report is built. Each injected string
+must either fail validation at its row and field, or appear literally, as text, on the built pages; no
+link leads anywhere but an http(s) URL or the site itself. A secret file beside the checkout must never
 reach the build."""
 
 import csv
@@ -22,9 +23,18 @@ from conftest import ROOT
 
 CORPUS = list(csv.DictReader(open(Path(__file__).parent / "hostile" / "corpus.csv", newline="", encoding="utf-8")))
 SECRET = "SECRET-TOKEN-7f3a9c1e-do-not-publish"
+# URL fields take URLs that must never become links: not http(s), or http(s) with markup in them.
+HOSTILE_URLS = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+                'https://example.invalid/"onmouseover="alert(1)', "https://example.invalid/<script>alert(1)</script>",
+                "//example.invalid/protocol-relative", "ftp://example.invalid/x", "https://example.invalid/ok](javascript:alert(1))"]
 ID_LIKE = re.compile(r"^\^\(?[A-Z]|https\?|\[0-9a-f\]|same_place|data/archive")
 # Tables the report does not show cell by cell (it counts their rows, or shows a few derived columns).
 NOT_SHOWN = {"search_log", "documents", "sources", "overlap_groups", "crosswalk", "context_totals"}
+
+
+def url_fields(resource: dict) -> list[str]:
+    return [f["name"] for f in resource["schema"]["fields"]
+            if f.get("constraints", {}).get("pattern", "").startswith("^https?://")]
 
 
 def free_text_fields(resource: dict) -> list[str]:
@@ -87,6 +97,12 @@ def hostile_build(tmp_path_factory):
             for row in rows[1:]:
                 text = texts[n % len(texts)]
                 n += 1
+                row[i] = text
+                injected.append((res["name"], row[header.index(key)], field, text))
+        for j, field in enumerate(url_fields(res)):
+            i = header.index(field)
+            for k, row in enumerate(rows[1:]):
+                text = HOSTILE_URLS[(j + k) % len(HOSTILE_URLS)]
                 row[i] = text
                 injected.append((res["name"], row[header.index(key)], field, text))
         with open(path, "w", newline="", encoding="utf-8") as f:
@@ -173,5 +189,8 @@ def test_hostile_markup_is_never_live(hostile_build):
         for tag, attrs in parser.tags:
             assert not any(k.startswith("on") and "alert" in (v or "") for k, v in attrs.items()), (page, tag, attrs)
             assert tag != "iframe" and not (tag == "img" and attrs.get("src") == "x"), (page, tag, attrs)
-            assert not (attrs.get("href") or "").lower().startswith("javascript:"), (page, tag, attrs)
+            href = (attrs.get("href") or "").lower()
+            assert not href.startswith(("javascript:", "data:", "file:", "//", "ftp:")), (page, tag, attrs)
+            # An http(s) URL the data's pattern allows may carry odd characters in its path; it is still just a link.
+            assert "<" not in href and '"' not in href, (page, tag, attrs)
         assert not any("alert(1)" in js for js in parser.scripts), page

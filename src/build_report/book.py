@@ -22,7 +22,7 @@ from .package import Package, connect, missing, records
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
-URL = re.compile(r"^https?://[^\s<>\"]+$")  # the data's own URL pattern: only these become links
+URL = re.compile(r'^https?://[^\s<>"]+$')  # the data's own URL pattern: only these become links
 ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
 LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR", "XW", "CTX")  # the register has an entry for these
 
@@ -59,8 +59,13 @@ def anchor(row_id: str) -> str:
     return row_id.lower()
 
 
+def inline():
+    """The macros of inline.html.j2 (a row link, a figure's value), for markup that sits inside prose."""
+    return env().get_template("inline.html.j2").module
+
+
 def row_link(row_id: str) -> str:
-    return f'<a class="row-link" href="register.html#{html.escape(anchor(row_id))}">{html.escape(row_id)}</a>'
+    return str(inline().row_link(row_id, anchor(row_id)))
 
 
 def value(v):
@@ -94,14 +99,13 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         if kind == "fig":
             fig = figures.compute(con, name)
             spec = figures.FIGURES[name]
-            attrs = " ".join(f'data-{k.replace("_", "-")}="{"" if v is None else int(v)}"'
-                             for k, v in fig.items() if k != "ids")
+            attrs = [(k.replace("_", "-"), "" if v is None else int(v)) for k, v in fig.items() if k != "ids"]
             grading = " This figure depends on the grading rule." if spec.depends_on_grading else ""
             notes.append(f"[^{name}]: {html.escape(spec.label).capitalize()}, from query `{spec.query}` "
                          f"({html.escape(queries.describe(spec.query))}). Rows: "
                          + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none") + "." + grading)
-            ids = html.escape(" ".join(i for i in fig["ids"] if ROW_ID.match(i)))
-            return f'<span class="figure" data-figure="{name}" {attrs} data-ids="{ids}">{figures.text(fig)}</span>[^{name}]'
+            ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
+            return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
         if kind == "table":
             return frags.include(query_table(con, name), name)
         if kind == "rules":
@@ -385,10 +389,8 @@ def version_stamp(pkg: Package) -> str:
     """A line at the foot of every page: which data this page was built from, and whether it is released."""
     digest = outputs.data_checksum(pkg)
     latest = releases.latest(pkg.root)
-    status = "" if latest == pkg.version else (
-        f" (not yet released; the latest release is {html.escape(latest)})" if latest else " (not yet released)")
-    return (f'<p class="data-version">Built from data package version <span class="pkg-version">{html.escape(pkg.version)}</span>'
-            f'{status}; data checksum (SHA-256 over the package files) <code class="data-checksum">{digest}</code>.</p>\n')
+    return render("stamp.html.j2", version=pkg.version, digest=digest, released=latest == pkg.version,
+                  latest=latest or "") + "\n"
 
 
 def main(root: str | None) -> int:
@@ -427,7 +429,7 @@ def main(root: str | None) -> int:
     # The validation summary can quote values from the data, so it is shown as preformatted text.
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."
     (gen / "quality.md").write_text("# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
-                                    + frags.include(f'<pre class="validation-summary">{html.escape(quality)}</pre>', "quality"),
+                                    + frags.include(render("preformatted.html.j2", cls="validation-summary", text=quality), "quality"),
                                     encoding="utf-8")
     stamp = version_stamp(pkg)
     for page in sorted(gen.rglob("*.md")):
