@@ -43,3 +43,27 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+def offline_page(browser, url, allowed: tuple[str, ...], width: int = 1280):
+    """A fresh page that records script errors and blocks (and records) every request whose URL does not
+    start with one of `allowed` (data: and blob: URLs, which the page makes itself, are allowed too)."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    ctx.set_default_timeout(90_000)  # full-page screenshots of the long register page are slow on a busy machine
+    page = ctx.new_page()
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    prefixes = (*allowed, "data:", "blob:")
+
+    def route(r):
+        if r.request.url.startswith(prefixes):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return ctx, page

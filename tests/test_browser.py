@@ -13,7 +13,7 @@ import pytest
 from build_report import figures, queries
 from build_report.package import Package, connect
 
-from conftest import CHROMIUM, ROOT
+from conftest import offline_page, CHROMIUM, ROOT
 
 SHOTS = ROOT / "screenshots"
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
@@ -48,25 +48,8 @@ def pages(built_report):
 
 
 def open_page(browser, url, width=1280):
-    """A fresh page that records console errors and blocks (and records) any request leaving the site."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900})
-    ctx.set_default_timeout(90_000)  # full-page screenshots of the long register page are slow on a busy machine
-    page = ctx.new_page()
-    page.errors, page.outside = [], []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-
-    def route(r):
-        u = r.request.url
-        if u.startswith("file://") or u.startswith("http://127.0.0.1:") or u.startswith("data:") or u.startswith("blob:"):
-            r.continue_()
-        else:
-            page.outside.append(u)
-            r.abort()
-
-    ctx.route("**/*", route)
-    page.goto(url)
-    page.wait_for_load_state("load")
+    """A fresh offline page (see conftest.offline_page), once its charts have drawn."""
+    ctx, page = offline_page(browser, url, ("file://", "http://127.0.0.1:"), width)
     # vega-embed renders asynchronously: wait until every chart has drawn (or time out and let the test say so)
     try:
         page.wait_for_function(

@@ -11,7 +11,7 @@ import pytest
 from build_report import book, citation, source_pages
 from build_report.package import Package, connect, records
 
-from conftest import CHROMIUM, ROOT
+from conftest import offline_page, CHROMIUM, ROOT
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
@@ -25,26 +25,8 @@ def db():
 
 
 def open_page(browser, url, width=1280):
-    """A page that blocks, and records, every request leaving the built site's folder, and every script error."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900})
-    page = ctx.new_page()
-    page.outside, page.errors = [], []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    site = (ROOT / "book" / "_build" / "html").as_uri()
-
-    def route(r):
-        u = r.request.url
-        if u.startswith(site + "/") or u.startswith("data:") or u.startswith("blob:"):
-            r.continue_()
-        else:
-            page.outside.append(u)
-            r.abort()
-
-    ctx.route("**/*", route)
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return ctx, page
+    """An offline page that may load only files of the built site's folder."""
+    return offline_page(browser, url, ((ROOT / "book" / "_build" / "html").as_uri() + "/",), width)
 
 
 def row_pages(built_report):

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import charts, citation, coding, figures, lexicon, outputs, queries
 from . import releases, source_pages
-from .package import Package, connect, missing, records
+from .package import Package, connect, missing, overlap_members, records, reports_with_publisher
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -208,13 +208,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
             by_tally.setdefault(c["tally_id"], []).append(c)
     places = {p["place_id"]: p for p in records(con, "SELECT * FROM places ORDER BY place_id")}
     sources = {s["source_id"]: s for s in records(con, "SELECT * FROM sources")}
-    groups: dict[str, list[str]] = {}
-    for iid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
-                              "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
-        if g:
-            groups.setdefault(g, []).append(iid)
-    cors = records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
-                         "ORDER BY corroboration_id")
+    groups = overlap_members(con)
+    cors = reports_with_publisher(con)
     reports: dict[str, list[dict]] = {}
     for k in cors:
         item = {"row": k["corroboration_id"],

@@ -190,6 +190,22 @@ def records(con, sql: str, params: list | None = None) -> list[dict]:
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
+def overlap_members(con) -> dict[str, list[str]]:
+    """The incidents and tallies of each overlap group, in ID order."""
+    members: dict[str, list[str]] = {}
+    for rid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
+                              "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
+        if g:
+            members.setdefault(g, []).append(rid)
+    return members
+
+
+def reports_with_publisher(con) -> list[dict]:
+    """Every corroboration, with its publisher's name as `publisher`."""
+    return records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
+                        "ORDER BY corroboration_id")
+
+
 def typed_select(fields: list[dict], lenient: bool = True) -> str:
     cast = "TRY_CAST" if lenient else "CAST"
     return ", ".join(f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields)

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from . import citation, coding, figures, scope
-from .package import Package, missing, records
+from .package import Package, missing, overlap_members, records, reports_with_publisher
 
 COUNTS = ("killed", "children", "women", "injured", "displaced", "strikes")
 FOLDERS = {"INC": "incidents", "TAL": "tallies"}
@@ -146,13 +146,8 @@ def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[di
                           "ORDER BY claim_id")
     places = {p["place_id"]: p for p in records(con, "SELECT * FROM places")}
     groups = {g["overlap_group"]: g for g in records(con, "SELECT * FROM overlap_groups")}
-    members: dict[str, list[str]] = {}
-    for rid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
-                              "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
-        if g:
-            members.setdefault(g, []).append(rid)
-    cors = records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
-                        "ORDER BY corroboration_id")
+    members = overlap_members(con)
+    cors = reports_with_publisher(con)
     xws = records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id")
     incidents = records(con, "SELECT * FROM incidents ORDER BY incident_id")
     tallies = records(con, "SELECT * FROM tallies ORDER BY tally_id")
