@@ -4,11 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from build_report.codebook import ARGS, CHROMIUM  # noqa: F401 - the browser tests use the codebook's Chromium and flags
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-# The flags from the machine notes: no background networking, which this closed network refuses.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 def copy_package(dest: Path) -> Path:

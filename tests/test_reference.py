@@ -9,7 +9,6 @@ must find the same failures as the gate.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 import os

@@ -14,7 +14,6 @@ import duckdb
 import pytest
 
 from build_report import outputs, release
-from build_report.package import Package
 
 from conftest import ROOT
 

@@ -2,7 +2,6 @@
 here, independently of the registry's SQL, from exactly the rows its footnote lists."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd

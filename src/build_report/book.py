@@ -18,13 +18,11 @@ from markupsafe import Markup
 
 from . import charts, citation, coding, figures, lexicon, outputs, queries
 from . import releases, source_pages
+from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, connect, missing, overlap_members, records, reports_with_publisher
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
-URL = re.compile(r'^https?://[^\s<>"]+$')  # the data's own URL pattern: only these become links
-ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
-LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR", "XW", "CTX")  # the register has an entry for these
 
 
 @cache
@@ -55,10 +53,6 @@ class Fragments:
         return f"\n```{{raw}} html\n:file: {up}_html/{path.name}\n```\n"
 
 
-def anchor(row_id: str) -> str:
-    return row_id.lower()
-
-
 def inline():
     """The macros of inline.html.j2 (a row link, a figure's value), for markup that sits inside prose."""
     return env().get_template("inline.html.j2").module
@@ -66,22 +60,6 @@ def inline():
 
 def row_link(row_id: str) -> str:
     return str(inline().row_link(row_id, anchor(row_id)))
-
-
-def value(v):
-    """A cell for the templates: a link for a row ID or an http(s) URL, else plain text ('' for missing)."""
-    if missing(v):
-        return ""
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%d")
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    s = str(v)
-    if URL.match(s):
-        return {"text": s, "href": s}
-    if ROW_ID.match(s) and s.startswith(LINKED_ROWS):
-        return {"text": s, "href": f"register.html#{anchor(s)}", "cls": "row-link"}
-    return s
 
 
 def chart_spec_json(spec: dict) -> Markup:
@@ -248,7 +226,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
                           "quotes": quotes(by_incident.get(r["incident_id"], [])),
                           "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
-                          "cite": cite(r["incident_id"]), "page": source_pages.page_of(r["incident_id"])})
+                          "cite": cite(r["incident_id"]), "page": page_of(r["incident_id"])})
     tallies = []
     for r in records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
@@ -257,7 +235,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                         "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
                         "quotes": quotes(by_tally.get(r["tally_id"], [])),
                         "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""],
-                        "cite": cite(r["tally_id"]), "page": source_pages.page_of(r["tally_id"])})
+                        "cite": cite(r["tally_id"]), "page": page_of(r["tally_id"])})
     claim_entries = []
     for c in claims:
         f = fields(c, ("quote",))
@@ -339,7 +317,7 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
 
 def cite_page(root: Path, frags: Fragments, pkg_version: str) -> str:
     cff = citation.load(root)
-    checksum = next((str(i["value"]) for i in cff.get("identifiers", []) if i.get("type") == "other"), "")
+    checksum = citation.checksum(cff) or ""
     formats = [{"id": "bibtex", "title": "BibTeX", "text": citation.bibtex(cff)},
                {"id": "ris", "title": "RIS", "text": citation.ris(cff)},
                {"id": "csl-json", "title": "CSL-JSON", "text": citation.csl_json(cff)}]
@@ -355,7 +333,7 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
     sums = "".join(f"{digest}  {name}\n" for name, _, digest in files)
     (dest / "SHA256SUMS").write_text(sums, encoding="utf-8")
     rows.append([{"text": "SHA256SUMS", "href": "../downloads/SHA256SUMS"}, "the SHA-256 of every file above", ""])
-    return (f"# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
+    return ("# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
             + frags.include(render("table.html.j2", columns=["file", "what it is", "SHA-256"], rows=rows,
                                    cls="downloads", note=f"Data package version {pkg.version}."), "downloads"))
 

@@ -1,6 +1,6 @@
 """Chart builders: one Altair chart per registry entry, one mark per query row.
 
-Every mark carries its row ID in the tooltip and links to that row's register entry.
+Every mark carries its row ID in the tooltip and links to that row's page or register entry.
 """
 
 from __future__ import annotations
@@ -8,21 +8,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-REGISTER = "register.html#"
-
-
-def row_url(row_id: str) -> str:
-    """Where a mark's click goes: an incident's or tally's own page, else the row's register entry."""
-    if row_id.startswith("INC-"):
-        return f"incidents/{row_id}.html"
-    if row_id.startswith("TAL-"):
-        return f"tallies/{row_id}.html"
-    return REGISTER + row_id.lower()
-
+from . import links
 
 def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
-    df["register_url"] = [row_url(i) for i in df["id"]]
+    df["register_url"] = [links.row_url(i) for i in df["id"]]
     for col in df.columns:
         if pd.api.types.is_datetime64_any_dtype(df[col]):
             df[col] = df[col].dt.strftime("%Y-%m-%d")

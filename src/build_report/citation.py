@@ -53,7 +53,8 @@ def _year(cff: dict) -> str:
     return str(cff.get("date-released", ""))[:4]
 
 
-def _checksum(cff: dict) -> str | None:
+def checksum(cff: dict) -> str | None:
+    """The version checksum recorded in CITATION.cff ("sha256:..."), if any."""
     for i in cff.get("identifiers", []):
         if i.get("type") == "other" and str(i.get("value", "")).startswith("sha256:"):
             return str(i["value"])
@@ -66,7 +67,7 @@ def locator(cff: dict) -> str:
         return f"https://doi.org/{cff['doi']}"
     if cff.get("url"):
         return str(cff["url"])
-    return _checksum(cff) or "no checksum recorded yet (unreleased)"
+    return checksum(cff) or "no checksum recorded yet (unreleased)"
 
 
 def apa(cff: dict) -> str:
@@ -95,8 +96,8 @@ def bibtex(cff: dict) -> str:
         fields.append(("doi", str(cff["doi"])))
     if cff.get("url"):
         fields.append(("url", str(cff["url"])))
-    checksum = _checksum(cff)
-    note = f"Licence {cff.get('license', '')}" + (f"; version checksum {checksum}" if checksum else "")
+    sums = checksum(cff)
+    note = f"Licence {cff.get('license', '')}" + (f"; version checksum {sums}" if sums else "")
     fields.append(("note", _bib(note)))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@misc{{{bibtex_key(cff)},\n{body}\n}}\n"
@@ -111,8 +112,8 @@ def ris(cff: dict) -> str:
         lines.append(f"DO  - {cff['doi']}")
     if cff.get("url"):
         lines.append(f"UR  - {cff['url']}")
-    if _checksum(cff):
-        lines.append(f"N1  - Version checksum {_checksum(cff)}")
+    if checksum(cff):
+        lines.append(f"N1  - Version checksum {checksum(cff)}")
     lines += [f"KW  - {k}" for k in cff.get("keywords", [])]
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
@@ -133,8 +134,8 @@ def csl_json(cff: dict) -> str:
         item["DOI"] = str(cff["doi"])
     if cff.get("url"):
         item["URL"] = str(cff["url"])
-    if _checksum(cff):
-        item["note"] = f"Version checksum {_checksum(cff)}"
+    if checksum(cff):
+        item["note"] = f"Version checksum {checksum(cff)}"
     return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -171,7 +172,7 @@ def zenodo(cff: dict, descriptor: dict, compilation_url: str | None, tracker_url
     }
     if cff.get("doi"):
         meta["doi"] = str(cff["doi"])
-    checksum = _checksum(cff)
-    if checksum:
-        meta["notes"] += f" Version checksum (SHA-256 of SHA256SUMS): {checksum}."
+    sums = checksum(cff)
+    if sums:
+        meta["notes"] += f" Version checksum (SHA-256 of SHA256SUMS): {sums}."
     return meta

@@ -14,12 +14,14 @@ from .package import Package, connect, _lit, _q
 FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
 
 
+# Besides the descriptor and its resources, the package zip carries the changelog. Not CITATION.cff:
+# it records the checksum of the release's SHA256SUMS, which lists this zip.
+ZIP_EXTRAS = ("CHANGELOG.md",)
+
+
 def package_files(pkg: Package) -> list[Path]:
     files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
-    for extra in ("CITATION.cff", "CHANGELOG.md", "README.md"):
-        if (pkg.root / extra).exists():
-            files.append(pkg.root / extra)
-    return files
+    return files + [pkg.root / extra for extra in ZIP_EXTRAS if (pkg.root / extra).exists()]
 
 
 def data_checksum(pkg: Package) -> str:
@@ -54,7 +56,7 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     name = f"{pkg.descriptor['name']}-{pkg.version}.zip"
-    out.append((name, "the whole data package (descriptor, tables, archive, citation)", write_zip(pkg, dest / name)))
+    out.append((name, "the whole data package (descriptor, tables, archive, changelog)", write_zip(pkg, dest / name)))
     out.append(("claims.duckdb", "a DuckDB database with every table, typed, keyed and commented from the schemas",
                 write_database(pkg, dest / "claims.duckdb")))
     out.append(("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools",

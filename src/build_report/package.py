@@ -8,7 +8,6 @@ with `strict=False` and reports every fault as a failure row instead (checks/des
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat

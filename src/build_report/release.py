@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import citation, codebook, outputs, releases, validate
+from .checks import contract
 from .package import Package, connect
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
@@ -33,10 +33,6 @@ def parse(version: str) -> tuple[int, int, int]:
     return key
 
 
-def previous_version(root: Path) -> str | None:
-    return releases.latest(root)
-
-
 def bump_level(old: str, new: str) -> str:
     o, n = parse(old), parse(new)
     if n <= o:
@@ -46,37 +42,11 @@ def bump_level(old: str, new: str) -> str:
 
 # ---- what changed -------------------------------------------------------------------------
 
-def schema_changes(old: dict, new: dict) -> list[tuple[str, str]]:
-    """(level, description) for every difference between two descriptors' schemas."""
-    out = []
-    old_res = {r["name"]: r for r in old["resources"]}
-    new_res = {r["name"]: r for r in new["resources"]}
-    for name in old_res.keys() - new_res.keys():
-        out.append(("major", f"resource {name} removed"))
-    for name in new_res.keys() - old_res.keys():
-        out.append(("minor", f"resource {name} added"))
-    for name in old_res.keys() & new_res.keys():
-        of = {f["name"]: f for f in old_res[name].get("schema", {}).get("fields", [])}
-        nf = {f["name"]: f for f in new_res[name].get("schema", {}).get("fields", [])}
-        for f in of.keys() - nf.keys():
-            out.append(("major", f"{name}.{f} removed or renamed"))
-        for f in nf.keys() - of.keys():
-            out.append(("minor", f"{name}.{f} added"))
-        for f in of.keys() & nf.keys():
-            a, b = of[f], nf[f]
-            if a["type"] != b["type"]:
-                out.append(("major", f"{name}.{f} type {a['type']} -> {b['type']}"))
-            ca, cb = a.get("constraints", {}), b.get("constraints", {})
-            if set(ca.get("enum", [])) - set(cb.get("enum", [])) and "enum" in ca:
-                out.append(("major", f"{name}.{f} enum values removed"))
-            elif set(cb.get("enum", [])) - set(ca.get("enum", [])) and "enum" in ca:
-                out.append(("minor", f"{name}.{f} enum values added"))
-            for k in ("required", "unique", "pattern", "minimum", "maximum"):
-                if ca.get(k) != cb.get(k):
-                    out.append(("major", f"{name}.{f} constraint {k} changed"))
-            if a.get("description") != b.get("description"):
-                out.append(("major", f"{name}.{f} meaning (description) changed"))
-    return out
+def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
+    """(level, description) of every schema change since a release, as the gate's contract classifies them."""
+    frozen = json.loads((pkg.root / "releases" / previous / "datapackage.json").read_text(encoding="utf-8"))
+    return [(c.level, f"{c.resource}.{c.field} {c.what}" if c.field != "-" else f"resource {c.resource}: {c.what}")
+            for c in contract.changes(pkg, previous, frozen, pkg.descriptor)]
 
 
 def read_table(path: Path, key: str) -> dict[str, dict]:
@@ -181,7 +151,7 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
 # ---- artefacts --------------------------------------------------------------------------------
 
 # Files of the frozen record that the package zip carries besides the descriptor and its resources.
-RECORD_EXTRAS = ("CHANGELOG.md",)
+RECORD_EXTRAS = outputs.ZIP_EXTRAS
 # Artefacts whose bytes cannot be rebuilt: DuckDB writes a random identifier into its file header, and
 # Chromium stamps a PDF with the time it printed it. They are kept in the repository under
 # releases/<version>/artefacts/ and checked against SHA256SUMS.
@@ -193,9 +163,7 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
     if dist.exists():
         shutil.rmtree(dist)
     dist.mkdir(parents=True)
-    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
-    files += [pkg.root / f for f in RECORD_EXTRAS if (pkg.root / f).exists()]
-    made = [outputs.zip_files(files, pkg.root, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
+    made = [outputs.write_zip(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
     made += outputs.write_parquet(pkg, dist / "parquet")
     made.append(outputs.write_xlsx(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"))
     made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
@@ -357,7 +325,7 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
         raise Refused(f"{url!r} is not an http(s) URL")
     if not git_clean(root):
         raise Refused("the working tree is not clean (commit or stash first)")
-    previous = previous_version(root)
+    previous = releases.latest(root)
     level = bump_level(previous, version) if previous else None
     pkg.release_version = version  # the contract check holds the descriptor's changes against the version to be set
     failures = validate.run(pkg)
@@ -369,7 +337,7 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:
         raise Refused(f"the tests fail ({tests})")
     old_dir = root / "releases" / previous if previous else None
-    schema = schema_changes(json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8")), pkg.descriptor) if old_dir else []
+    schema = schema_changes(pkg, previous) if previous else []
     diff = row_diff(pkg, old_dir)
     if previous:
         need = required_level(schema, diff)

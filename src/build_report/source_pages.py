@@ -11,15 +11,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import citation, coding, figures, scope
+from . import citation, coding, figures, links, scope
+from .links import FOLDERS, ROW_ID, URL, anchor, page_of
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
 COUNTS = ("killed", "children", "women", "injured", "displaced", "strikes")
-FOLDERS = {"INC": "incidents", "TAL": "tallies"}
-
-
-def anchor(row_id: str) -> str:
-    return row_id.lower()
 
 
 def source_anchor(claim_id: str) -> str:
@@ -28,15 +24,6 @@ def source_anchor(claim_id: str) -> str:
 
 def _range(lo, hi) -> str:
     return figures.text({"value_min": None if missing(lo) else int(lo), "value_max": None if missing(hi) else int(hi)})
-
-
-def page_of(row_id: str, up: str = "") -> str | None:
-    """The page of an incident or tally, relative to generated/ (or to a row page with up='../')."""
-    from .book import ROW_ID
-
-    if not ROW_ID.match(row_id or "") or row_id[:3] not in FOLDERS:
-        return None
-    return f"{up}{FOLDERS[row_id[:3]]}/{row_id}.html"
 
 
 def coded_counts(row: dict) -> list[dict]:
@@ -134,13 +121,8 @@ def _link(row_id: str, up: str) -> dict | str:
 
 def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[dict]:
     """Write one page per incident and per tally; return the index entries (kind, id, href, lead, figure, status)."""
-    from .book import ROW_ID, URL
-    from .book import value as top_value
-
     def value(v):
-        # the pages live one folder below the register: row links climb out first
-        out = top_value(v)
-        return {**out, "href": "../" + out["href"]} if isinstance(out, dict) and out.get("cls") == "row-link" else out
+        return links.value(v, up="../")  # the pages live one folder below the register
 
     claims = records(con, "SELECT c.*, s.name AS source_name FROM claims c LEFT JOIN sources s USING (source_id) "
                           "ORDER BY claim_id")
@@ -244,7 +226,7 @@ def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[di
                 stated = [("alleged perpetrator (as stated)", value(r["alleged_perpetrator"])),
                           ("area as written", value(r["area_as_written"]))]
                 grading = None
-            page = f"{FOLDERS[rid[:3]]}/{rid}.html"
+            page = page_of(rid)
             html = render("row.html.j2", kind=kind, id=rid, anchor=anchor(rid), lead=lead, status=str(r["status"]),
                           notes=value(r["notes"]), counts=counts, refined=refined, when=when, stated=stated,
                           grading=grading, quotes=quotes(rid, key), reports=reports(rid, key),

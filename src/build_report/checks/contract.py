@@ -5,7 +5,7 @@ Semantic versioning for data packages: a breaking change needs a major version, 
 one, a correction a patch. Breaking: a resource or field removed, a field's type changed, a constraint
 removed or loosened (required or unique turned off, an enum dropped or losing values, a minimum
 lowered, a maximum raised, a pattern that accepts what it refused), a primary key or foreign key
-dropped or changed. Additions: a resource, field, enum value, constraint or foreign key added, a
+dropped or changed, a field's description (its meaning) changed. Additions: a resource, field, enum value, constraint or foreign key added, a
 pattern widened so that every released value still matches (e.g. IDs with more digits).
 
 While the working version equals the latest release, the package is unreleased work: breaking
@@ -126,7 +126,8 @@ def _keys(schema: dict) -> tuple[list, list]:
 
 
 def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
-    """Every difference of the working descriptor's resources and schemas from the released ones."""
+    """Every difference of the working descriptor's resources and schemas from the released ones: the one
+    classification of schema changes, used by the gate and by `make release`."""
     out: list[Change] = []
     old_res = {r.get("name"): r for r in old.get("resources", []) if isinstance(r, dict)}
     new_res = {r.get("name"): r for r in new.get("resources", []) if isinstance(r, dict)}
@@ -148,6 +149,8 @@ def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
                 out.append(Change("major", name, f, f"type {a.get('type', 'string')} -> {b.get('type', 'string')}"))
             if a.get("format") != b.get("format"):
                 out.append(Change("major", name, f, f"format {a.get('format')} -> {b.get('format')}"))
+            if a.get("description") != b.get("description"):  # a field's description is its meaning
+                out.append(Change("major", name, f, "meaning (description) changed"))
             out += _constraints(pkg, release, name, old_res[name], f, a.get("constraints") or {}, b.get("constraints") or {})
         (pka, fka), (pkb, fkb) = _keys(sa), _keys(sb)
         if pka and pka != pkb:

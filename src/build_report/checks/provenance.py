@@ -5,17 +5,14 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import re
-from pathlib import Path
 
 from . import Failure
-from .. import coding, lexicon, scope
+from .. import coding, lexicon, releases, scope
+from ..links import URL
 from ..package import Package, PathRefused, missing, records
-from .. import releases
 from ..releases import quote_fingerprint
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
-URL = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 RULES = {
