@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from build_report import validate
+from build_report import csvio, validate
 from build_report.package import Package
 
 from conftest import ROOT
@@ -105,8 +105,7 @@ def hostile_build(tmp_path_factory):
                 text = HOSTILE_URLS[(j + k) % len(HOSTILE_URLS)]
                 row[i] = text
                 injected.append((res["name"], row[header.index(key)], field, text))
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f, lineterminator="\n").writerows(rows)
+        csvio.write(path, rows[0], rows[1:])
         res["description"] = texts[n % len(texts)]
         res["title"] = texts[(n + 1) % len(texts)]
         last = res["schema"]["fields"][-1]

@@ -10,7 +10,7 @@ import pytest
 from frictionless import Package as FPackage
 from openpyxl import load_workbook
 
-from build_report import outputs
+from build_report import csvio, outputs
 from build_report.package import Package
 
 from conftest import ROOT
@@ -87,8 +87,7 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path):
     path = tmp_path / "data" / "overlap_groups.csv"
     rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
     rows[1][2] = "=HYPERLINK(\"http://example.invalid\")"
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    csvio.write(path, rows[0], rows[1:])
     book = load_workbook(outputs.write_xlsx(Package.load(tmp_path), tmp_path / "x.xlsx"))
     cell = book["overlap_groups"].cell(row=2, column=3)
     assert cell.data_type == "s" and cell.value == rows[1][2]

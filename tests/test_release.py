@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from build_report import outputs, release
+from build_report import csvio, outputs, release
 
 from conftest import ROOT
 
@@ -39,8 +39,7 @@ def edit(repo: Path, table: str, row_id: str, field: str, value: str):
     rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
     i = rows[0].index(field)
     next(r for r in rows[1:] if r[0] == row_id)[i] = value
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    csvio.write(path, rows[0], rows[1:])
 
 
 def new_repo(base: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from build_report import book, citation, source_pages
+from build_report import book, citation, csvio, source_pages
 from build_report.package import Package, connect, records
 
 from conftest import offline_page, CHROMIUM, ROOT
@@ -174,10 +174,7 @@ def _set_status(path: Path, key: str, row_id: str, status: str):
         if r[key] == row_id:
             r["status"] = status
             r["notes"] = "Withdrawn in a test: the same strike as another row."
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    csvio.write(path, fields, rows)
 
 
 def test_withdrawn_rows_keep_a_tombstone_page(package_copy, tmp_path):

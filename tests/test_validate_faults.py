@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from build_report import validate
+from build_report import csvio, validate
 from conftest import ROOT, copy_package
 
 HERE = Path(__file__).parent
@@ -66,8 +66,7 @@ def _csv(pkg, table):
 
 
 def _write(path, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    csvio.write(path, rows[0], rows[1:])
 
 
 _ESC = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|n|r|t|\\)")
@@ -123,8 +122,7 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         docs = pkg / "data" / "documents.csv"
         rows = list(csv.reader(open(docs, newline="", encoding="utf-8")))
         rows[1][rows[0].index("sha256")], rows[1][rows[0].index("bytes")] = digest, str(len(data))
-        with open(docs, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f, lineterminator="\n").writerows(rows)
+        csvio.write(docs, rows[0], rows[1:])
         return
     if op == "descriptor_set":  # field: a JSON pointer (/resources/claims/... names a resource), value: JSON
         d = json.loads(dp.read_text(encoding="utf-8"))
@@ -169,13 +167,13 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         return
     if op == "edit_line":  # the physical line of row `row` replaced by value, where {line} is the line as it was
         lines = path.read_bytes().split(b"\n")
-        i = next(i for i, ln in enumerate(lines) if ln.startswith(row.encode() + b","))
+        i = next(i for i, ln in enumerate(lines) if ln.startswith(b'"' + row.encode() + b'",'))
         lines[i] = _bytes(value).replace(b"{line}", lines[i])
         path.write_bytes(b"\n".join(lines))
         return
     if op == "insert_line":  # value (bytes) as a new line after the row whose ID is `row` ("header" for the top)
         lines = path.read_bytes().split(b"\n")
-        at = 1 if row == "header" else next(i for i, ln in enumerate(lines) if ln.startswith(row.encode() + b",")) + 1
+        at = 1 if row == "header" else next(i for i, ln in enumerate(lines) if ln.startswith(b'"' + row.encode() + b'",')) + 1
         lines.insert(at, _bytes(value))
         path.write_bytes(b"\n".join(lines))
         return

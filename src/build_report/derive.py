@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 
 import pandas as pd
 
-from . import coding, queries, scope
+from . import coding, csvio, queries, scope
 from .package import Package, connect, missing
 
 DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined", "refinement_basis",
@@ -50,9 +49,7 @@ def main(root: str | None) -> int:
     con = connect(pkg, lenient=True)
     want = compute(con).set_index("incident_id").to_dict("index")
     path = pkg.path("incidents")
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        fields, rows = reader.fieldnames, list(reader)
+    fields, rows = csvio.read(path)
     changed = 0
     for row in rows:
         for k, v in want.get(row["incident_id"], {}).items():
@@ -60,10 +57,7 @@ def main(root: str | None) -> int:
                 print(f"incidents:{row['incident_id']}:{k}: {row[k]!r} -> {v!r}")
                 row[k] = v
                 changed += 1
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    csvio.write(path, fields, rows)
     print(f"{changed} derived value(s) changed")
     return bases(pkg, con)
 
@@ -79,9 +73,7 @@ def bases(pkg: Package, con) -> int:
     changed = 0
     for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
         path = pkg.path(table)
-        with open(path, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            fields, rows = list(reader.fieldnames), list(reader)
+        fields, rows = csvio.read(path)
         for col, after in AFTER.items():
             if after in fields and col not in fields:
                 fields.insert(fields.index(after) + 1, col)
@@ -95,10 +87,7 @@ def bases(pkg: Package, con) -> int:
             for col in AFTER:
                 if col in fields:
                     row.setdefault(col, "")
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
+        csvio.write(path, fields, rows)
     print(f"{changed} basis value(s) changed")
     return 0
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, outputs, releases, validate
+from . import citation, codebook, csvio, outputs, releases, validate
 from .checks import contract
 from .package import Package, connect
 
@@ -200,10 +200,7 @@ def _write_json(path: Path, diff: list[dict]) -> None:
 
 
 def _write_csv(path: Path, diff: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["table", "id", "change", "field", "old", "new"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(diff)
+    csvio.write(path, ["table", "id", "change", "field", "old", "new"], diff)
 
 
 def record(pkg: Package, diff: list[dict], dist: Path | None = None) -> Path:

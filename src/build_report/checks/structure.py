@@ -27,6 +27,7 @@ import re
 import sys
 
 from . import Failure, safe
+from .. import csvio
 from ..package import Package, PathRefused, _q, typed_select
 
 RULES = {
@@ -38,6 +39,7 @@ RULES = {
     "no-missing-columns": "the header has every column of the schema",
     "column-order": "the header lists the columns in the schema's order",
     "csv-quoting": "quotes are balanced and closed before a comma or line end",
+    "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
     "cell-size": "no cell longer than 65,536 characters",
@@ -207,7 +209,14 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
     resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
     for res in resources:
         try:
+            before = len(result.failures)
             scan(pkg, res, con, result)
+            # The form is checked only on a file with no other structural fault, so one fault is not reported twice.
+            if len(result.failures) == before and res["name"] in result.intact:
+                line = csvio.first_noncanonical_line(pkg.path(res["name"]))
+                if line is not None:
+                    result.fail(res["name"], "header" if line == 1 else f"line {line}", "-", "csv-form",
+                                "differs from the written form: non-empty fields in double quotes, empty fields bare", line)
         except PathRefused as e:  # the file changed since the descriptor check
             result.fail(res["name"], "-", "-", e.rule, e.reason)
         except OSError as e:
