@@ -179,7 +179,16 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
         raw = f"read_csv('{path}', header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
         con.execute(f"CREATE TABLE {_q(name)} AS SELECT {typed_select(fields, lenient)} FROM {raw}")
         describe(con, res)
+    active_views(con, pkg)
     return con
+
+
+def active_views(con, pkg: Package, names=None) -> None:
+    """`active_<table>`: the rows in force of every table with a status field, the filter said once."""
+    for res in pkg.table_resources():
+        if (names is None or res["name"] in names) and any(f["name"] == "status" for f in res["schema"]["fields"]):
+            con.execute(f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
+                        f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'")
 
 
 def records(con, sql: str, params: list | None = None) -> list[dict]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, csvio, outputs, releases, validate
+from . import citation, codebook, outputs, releases, validate
 from .checks import contract
 from .package import Package, connect
 
@@ -200,7 +200,11 @@ def _write_json(path: Path, diff: list[dict]) -> None:
 
 
 def _write_csv(path: Path, diff: list[dict]) -> None:
-    csvio.write(path, ["table", "id", "change", "field", "old", "new"], diff)
+    # Not csvio: this file is a release artefact, and 0.1.0's must rebuild byte for byte as it was written.
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["table", "id", "change", "field", "old", "new"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(diff)
 
 
 def record(pkg: Package, diff: list[dict], dist: Path | None = None) -> Path:

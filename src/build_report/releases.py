@@ -7,7 +7,6 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import csvio
 from .package import Package
 
 KEYED = [("documents", "document_id"), ("sources", "source_id"), ("places", "place_id"),
@@ -41,5 +40,8 @@ def snapshot_ids(pkg: Package, version: str) -> str:
             for r in csv.DictReader(f):
                 rows.append({"table": table, "id": r[key], "status": r.get("status", "active"),
                              "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else ""})
-    csvio.write(out, ["table", "id", "status", "fingerprint"], rows)
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["table", "id", "status", "fingerprint"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
     return str(out.relative_to(pkg.root))

@@ -28,7 +28,7 @@ import sys
 
 from . import Failure, safe
 from .. import csvio
-from ..package import Package, PathRefused, _q, typed_select
+from ..package import Package, PathRefused, _q, active_views, typed_select
 
 RULES = {
     "file-not-empty": "a table file holds at least its header",
@@ -444,6 +444,7 @@ def load_typed(pkg: Package, con, names) -> None:
         if res["name"] in names:
             con.execute(f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
                         f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\"")
+    active_views(con, pkg, names)
 
 
 def read_rows(pkg: Package, name: str) -> list[dict]:

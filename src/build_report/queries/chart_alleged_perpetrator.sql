@@ -1,5 +1,5 @@
 -- Returns one row per incident and tally: the perpetrator as the claim states it.
-SELECT incident_id AS id, 'incident' AS row_type, alleged_perpetrator, title FROM incidents WHERE status = 'active'
+SELECT incident_id AS id, 'incident' AS row_type, alleged_perpetrator, title FROM active_incidents
 UNION ALL
-SELECT tally_id, 'tally', alleged_perpetrator, measure || ': ' || value_phrase FROM tallies WHERE status = 'active'
+SELECT tally_id, 'tally', alleged_perpetrator, measure || ': ' || value_phrase FROM active_tallies
 ORDER BY alleged_perpetrator, id

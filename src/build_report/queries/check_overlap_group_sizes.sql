@@ -1,5 +1,5 @@
 -- Returns each overlap group with the number of active incidents and tallies in it (a group needs two).
 SELECT g.overlap_group,
-    (SELECT count(*) FROM incidents i WHERE i.overlap_group = g.overlap_group AND i.status = 'active')
-  + (SELECT count(*) FROM tallies t WHERE t.overlap_group = g.overlap_group AND t.status = 'active') AS members
+    (SELECT count(*) FROM active_incidents i WHERE i.overlap_group = g.overlap_group)
+  + (SELECT count(*) FROM active_tallies t WHERE t.overlap_group = g.overlap_group) AS members
 FROM overlap_groups AS g

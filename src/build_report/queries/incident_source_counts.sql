@@ -9,8 +9,8 @@ WITH compilation AS (
     GROUP BY claim_id
 ), claim_sources AS (
     SELECT c.incident_id, coalesce(c.source_id, o.source_id, (SELECT source_id FROM compilation)) AS source_id
-    FROM claims AS c LEFT JOIN originals AS o USING (claim_id)
-    WHERE c.status = 'active' AND c.incident_id IS NOT NULL
+    FROM active_claims AS c LEFT JOIN originals AS o USING (claim_id)
+    WHERE c.incident_id IS NOT NULL
 ), report_sources AS (
     -- Reports relying on the same monitor or agency count once, through relies_on_source_id.
     SELECT incident_id, coalesce(relies_on_source_id, source_id) AS source_id

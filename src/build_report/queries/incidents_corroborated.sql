@@ -1,3 +1,3 @@
 -- Returns the number of active incidents graded fair (two or more independent sources), with their IDs.
 SELECT count(*) AS value, list(incident_id ORDER BY incident_id) AS ids
-FROM incidents WHERE status = 'active' AND grading = 'fair'
+FROM active_incidents WHERE grading = 'fair'

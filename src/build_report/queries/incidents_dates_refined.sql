@@ -1,3 +1,3 @@
 -- Returns the number of active incidents whose date window was narrowed by corroborating reports, with their IDs.
 SELECT count(*) AS value, list(incident_id ORDER BY incident_id) AS ids
-FROM incidents WHERE status = 'active' AND date_start_refined IS NOT NULL
+FROM active_incidents WHERE date_start_refined IS NOT NULL

@@ -1,2 +1,2 @@
 -- Returns the number of active incidents, with their IDs.
-SELECT count(*) AS value, list(incident_id ORDER BY incident_id) AS ids FROM incidents WHERE status = 'active'
+SELECT count(*) AS value, list(incident_id ORDER BY incident_id) AS ids FROM active_incidents

@@ -1,3 +1,3 @@
 -- Returns the number of active incidents whose claims give no figure for people killed, with their IDs.
 SELECT count(*) AS value, list(incident_id ORDER BY incident_id) AS ids
-FROM incidents WHERE status = 'active' AND killed_min IS NULL
+FROM active_incidents WHERE killed_min IS NULL

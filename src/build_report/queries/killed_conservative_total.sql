@@ -1,7 +1,7 @@
 -- Returns the conservative total of people reported killed: each overlap group counted once by its largest minimum; IDs are the rows counted.
 WITH counted AS (
     SELECT coalesce(overlap_group, incident_id) AS grp, killed_min, incident_id
-    FROM incidents WHERE status = 'active' AND killed_min IS NOT NULL
+    FROM active_incidents WHERE killed_min IS NOT NULL
 ), ranked AS (
     -- Ties go to the lowest ID so the choice is stable.
     SELECT *, row_number() OVER (PARTITION BY grp ORDER BY killed_min DESC, incident_id) AS rank FROM counted

@@ -2,4 +2,4 @@
 SELECT sum(killed_min) AS value_min,
     CASE WHEN count(killed_max) = count(*) THEN sum(killed_max) END AS value_max,
     list(incident_id ORDER BY incident_id) AS ids
-FROM incidents WHERE status = 'active' AND killed_min IS NOT NULL
+FROM active_incidents WHERE killed_min IS NOT NULL
