@@ -42,6 +42,12 @@ def edit(repo: Path, table: str, row_id: str, field: str, value: str):
     csvio.write(path, rows[0], rows[1:])
 
 
+def note(repo: Path, text: str):
+    """A changelog note under "## Unreleased": the reason a release gives for the rows it names."""
+    path = repo / "CHANGELOG.md"
+    path.write_text(path.read_text().replace("## Unreleased\n", f"## Unreleased\n\n- {text}\n", 1))
+
+
 def new_repo(base: Path) -> Path:
     repo = base / "pkg"
     repo.mkdir()
@@ -71,12 +77,18 @@ def history(tmp_path_factory):
     steps: dict = {}
     step(repo, "0.1.0", steps)
     edit(repo, "incidents", "INC-0013", "notes", "Corrected note for the bakery report.")  # a correction: patch
-    commit(repo, "correct a note")
+    commit(repo, "correct a note without saying why")
+    step(repo, "0.1.1", steps)  # refused: a changed row needs a reason
+    steps["0.1.1-unexplained"] = steps.pop("0.1.1")
+    note(repo, "**Bakery note corrected.** INC-0013's note reworded.")
+    commit(repo, "say why")
     step(repo, "0.1.1", steps)
-    with open(repo / "data" / "overlap_groups.csv", "a", encoding="utf-8") as f:  # a new row: minor
-        f.write("OG-99,Test group,Added to test a minor release.\n")
+    header, rows = csvio.read(repo / "data" / "overlap_groups.csv")  # a new row: minor
+    rows.append({"overlap_group": "OG-99", "label": "Test group", "reason": "Added to test a minor release."})
+    csvio.write(repo / "data" / "overlap_groups.csv", header, rows)
     edit(repo, "incidents", "INC-0013", "overlap_group", "OG-99")
     edit(repo, "incidents", "INC-0010", "overlap_group", "OG-99")
+    note(repo, "**A test group.** OG-99 holds INC-0013 and INC-0010.")
     commit(repo, "add a group")
     step(repo, "0.1.2", steps)
     step(repo, "0.2.0", steps)
@@ -85,7 +97,7 @@ def history(tmp_path_factory):
     res["schema"]["fields"][1]["name"] = "title"
     (repo / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n")
     path = repo / "data" / "overlap_groups.csv"
-    path.write_text(path.read_text().replace("overlap_group,label,reason", "overlap_group,title,reason", 1))
+    path.write_text(path.read_text().replace('"overlap_group","label","reason"', '"overlap_group","title","reason"', 1))
     commit(repo, "rename a field")
     step(repo, "0.3.0", steps)
     step(repo, "1.0.0", steps)
@@ -120,9 +132,11 @@ def test_first_release_records_ids_and_artefacts(history):
 def test_patch_release_diff_and_changelog(history):
     repo, steps = history
     s = ok(steps, "0.1.1")
+    refused = steps["0.1.1-unexplained"]["result"]
+    assert refused.returncode != 0 and "no reason" in refused.stdout and "incidents INC-0013" in refused.stdout
     assert s["diff"] == [{"table": "incidents", "id": "INC-0013", "change": "changed", "field": "notes",
                           "old": "18000 is the number of people the bakery was designed to serve, not a harm count.",
-                          "new": "Corrected note for the bakery report."}]
+                          "new": "Corrected note for the bakery report.", "reason": "Bakery note corrected"}]
     sums_ok(repo / "dist" / "0.1.1")
     assert s["changelog"].index("## 0.1.1") < s["changelog"].index("## 0.1.0") and "INC-0013: notes" in s["changelog"]
     assert set(s["versions"].values()) == {"0.1.1"}
@@ -134,7 +148,8 @@ def test_a_new_row_needs_a_minor(history):
     assert refused.returncode != 0 and "minor" in refused.stdout
     assert not (repo / "releases" / "0.1.2").exists()
     s = ok(steps, "0.2.0")
-    assert {"table": "overlap_groups", "id": "OG-99", "change": "added", "field": "", "old": "", "new": ""} in s["diff"]
+    assert {"table": "overlap_groups", "id": "OG-99", "change": "added", "field": "", "old": "", "new": "",
+            "reason": "A test group"} in s["diff"]
     assert {(d["id"], d["field"]) for d in s["diff"] if d["change"] == "changed"} == {("INC-0013", "overlap_group"), ("INC-0010", "overlap_group")}
 
 
@@ -202,3 +217,10 @@ def test_refuses_when_tests_fail(history):
 def test_refuses_a_malformed_doi(history):
     repo, _ = history
     assert_refused_without_writing(repo, "1.0.1", "not a DOI", flags="--without-report --date 2026-01-01 --doi not-a-doi")
+
+
+def test_a_note_names_rows_by_id_or_range():
+    note = "**Searches.** SRCH-0262–SRCH-0364 were the reviewers'; INC-0014 was withdrawn."
+    assert release.names_row(note, "INC-0014") and release.names_row(note, "SRCH-0300")
+    assert not release.names_row(note, "SRCH-0365") and not release.names_row(note, "INC-001")
+    assert not release.names_row(note, "INC-00145")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, outputs, releases, validate
+from . import citation, codebook, csvio, outputs, releases, validate
 from .checks import contract
 from .package import Package, connect
 
@@ -76,6 +76,85 @@ def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
                     out.append({"table": name, "id": rid, "change": "changed", "field": field,
                                 "old": a.get(field, ""), "new": b.get(field, "")})
     return out
+
+
+# Why a row changed, found in what the project already records; a release refuses a change without one.
+DERIVED_REASON = "derived: recomputed by `python -m build_report derive` from the rows it depends on"
+
+
+def unreleased_notes(text: str) -> list[str]:
+    """The bullets under "## Unreleased" in CHANGELOG.md, each joined into one line."""
+    m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    bullets, current = [], None
+    for line in (m.group(1) if m else "").splitlines():
+        if line.startswith("- "):
+            current = [line[2:].strip()]
+            bullets.append(current)
+        elif current is not None and line.startswith("  ") and line.strip():
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(b) for b in bullets]
+
+
+_RANGE = re.compile(r"(?<![\w-])([A-Z]+)-(\d+)\s*(?:–|\.\.|to)\s*\1-(\d+)(?![\w-])")
+
+
+def names_row(note: str, row_id: str) -> bool:
+    """True when a note names the row: its ID as a word, or a range such as "SRCH-0262–SRCH-0364"."""
+    if re.search(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])", note):
+        return True
+    prefix, _, number = row_id.rpartition("-")
+    return number.isdigit() and any(p == prefix and int(a) <= int(number) <= int(b) for p, a, b in _RANGE.findall(note))
+
+
+def _headline(note: str) -> str:
+    bold = re.match(r"\*\*(.+?)\*\*", note)
+    return bold.group(1).rstrip(".") if bold else (note if len(note) <= 160 else note[:157] + "...")
+
+
+def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
+    """Give every diff row a `reason`: its second-pass review, the changelog note naming the row, the rule
+    that derives the field, or the schema change that added or removed it. Rows left without one are
+    returned, so that the release can refuse them."""
+    from . import derive
+
+    derived = set(derive.DERIVED) | set(derive.AFTER)
+    old_fields = {r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
+                  for r in json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    new_fields = {r["name"]: {f["name"] for f in r["schema"]["fields"]} for r in pkg.table_resources()}
+    notes = unreleased_notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"))
+    reviews: dict[tuple[str, str], list[str]] = {}
+    if any(r["name"] == "reviews" for r in pkg.table_resources()):
+        for r in csvio.read(pkg.path("reviews"))[1]:
+            if r.get("outcome") == "corrected":
+                reviews.setdefault((r["table"], r["row_id"]), []).append(f"{r['review_id']} (second-pass review): {r['note']}")
+    cited: dict[str, list[str]] = {}  # row ID -> the rows whose cells name it (e.g. a search -> its reviews)
+    for res in pkg.table_resources():
+        key = res["schema"]["primaryKey"][0]
+        for r in csvio.read(pkg.path(res["name"]))[1]:
+            for field, v in r.items():
+                if field != key and v:
+                    for token in re.split(r"[;,\s]+", v):
+                        cited.setdefault(token, []).append(r[key])
+    missing = []
+    for d in diff:
+        named = [_headline(n) for n in notes if names_row(n, d["id"])]
+        why = reviews.get((d["table"], d["id"]), []) if d["change"] == "changed" else []
+        if d["change"] == "changed" and d["field"] in derived:
+            why = [DERIVED_REASON]
+        elif d["change"] == "changed" and d["field"] not in old_fields.get(d["table"], set()) & new_fields.get(d["table"], set()):
+            why = [f"schema: field {d['field']} " + ("added" if d["field"] in new_fields.get(d["table"], set()) else "removed")]
+        if d["change"] == "added" and not named and d["id"] in cited:
+            users = sorted(set(cited[d["id"]]))
+            why = ["the record of " + ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")]
+        if d["change"] == "added" and d["table"] == "reviews" and not named:
+            r = next(r for r in csvio.read(pkg.path("reviews"))[1] if r["review_id"] == d["id"])
+            why = [f"second-pass review of {r['table']} {r['row_id']}"]
+        d["reason"] = "; ".join(dict.fromkeys(why + named))
+        if not d["reason"]:
+            missing.append(d)
+    return missing
 
 
 def required_level(schema: list[tuple[str, str]], diff: list[dict]) -> str:
@@ -201,8 +280,9 @@ def _write_json(path: Path, diff: list[dict]) -> None:
 
 def _write_csv(path: Path, diff: list[dict]) -> None:
     # Not csvio: this file is a release artefact, and 0.1.0's must rebuild byte for byte as it was written.
+    fields = ["table", "id", "change", "field", "old", "new"] + (["reason"] if diff and "reason" in diff[0] else [])
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["table", "id", "change", "field", "old", "new"], lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         w.writerows(diff)
 
@@ -341,6 +421,11 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     schema = schema_changes(pkg, previous) if previous else []
     diff = row_diff(pkg, old_dir)
     if previous:
+        unexplained = add_reasons(pkg, diff, old_dir)
+        if unexplained:
+            raise Refused(f"{len(unexplained)} changed row(s) have no reason (a second-pass review or a note under "
+                          "\"## Unreleased\" in CHANGELOG.md naming the row): "
+                          + ", ".join(sorted({f"{d['table']} {d['id']}" for d in unexplained})[:10]))
         need = required_level(schema, diff)
         if LEVELS[level] < LEVELS[need]:
             why = "; ".join(w for lv, w in schema if lv == need) or "new rows"
