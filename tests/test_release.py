@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from build_report import csvio, outputs, release
+from build_report import csvio, outputs, release, releases
 
 from conftest import ROOT
 
@@ -221,6 +221,6 @@ def test_refuses_a_malformed_doi(history):
 
 def test_a_note_names_rows_by_id_or_range():
     note = "**Searches.** SRCH-0262–SRCH-0364 were the reviewers'; INC-0014 was withdrawn."
-    assert release.names_row(note, "INC-0014") and release.names_row(note, "SRCH-0300")
-    assert not release.names_row(note, "SRCH-0365") and not release.names_row(note, "INC-001")
-    assert not release.names_row(note, "INC-00145")
+    assert releases.names_row(note, "INC-0014") and releases.names_row(note, "SRCH-0300")
+    assert not releases.names_row(note, "SRCH-0365") and not releases.names_row(note, "INC-001")
+    assert not releases.names_row(note, "INC-00145")

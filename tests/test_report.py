@@ -185,3 +185,23 @@ def test_coding_rules_table_lists_every_rule(site):
     for rule, example in coding.EXAMPLES.items():
         assert rule in text and example in text, rule
     assert set(coding.EXAMPLES) == set(coding.RULES)
+
+
+def test_every_moved_headline_figure_names_its_reason(tmp_path):
+    # The changelog page sets each headline figure beside the release before; a figure that moved must
+    # list the rows that moved it and a changelog note naming one of them.
+    from build_report import book, releases
+    from build_report.package import Package, connect
+
+    pkg = Package.load(ROOT)
+    if releases.before(ROOT, pkg.version) is None:
+        pytest.fail("no earlier release to compare with")
+    frags = book.Fragments(tmp_path)
+    book.figures_compared(pkg, connect(pkg), frags)
+    table = BeautifulSoup(next((tmp_path / "_html").glob("*figures-compared.html")).read_text(), "html.parser")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
+    assert len(rows) == len(book.HEADLINE_FIGURES)
+    for figure, then, now, entered, left, why in rows:
+        if then != now:
+            assert entered != "—" or left != "—", figure
+            assert why != "—", f"{figure}: {then} -> {now} with no changelog note naming the rows"

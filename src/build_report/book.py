@@ -338,9 +338,74 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
                                    cls="downloads", note=f"Data package version {pkg.version}."), "downloads"))
 
 
-def changelog_page(pkg: Package, frags: Fragments) -> str:
-    """CHANGELOG.md (the project's own prose), then the row-level diff of the latest release as data."""
+# The report's headline figures, compared on the changelog page between a version and the release before it.
+HEADLINE_FIGURES = [
+    ("killed_conservative_total", "people reported killed, conservative total (each overlap group once)"),
+    ("killed_naive_sum", "people reported killed, naive sum over incidents"),
+    ("incidents_total", "active incidents"),
+    ("tallies_total", "active tallies"),
+    ("claims_total", "active claims"),
+    ("claims_with_report", "claims with a probable original or independent report"),
+    ("incidents_corroborated", "incidents graded fair (two or more independent sources)"),
+    ("incidents_single_source", "incidents resting on a single source"),
+    ("incidents_contested", "incidents graded contested"),
+    ("incidents_dates_refined", "incidents whose window was narrowed by reports"),
+]
+
+
+def _figure(con, name: str):
+    """(shown value, IDs) of a value query, or None when the query cannot run on that version's tables."""
+    try:
+        row = records(con, queries.sql(name))[0]
+    except Exception:  # an older release may lack a field the query reads
+        return None
+    if "value" in row:
+        shown = row["value"]
+    else:
+        shown = f"{row['value_min']}" + ("" if row.get("value_max") is None else f"–{row['value_max']}")
+    return shown, set(row.get("ids") or [])
+
+
+def figures_compared(pkg: Package, con, frags: Fragments) -> str:
+    """The headline figures of this version beside those of the release before it: which rows entered or
+    left each, and the changelog notes that name those rows (the reason)."""
+    from .release import Refused, frozen_package
+
+    released = releases.latest(pkg.root) == pkg.version
+    previous = releases.before(pkg.root, pkg.version)
+    if previous is None:
+        return ""
+    try:
+        old = frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
+    except Refused:
+        return ""
+    old_con = connect(old)
+    notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
+    rows = []
+    for name, label in HEADLINE_FIGURES:
+        now, then = _figure(con, name), _figure(old_con, name)
+        entered = sorted(now[1] - then[1]) if now and then else []
+        left = sorted(then[1] - now[1]) if now and then else []
+        why = sorted({releases.headline(n) for n in notes for rid in entered + left if releases.names_row(n, rid)})
+        rows.append([label, "not computable" if then is None else str(then[0]), "" if now is None else str(now[0]),
+                     ", ".join(entered), ", ".join(left), "; ".join(why)])
+    this = pkg.version + ("" if released else " (not yet released)")
+    return (f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
+            "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
+            "are listed with the changelog notes that name them.\n"
+            + frags.include(render("table.html.j2", columns=["figure", previous, this, "rows that entered",
+                                                             "rows that left", "why (changelog notes)"],
+                                   rows=rows, cls="figures-compared", note=""), "figures-compared"))
+
+
+def changelog_page(pkg: Package, con, frags: Fragments) -> str:
+    """CHANGELOG.md (the project's own prose), the headline figures against the release before, then the
+    row-level diff of the latest release as data."""
     text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    compared = figures_compared(pkg, con, frags)
+    if compared:
+        head, sep, rest = text.partition("\n## ")
+        text = head.rstrip() + "\n\n" + compared + "\n" + sep.lstrip("\n") + rest if sep else text + "\n" + compared
     version = releases.latest(pkg.root)
     if version is None or not (pkg.root / "releases" / version / "diff.csv").exists():
         return text
@@ -349,12 +414,13 @@ def changelog_page(pkg: Package, frags: Fragments) -> str:
 
     with open(latest / "diff.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    shown = [[value(r[k] or None) for k in ("table", "id", "change", "field", "old", "new")] for r in rows[:300]]
+    cols = ["table", "id", "change", "field", "old", "new"] + (["reason"] if rows and "reason" in rows[0] else [])
+    shown = [[value(r[k] or None) for k in cols] for r in rows[:300]]
     note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
     return (text.rstrip() + "\n\n" + f"## What changed in {latest.name}\n\n"
             f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
             f"`releases/{latest.name}/diff.csv`).\n"
-            + frags.include(render("table.html.j2", columns=["table", "row", "change", "field", "old", "new"],
+            + frags.include(render("table.html.j2", columns=["row" if c == "id" else c for c in cols],
                                    rows=shown, cls="diff", note=note), "diff"))
 
 
@@ -396,7 +462,7 @@ def main(root: str | None) -> int:
     (gen / "incidents.md").write_text(incidents_page(pkg, con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
-    (gen / "changelog.md").write_text(changelog_page(pkg, frags), encoding="utf-8")
+    (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
     (gen / "downloads.md").write_text(downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8")
     summary = pkg.root / "build" / "validation.md"
     # The validation summary can quote values from the data, so it is shown as preformatted text.

@@ -82,37 +82,6 @@ def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
 DERIVED_REASON = "derived: recomputed by `python -m build_report derive` from the rows it depends on"
 
 
-def unreleased_notes(text: str) -> list[str]:
-    """The bullets under "## Unreleased" in CHANGELOG.md, each joined into one line."""
-    m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    bullets, current = [], None
-    for line in (m.group(1) if m else "").splitlines():
-        if line.startswith("- "):
-            current = [line[2:].strip()]
-            bullets.append(current)
-        elif current is not None and line.startswith("  ") and line.strip():
-            current.append(line.strip())
-        else:
-            current = None
-    return [" ".join(b) for b in bullets]
-
-
-_RANGE = re.compile(r"(?<![\w-])([A-Z]+)-(\d+)\s*(?:–|\.\.|to)\s*\1-(\d+)(?![\w-])")
-
-
-def names_row(note: str, row_id: str) -> bool:
-    """True when a note names the row: its ID as a word, or a range such as "SRCH-0262–SRCH-0364"."""
-    if re.search(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])", note):
-        return True
-    prefix, _, number = row_id.rpartition("-")
-    return number.isdigit() and any(p == prefix and int(a) <= int(number) <= int(b) for p, a, b in _RANGE.findall(note))
-
-
-def _headline(note: str) -> str:
-    bold = re.match(r"\*\*(.+?)\*\*", note)
-    return bold.group(1).rstrip(".") if bold else (note if len(note) <= 160 else note[:157] + "...")
-
-
 def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     """Give every diff row a `reason`: its second-pass review, the changelog note naming the row, the rule
     that derives the field, or the schema change that added or removed it. Rows left without one are
@@ -123,7 +92,7 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     old_fields = {r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
                   for r in json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
     new_fields = {r["name"]: {f["name"] for f in r["schema"]["fields"]} for r in pkg.table_resources()}
-    notes = unreleased_notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"))
+    notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"))
     reviews: dict[tuple[str, str], list[str]] = {}
     if any(r["name"] == "reviews" for r in pkg.table_resources()):
         for r in csvio.read(pkg.path("reviews"))[1]:
@@ -139,7 +108,7 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
                         cited.setdefault(token, []).append(r[key])
     missing = []
     for d in diff:
-        named = [_headline(n) for n in notes if names_row(n, d["id"])]
+        named = [releases.headline(n) for n in notes if releases.names_row(n, d["id"])]
         why = reviews.get((d["table"], d["id"]), []) if d["change"] == "changed" else []
         if d["change"] == "changed" and d["field"] in derived:
             why = [DERIVED_REASON]

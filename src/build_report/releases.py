@@ -25,6 +25,47 @@ def latest(root: Path) -> str | None:
     return max(done, key=version_key) if done else None
 
 
+def before(root: Path, version: str) -> str | None:
+    """The latest release older than `version`: what a version's changes are measured against."""
+    key = version_key(version)
+    done = [p.parent.name for p in (root / "releases").glob("*/datapackage.json")
+            if version_key(p.parent.name) and (key is None or version_key(p.parent.name) < key)]
+    return max(done, key=version_key) if done else None
+
+
+def notes(changelog: str, version: str | None = None) -> list[str]:
+    """The bullets of a version's section of CHANGELOG.md ("## Unreleased" when no version), one line each."""
+    heading = re.escape(version) + r" \(" if version else r"Unreleased[ \t]*\n"
+    m = re.search(rf"^## {heading}.*?\n(.*?)(?=^## |\Z)", changelog, re.M | re.S)
+    bullets, current = [], None
+    for line in (m.group(1) if m else "").splitlines():
+        if line.startswith("- "):
+            current = [line[2:].strip()]
+            bullets.append(current)
+        elif current is not None and line.startswith("  ") and line.strip():
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(b) for b in bullets]
+
+
+_RANGE = re.compile(r"(?<![\w-])([A-Z]+)-(\d+)\s*(?:–|\.\.|to)\s*\1-(\d+)(?![\w-])")
+
+
+def names_row(note: str, row_id: str) -> bool:
+    """True when a note names the row: its ID as a word, or a range such as "SRCH-0262–SRCH-0364"."""
+    if re.search(rf"(?<![\w-]){re.escape(row_id)}(?![\w-])", note):
+        return True
+    prefix, _, number = row_id.rpartition("-")
+    return number.isdigit() and any(p == prefix and int(a) <= int(number) <= int(b) for p, a, b in _RANGE.findall(note))
+
+
+def headline(note: str) -> str:
+    """A note's bold lead ("**Double count removed.** ..."), or the note itself, shortened."""
+    bold = re.match(r"\*\*(.+?)\*\*", note)
+    return bold.group(1).rstrip(".") if bold else (note if len(note) <= 160 else note[:157] + "...")
+
+
 def quote_fingerprint(quote: str) -> str:
     """A short hash of a claim quote: a released claim whose fingerprint changes has changed meaning."""
     return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:16]
