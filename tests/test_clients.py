@@ -237,8 +237,7 @@ def get_json(url: str):
 def test_datasette_json_api(tmp_path):
     datasette = need(ROOT / ".venv-clients" / "bin" / "datasette", "python-clients")
     db = outputs.write_sqlite(PKG, tmp_path / "claims.sqlite")
-    meta = tmp_path / "metadata.json"
-    meta.write_text(json.dumps(outputs.datasette_metadata(PKG, db.stem), ensure_ascii=False), encoding="utf-8")
+    meta = outputs.write_datasette_metadata(PKG, db, tmp_path / "metadata.json")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([datasette, "serve", str(db), "-m", str(meta), "-h", "127.0.0.1", "-p", str(port)],
@@ -327,3 +326,12 @@ def test_libreoffice_xlsx(tmp_path):
     soffice(["--convert-to", LO_EXPORT_SHEETS, "--outdir", str(tmp_path / "out"), book.name], tmp_path)
     sheets = {name: tmp_path / "out" / f"package-{name[:31]}.csv" for name in TABLES}
     assert_same("LibreOffice (xlsx)", {name: read_back(path) for name, path in sheets.items()})
+
+
+def test_downloads_carry_the_sqlite_file_and_its_datasette_metadata(tmp_path):
+    files = {name: digest for name, _, digest in outputs.write_downloads(PKG, tmp_path)}
+    assert {"claims.sqlite", "claims.metadata.json"} <= set(files)
+    meta = json.loads((tmp_path / "claims.metadata.json").read_text(encoding="utf-8"))
+    assert set(meta["databases"]) == {"claims"}  # datasette names the database after the file's stem
+    assert set(meta["databases"]["claims"]["tables"]) == set(TABLES)
+    assert meta["license"] and meta["source"] and meta["title"] == PKG.descriptor["title"]
