@@ -271,9 +271,11 @@ def test_datasette_json_api(tmp_path):
         header, want = expected("claims")
         titles = {row[0]: row[expected("incidents")[0].index("title")] for row in expected("incidents")[1]}
         names = {row[0]: row[expected("sources")[0].index("name")] for row in expected("sources")[1]}
+        documents = {row[0]: row[expected("documents")[0].index("title")] for row in expected("documents")[1]}
         linked = 0
         for row in claims:
             assert isinstance(row["char_start"], int) and isinstance(row["line"], int), row["claim_id"]
+            assert row["document_id"]["label"] == documents[row["document_id"]["value"]], row["claim_id"]
             if row["incident_id"] is not None:
                 assert row["incident_id"]["label"] == titles[row["incident_id"]["value"]], row["claim_id"]
                 linked += 1
