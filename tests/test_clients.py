@@ -106,8 +106,14 @@ def need(path: Path | str, client: str) -> str:
     if found:
         return found
     log = LOGS / f"{client}.log"
-    reason = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.exists() else "make clients was not run"
-    pytest.fail(f"client {client} is not installed ({path} missing); install log:\n{reason}", pytrace=False)
+    if not log.exists():
+        reason = "`make clients` has not been run (make test runs it)"
+    else:
+        lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                 if not line.startswith("WARNING: Location")]  # pip's notes on unused local indexes
+        reason = (f"the last `make clients` logged ({log.relative_to(ROOT)}):\n" + "\n".join(lines[-30:])
+                  if lines else "the last `make clients` installed it without error; it has been removed since")
+    pytest.fail(f"client {client} is not installed ({path} is missing): {reason}", pytrace=False)
 
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
