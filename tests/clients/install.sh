@@ -46,7 +46,9 @@ npm_ci() {
 if step debian debian; then :; else
     for c in r-readr libreoffice datapackage-js; do cp "$LOGS/debian.log" "$LOGS/$c.log"; done
 fi
-step python-clients venv .venv-clients tests/clients/requirements-clients.lock
-step datapackage-py venv .venv-datapackage tests/clients/requirements-datapackage.lock
-step datapackage-js npm_ci
+# The three are independent and mostly wait on downloads and disk: run them side by side.
+step python-clients venv .venv-clients tests/clients/requirements-clients.lock &
+step datapackage-py venv .venv-datapackage tests/clients/requirements-datapackage.lock &
+step datapackage-js npm_ci &
+wait
 exit 0
