@@ -343,3 +343,16 @@ def test_downloads_carry_the_sqlite_file_and_its_datasette_metadata(tmp_path):
     assert set(meta["databases"]) == {"claims"}  # datasette names the database after the file's stem
     assert set(meta["databases"]["claims"]["tables"]) == set(TABLES)
     assert meta["license"] and meta["source"] and meta["title"] == PKG.descriptor["title"]
+
+
+def test_the_comparison_catches_a_changed_cell_and_lost_arabic():
+    loaded = {name: expected(name) for name in TABLES}
+    assert differences("copy", loaded) == []
+    header, rows = expected("places")
+    i, j = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row) if ARABIC.search(v))
+    garbled = [list(r) for r in rows]
+    garbled[i][j] = garbled[i][j].encode("utf-8").decode("latin-1")  # what a Latin-1 import shows
+    loaded["places"] = (header, garbled)
+    assert len(differences("latin-1", loaded)) == 1
+    with pytest.raises(AssertionError, match="1 cells different"):
+        assert_same("latin-1", loaded)
