@@ -186,7 +186,7 @@ def test_csvkit():
     assert_same("csvkit (--blanks --null-value '')", loaded)
     # By default csvkit (agate) also reads the words na, n/a, none, null and . as missing, in any case.
     # The package has `none` as a coded value (places.admin1_basis, places.coord_basis): those cells,
-    # and only those, come back empty. The README tells csvkit users to pass --blanks.
+    # and only those, come back empty. The README tells csvkit users to pass --blanks --null-value "".
     nulls = {"na", "n/a", "none", "null", "."}
     changed = differences("csvkit", default)
     words = [m for m in changed if re.search(r"CSV '([^']*)', client ''$", m) and
