@@ -1,5 +1,6 @@
 # Thin wrapper over `python -m build_report`. The two user commands are `make report` and `make test`.
-# Everything installs itself: a virtualenv from requirements.lock, and Chromium for the browser tests.
+# Everything installs itself: a virtualenv from requirements.lock, Chromium for the browser tests, and the
+# third-party clients of tests/test_clients.py (tests/clients/install.sh).
 
 PYTHON_SYS ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ BUILD := build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book release artefacts clean browser bench
+.PHONY: report validate test book release artefacts clean browser bench clients
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -44,7 +45,7 @@ book: validate
 	$(VENV)/bin/jupyter-book build book --warningiserror --nitpick --keep-going --quiet
 
 ## test: the whole test suite (data, validation fault catalogue, built report, browser)
-test: $(STAMP) $(CFF_STAMP) browser
+test: $(STAMP) $(CFF_STAMP) browser clients
 	$(PY) -m pytest
 
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
@@ -53,6 +54,11 @@ bench: $(STAMP)
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## clients: the clients of the test matrix (Debian R + readr, LibreOffice, Node.js; pinned virtualenvs and npm ci
+## from the lock files under tests/clients/); quick when installed; a client that fails is logged in build/clients/
+clients:
+	@PYTHON_SYS=$(PYTHON_SYS) bash tests/clients/install.sh
 
 ## release: make release VERSION=x.y.z [DOI=10.xxxx/yyy] [URL=https://...] (see the README's maintainer section)
 release: $(STAMP)

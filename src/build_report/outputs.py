@@ -1,9 +1,11 @@
-"""Artefacts built from the package: a zip of the package, the CSVs, and a DuckDB database file."""
+"""Artefacts built from the package: a zip of the package, the CSVs, Parquet, an Excel workbook, a DuckDB
+database, and a SQLite database with datasette metadata."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import shutil
 import zipfile
@@ -59,8 +61,12 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     out.append((name, "the whole data package (descriptor, tables, archive, changelog)", write_zip(pkg, dest / name)))
     out.append(("claims.duckdb", "a DuckDB database with every table, typed, keyed and commented from the schemas",
                 write_database(pkg, dest / "claims.duckdb")))
+    sqlite = write_sqlite(pkg, dest / "claims.sqlite")
     out.append(("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools",
-                write_sqlite(pkg, dest / "claims.sqlite")))
+                sqlite))
+    out.append(("claims.metadata.json", "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
+                "datasette serve claims.sqlite -m claims.metadata.json", write_datasette_metadata(pkg, sqlite,
+                                                                                   dest / "claims.metadata.json")))
     out.append((f"{pkg.descriptor['name']}-{pkg.version}.xlsx", "an Excel workbook: a README sheet and one sheet per table",
                 write_xlsx(pkg, dest / f"{pkg.descriptor['name']}-{pkg.version}.xlsx")))
     for res in pkg.table_resources():
@@ -234,7 +240,14 @@ SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date"
 
 def write_sqlite(pkg: Package, dest: Path) -> Path:
     """A SQLite file for datasette and other SQLite tools: typed columns, primary and foreign keys, no
-    REGEXP checks (SQLite has no regular expressions unless a tool adds them), rows in key order."""
+    REGEXP checks (SQLite has no regular expressions unless a tool adds them), rows in key order.
+
+    Written here rather than by frictionless' SQL writer (`Package.publish("sqlite:///...")`, which
+    datapackage-to-datasette uses), which cannot load this package: it creates an empty table for the
+    text resource, turns each `pattern` into a REGEXP check that raises on empty cells (and that no other
+    SQLite client can evaluate), and writes date bounds as unquoted arithmetic. Reproductions and the
+    workaround for frictionless users: docs/upstream-frictionless.md. Only table resources become tables;
+    validation, not the database, enforces patterns, enums and bounds."""
     import sqlite3
 
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -263,6 +276,12 @@ def write_sqlite(pkg: Package, dest: Path) -> Path:
     con.commit()
     con.execute("VACUUM")
     con.close()
+    return dest
+
+
+def write_datasette_metadata(pkg: Package, database: Path, dest: Path) -> Path:
+    """datasette's metadata.json for the SQLite file `database` (datasette names a database by its stem)."""
+    dest.write_text(json.dumps(datasette_metadata(pkg, database.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest
 
 
