@@ -159,7 +159,7 @@ def gx_failures(con) -> set[tuple]:
             for res in results:
                 entry = frame_entries[res.expectation_config.meta["entry"]]
                 kwargs = meaning.bind(entry, params)
-                rule = entry.get("rule") or meaning.rule_name(entry["expectation"], meaning.display(entry, meaning.parameters()))
+                rule = entry.get("rule") or meaning.rule_name(entry["expectation"], meaning.bind(entry, meaning.parameters()))
                 field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
                 table = meaning.table_of(key) if frame.startswith("check_") or frame == "derived_fields" else frame
                 assert res.success or res.result.get("unexpected_index_list"), (frame, rule, res.result)

@@ -184,7 +184,7 @@ def test_withdrawn_rows_keep_a_tombstone_page(package_copy, tmp_path):
     gen = tmp_path / "generated"
     gen.mkdir()
     frags = book.Fragments(gen)
-    index = source_pages.row_pages(pkg, connect(pkg), frags, gen, citation.load(ROOT), book.render)
+    index = source_pages.row_pages(connect(pkg), frags, gen, citation.load(ROOT), book.render)
     for rid, folder in (("INC-0014", "incidents"), ("TAL-0002", "tallies")):
         md = (gen / folder / f"{rid}.md").read_text(encoding="utf-8")
         assert md.startswith(f"# {'Incident' if rid[0] == 'I' else 'Tally'} {rid} (withdrawn)\n")

@@ -11,9 +11,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\n", "header": True}
-
-
 def read(path: Path) -> tuple[list[str], list[dict]]:
     """(header, rows as dicts of text) of a CSV table."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -38,12 +35,6 @@ def dumps(header: list[str], rows: list[dict] | list[list]) -> str:
 
 def write(path: Path, header: list[str], rows: list[dict] | list[list]) -> None:
     path.write_text(dumps(header, rows), encoding="utf-8", newline="")
-
-
-def canonical(path: Path) -> bool:
-    """True when a file's bytes are exactly what write() would produce from its own rows."""
-    header, rows = read(path)
-    return path.read_bytes() == dumps(header, rows).encode("utf-8")
 
 
 def first_noncanonical_line(path: Path) -> int | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from .package import records
+
 QUERY_DIR = Path(__file__).parent / "queries"
 
 
@@ -19,6 +21,11 @@ def describe(name: str) -> str:
     return first.removeprefix("--").strip()
 
 
+def rows(con, name: str) -> list[dict]:
+    """Run a named query: its rows as dicts, None for NULL (package.records)."""
+    return records(con, sql(name))
+
+
 def run(con, name: str):
-    """Run a named query and return a pandas DataFrame."""
+    """Run a named query into a pandas DataFrame, for the charts alone (Altair takes data frames)."""
     return con.execute(sql(name)).df()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, outputs, releases, validate
+from . import citation, codebook, csvio, outputs, releases, validate
 from .checks import contract
 from .package import Package, connect
 
@@ -52,8 +52,7 @@ def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
 def read_table(path: Path, key: str) -> dict[str, dict]:
     if not path.exists():
         return {}
-    with open(path, newline="", encoding="utf-8") as f:
-        return {r[key]: r for r in csv.DictReader(f)}
+    return {r[key]: r for r in csvio.read(path)[1]}
 
 
 def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
@@ -268,8 +267,7 @@ def rebuild(root: Path, version: str) -> list[str]:
         raise Refused(f"releases/{version}/SHA256SUMS is missing")
     work = root / "build" / f"frozen-{version}"
     pkg = frozen_package(root, version, work)
-    with open(record_dir / "diff.csv", newline="", encoding="utf-8") as f:
-        diff = list(csv.DictReader(f))
+    diff = csvio.read(record_dir / "diff.csv")[1]
     dist = root / "dist" / version
     build_artefacts(pkg, dist, diff)
     kept = record_dir / "artefacts"

@@ -7,9 +7,9 @@ import functools
 import hashlib
 
 from . import Failure
-from .. import coding, lexicon, releases, scope
+from .. import coding, csvio, lexicon, releases, scope
 from ..links import URL
-from ..package import Package, PathRefused, missing, records
+from ..package import Package, PathRefused, _q, missing, records
 from ..releases import quote_fingerprint
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
@@ -76,7 +76,7 @@ def check(pkg: Package, con) -> list[Failure]:
 
 
 def _v(x):
-    """None for SQL NULL, whatever pandas made of it."""
+    """None for SQL NULL and NaN."""
     return None if missing(x) else x
 
 
@@ -257,8 +257,7 @@ def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     if version is None or not (pkg.root / "releases" / version / "ids.csv").exists():
         return None
     path = pkg.file(f"releases/{version}/ids.csv")  # refused if it leads outside the package
-    with open(path, newline="", encoding="utf-8") as f:
-        return version, list(csv.DictReader(f))
+    return version, csvio.read(path)[1]
 
 
 def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
@@ -271,10 +270,9 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
     version, rows = released
     out = []
     present: dict[str, set] = {}
-    for table, key in (("claims", "claim_id"), ("incidents", "incident_id"), ("tallies", "tally_id"),
-                       ("places", "place_id"), ("sources", "source_id"), ("documents", "document_id")):
+    for table in sorted({r["table"] for r in rows} & {r["name"] for r in pkg.table_resources()}):
         # Every row the gate read, whatever its other faults (structure reports those).
-        present[table] = {r[0] for r in con.execute(f'SELECT "{key}" FROM "{table}"').fetchall()}
+        present[table] = {r[0] for r in con.execute(f"SELECT {_q(pkg.primary_key(table))} FROM {_q(table)}").fetchall()}
     quote_of = {c["claim_id"]: c["quote"] or "" for c in claims}
     for r in rows:
         if r["id"] not in present.get(r["table"], set()):
