@@ -3,9 +3,9 @@ refused patch and a minor, a refused minor and a major), keeping what each step 
 only read that record, so they do not depend on their order. Refusal tests run on the finished
 history and check that nothing was written."""
 
-import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +23,7 @@ def run(args, cwd, **kw):
 
 
 def make_release(repo: Path, version: str, tests="true", flags="--without-report --date 2026-01-01"):
-    env = {**__import__("os").environ, "RELEASE_TEST_COMMAND": tests}
+    env = {**os.environ, "RELEASE_TEST_COMMAND": tests}
     return run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "release", f"PKG={repo}", f"VERSION={version}",
                 f"RELEASE_FLAGS={flags}"], cwd=ROOT, env=env, timeout=600)
 
@@ -36,10 +36,15 @@ def commit(repo: Path, message: str):
 
 def edit(repo: Path, table: str, row_id: str, field: str, value: str):
     path = repo / "data" / f"{table}.csv"
-    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
-    i = rows[0].index(field)
-    next(r for r in rows[1:] if r[0] == row_id)[i] = value
-    csvio.write(path, rows[0], rows[1:])
+    header, rows = csvio.read(path)
+    next(r for r in rows if r[header[0]] == row_id)[field] = value
+    csvio.write(path, header, rows)
+
+
+def append(repo: Path, table: str, row: list[str]):
+    path = repo / "data" / f"{table}.csv"
+    header, rows = csvio.read(path)
+    csvio.write(path, header, [*rows, dict(zip(header, row))])
 
 
 def new_repo(base: Path) -> Path:
@@ -73,8 +78,7 @@ def history(tmp_path_factory):
     edit(repo, "incidents", "INC-0013", "notes", "Corrected note for the bakery report.")  # a correction: patch
     commit(repo, "correct a note")
     step(repo, "0.1.1", steps)
-    with open(repo / "data" / "overlap_groups.csv", "a", encoding="utf-8") as f:  # a new row: minor
-        f.write("OG-99,Test group,Added to test a minor release.\n")
+    append(repo, "overlap_groups", ["OG-99", "Test group", "Added to test a minor release."])  # a new row: minor
     edit(repo, "incidents", "INC-0013", "overlap_group", "OG-99")
     edit(repo, "incidents", "INC-0010", "overlap_group", "OG-99")
     commit(repo, "add a group")
@@ -85,7 +89,8 @@ def history(tmp_path_factory):
     res["schema"]["fields"][1]["name"] = "title"
     (repo / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n")
     path = repo / "data" / "overlap_groups.csv"
-    path.write_text(path.read_text().replace("overlap_group,label,reason", "overlap_group,title,reason", 1))
+    header, rows = csvio.read(path)
+    csvio.write(path, ["title" if h == "label" else h for h in header], [[r[h] for h in header] for r in rows])
     commit(repo, "rename a field")
     step(repo, "0.3.0", steps)
     step(repo, "1.0.0", steps)
@@ -192,6 +197,14 @@ def test_refuses_a_lower_or_equal_version(history):
     assert_refused_without_writing(repo, "0.0.9", "not greater")
     r = make_release(repo, "1.0.0")  # already released: its record exists, so only the refusal is checked
     assert r.returncode != 0 and "not greater" in r.stdout
+
+
+def test_refuses_when_validation_fails(history, tmp_path):
+    repo = tmp_path / "pkg"
+    shutil.copytree(history[0], repo, symlinks=True)  # a copy, so that the shared history stays as it is
+    edit(repo, "claims", "CLM-0007", "kind", "rumour")
+    commit(repo, "a data fault")
+    assert_refused_without_writing(repo, "1.0.1", "make validate fails")
 
 
 def test_refuses_when_tests_fail(history):

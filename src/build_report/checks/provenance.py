@@ -66,7 +66,7 @@ def check(pkg: Package, con) -> list[Failure]:
     claims = records(con, "SELECT * FROM claims ORDER BY claim_id")
     out += quotes(text, claims)
     out += coverage(text, claims)
-    out += linked(con)
+    out += linked(pkg, con)
     out += counts(con, claims)
     out += places(con)
     out += sources_named(con)
@@ -140,13 +140,19 @@ def coverage(text: str, claims: list[dict]) -> list[Failure]:
             for ln in scope.list_items(text) if ln.number not in covered]
 
 
-def linked(con) -> list[Failure]:
+def claimed(pkg: Package) -> list[tuple[str, str, str]]:
+    """(table, key, claims' field) of every table with a status that claims refer to (foreign keys of claims)."""
+    return [(target, tkey, field) for table, field, target, tkey in pkg.foreign_keys()
+            if table == "claims" and pkg.has_field(target, "status")]
+
+
+def linked(pkg: Package, con) -> list[Failure]:
     out = []
-    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
+    for table, key, field in claimed(pkg):
         rows = con.execute(f"""
             SELECT t.{key} FROM {table} t
             WHERE t.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.{key} = t.{key} AND c.status = 'active')""").fetchall()
+              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.{field} = t.{key} AND c.status = 'active')""").fetchall()
         out += [Failure(table, r[0], key, "has-an-active-claim", r[0], "provenance") for r in rows]
     return out
 
