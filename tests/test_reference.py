@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from build_report import queries
 from build_report.checks import meaning, structure
 from build_report.package import Package
 from conftest import copy_package
@@ -146,7 +147,7 @@ def gx_failures(con) -> set[tuple]:
             by_frame.setdefault(entry["frame"], []).append(entry)
         out = set()
         for frame, frame_entries in by_frame.items():
-            df = con.execute(f'SELECT * FROM "{frame}"').df()
+            df = queries.frame(con, f'SELECT * FROM "{frame}"')
             key = df.columns[0]
             batch = source.add_dataframe_asset(frame).add_batch_definition_whole_dataframe(frame).get_batch(
                 batch_parameters={"dataframe": df})

@@ -165,22 +165,27 @@ def test_rebuilds_are_byte_identical(history):
         assert release.rebuild(repo, version) == []
     kept = repo / "releases" / "0.1.0" / "artefacts" / "claims-0.1.0.duckdb"
     fresh = repo / "build" / "fresh.duckdb"
-    outputs.write_database(release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check"), fresh)
+    frozen = release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check")
+    outputs.write_database(frozen, fresh)
     con = duckdb.connect()
     con.execute(f"ATTACH '{kept}' AS x (READ_ONLY)")
     con.execute(f"ATTACH '{fresh}' AS y (READ_ONLY)")
-    for t in ("claims", "incidents", "tallies", "places", "sources"):
+    for t in (r["name"] for r in frozen.table_resources()):
         assert con.execute(f"SELECT * FROM x.{t} EXCEPT ALL SELECT * FROM y.{t}").fetchall() == []
     comments = con.execute("SELECT comment FROM duckdb_columns() WHERE database_name='x' AND table_name='claims' AND column_name='quote'").fetchone()
     assert comments and "Verbatim" in comments[0]
 
 
+def files(repo: Path) -> dict[Path, bytes]:
+    """Every file of the repository but git's own, with its bytes."""
+    return {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts}
+
+
 def assert_refused_without_writing(repo: Path, version: str, why: str, **kw):
-    before = {p: p.read_bytes() for p in (repo / "CITATION.cff", repo / "CHANGELOG.md", repo / "datapackage.json")}
+    before = files(repo)
     r = make_release(repo, version, **kw)
     assert r.returncode != 0 and why in r.stdout, r.stdout + r.stderr
-    assert all(p.read_bytes() == b for p, b in before.items())
-    assert not (repo / "releases" / version).exists() and not (repo / "dist" / version).exists()
+    assert files(repo) == before  # not one file written, changed or removed
 
 
 def test_refuses_a_dirty_tree(history):

@@ -195,7 +195,7 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
 def active_views(con, pkg: Package, names=None) -> None:
     """`active_{name}`: the rows in force of every table with a status field, the filter said once."""
     for res in pkg.table_resources():
-        if (names is None or res["name"] in names) and any(f["name"] == "status" for f in res["schema"]["fields"]):
+        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
             con.execute(f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
                         f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'")
 

@@ -26,6 +26,12 @@ def rows(con, name: str) -> list[dict]:
     return records(con, sql(name))
 
 
+def frame(con, text: str):
+    """The rows of a query as a pandas DataFrame: the one place data frames are built, for the charts (Altair
+    takes data frames) and for Great Expectations' pandas data source in tests/test_reference.py."""
+    return con.execute(text).df()
+
+
 def run(con, name: str):
-    """Run a named query into a pandas DataFrame, for the charts alone (Altair takes data frames)."""
-    return con.execute(sql(name)).df()
+    """Run a named query into a DataFrame, for a chart."""
+    return frame(con, sql(name))

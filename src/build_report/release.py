@@ -44,9 +44,8 @@ def bump_level(old: str, new: str) -> str:
 
 def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
     """(level, description) of every schema change since a release, as the gate's contract classifies them."""
-    frozen = json.loads((pkg.root / "releases" / previous / "datapackage.json").read_text(encoding="utf-8"))
     return [(c.level, f"{c.resource}.{c.field} {c.what}" if c.field != "-" else f"resource {c.resource}: {c.what}")
-            for c in contract.changes(pkg, previous, frozen, pkg.descriptor)]
+            for c in contract.changes(pkg, previous, releases.frozen_descriptor(pkg.root, previous), pkg.descriptor)]
 
 
 def read_table(path: Path, key: str) -> dict[str, dict]:
@@ -244,7 +243,7 @@ def frozen_package(root: Path, version: str, dest: Path) -> Package:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    descriptor = json.loads((record_dir / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = releases.frozen_descriptor(root, version)
     shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
     for res in descriptor["resources"]:
         source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def latest(root: Path) -> str | None:
     """The latest release recorded under releases/ (a folder with a frozen datapackage.json), or None."""
     done = [p.parent.name for p in (root / "releases").glob("*/datapackage.json") if version_key(p.parent.name)]
     return max(done, key=version_key) if done else None
+
+
+def frozen_descriptor(root: Path, version: str) -> dict:
+    """The datapackage.json of a release, as frozen in releases/<version>/."""
+    return json.loads((root / "releases" / version / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def quote_fingerprint(quote: str) -> str:

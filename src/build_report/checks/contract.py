@@ -175,8 +175,7 @@ def compare(pkg: Package) -> Comparison:
     cmp = Comparison(release, version_of(pkg))
     if release is None:
         return cmp
-    frozen = json.loads((pkg.root / "releases" / release / "datapackage.json").read_text(encoding="utf-8"))
-    cmp.changes = changes(pkg, release, frozen, pkg.descriptor)
+    cmp.changes = changes(pkg, release, releases.frozen_descriptor(pkg.root, release), pkg.descriptor)
     return cmp
 
 
