@@ -150,9 +150,8 @@ def linked(pkg: Package, con) -> list[Failure]:
     out = []
     for table, key, field in claimed(pkg):
         rows = con.execute(f"""
-            SELECT t.{key} FROM {table} t
-            WHERE t.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.{field} = t.{key} AND c.status = 'active')""").fetchall()
+            SELECT t.{key} FROM active_{table} t
+            WHERE NOT EXISTS (SELECT 1 FROM active_claims c WHERE c.{field} = t.{key})""").fetchall()
         out += [Failure(table, r[0], key, "has-an-active-claim", r[0], "provenance") for r in rows]
     return out
 
@@ -292,8 +291,8 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
 def searches(con) -> list[Failure]:
     """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
     out = []
-    for (cid,) in con.execute("""SELECT claim_id FROM claims c WHERE status = 'active'
-                                 AND NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
+    for (cid,) in con.execute("""SELECT claim_id FROM active_claims c
+                                 WHERE NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
     # Rows that name their search are matched by search_id; documents and places name only the query.
     by_id: dict[str, set] = {}
