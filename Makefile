@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PKG ?= .
-BUILD ?= $(PKG)/build
+BUILD := $(PKG)/build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
