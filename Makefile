@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PKG ?= .
-BUILD := build
+BUILD := $(PKG)/build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
@@ -36,13 +36,13 @@ $(CFF_STAMP): requirements-cff.lock
 validate: $(STAMP)
 	@$(PY) -m build_report --root $(PKG) validate --json $(BUILD)/validation.json --summary $(BUILD)/validation.md
 
-## report: validate, then build the Jupyter Book into book/_build/html (warnings are errors)
+## report: validate, then build the Jupyter Book into book/_build/html (warnings are errors); PKG=DIR builds another checkout
 report: book
 
 # The book shows the validation summary, so it is built after validation (safe under make -j).
 book: validate
-	$(PY) -m build_report pages
-	$(VENV)/bin/jupyter-book build book --warningiserror --nitpick --keep-going --quiet
+	$(PY) -m build_report --root $(PKG) pages
+	$(VENV)/bin/jupyter-book build $(PKG)/book --warningiserror --nitpick --keep-going --quiet
 
 ## test: the whole test suite (data, validation fault catalogue, built report, browser)
 test: $(STAMP) $(CFF_STAMP) browser clients

@@ -18,18 +18,34 @@ def copy_package(dest: Path) -> Path:
     return dest
 
 
+def checkout(dest: Path) -> Path:
+    """A copy of everything the report is built from, nothing built: the package (descriptor, data, releases),
+    changelog, citation, the book's sources, and the fault catalogues its methods page quotes."""
+    dest.mkdir(parents=True, exist_ok=True)
+    copy_package(dest)
+    for name in ("CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "book", dest / "book", ignore=shutil.ignore_patterns("_build", "generated"))
+    (dest / "tests" / "malformed").mkdir(parents=True)
+    for path in [*ROOT.glob("tests/faults*.csv"), *ROOT.glob("tests/malformed/*.csv")]:
+        shutil.copy(path, dest / path.relative_to(ROOT))
+    return dest
+
+
 @pytest.fixture
 def package_copy(tmp_path):
     return copy_package(tmp_path)
 
 
 @pytest.fixture(scope="session")
-def built_report() -> Path:
-    """Build the report once per test session with the README's own command, and return its HTML folder."""
-    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report"],
+def built_report(tmp_path_factory) -> Path:
+    """Build the report once per test session with the README's own command, from a checkout in a temporary
+    folder (the source tree gets nothing), and return its HTML folder."""
+    pkg = checkout(tmp_path_factory.mktemp("report") / "pkg")
+    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report", f"PKG={pkg}"],
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "book" / "_build" / "html"
+    return pkg / "book" / "_build" / "html"
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ def server(built_report):
 @pytest.fixture(scope="session")
 def chart_rows():
     con = connect(Package.load(ROOT))
-    return {name: len(queries.run(con, c.query)) for name, c in figures.CHARTS.items()}
+    return {name: len(queries.rows(con, c.query)) for name, c in figures.CHARTS.items()}
 
 
 def pages(built_report):

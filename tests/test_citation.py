@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pybtex.database import parse_string
 
-from build_report import citation, release, releases
+from build_report import citation, csvio, release, releases
 from build_report.package import Package
 
 from conftest import ROOT
@@ -118,13 +118,11 @@ def test_every_incident_tally_and_claim_has_a_row_citation(built_report):
     soup = BeautifulSoup((built_report / "generated" / "register.html").read_text(encoding="utf-8"), "html.parser")
     entries = {s["id"]: s for s in soup.select("section.register-entry")}
     pkg = Package.load(ROOT)
-    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id"), ("claims", "claim_id")):
-        import csv
-
-        with open(pkg.path(table), newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                line = entries[row[key].lower()].select_one(".citation-row").get_text()
-                assert line == citation.row(CFF, row[key], f"register.html#{row[key].lower()}")
+    for table in ("incidents", "tallies", "claims"):
+        key = pkg.primary_key(table)
+        for row in csvio.read(pkg.path(table))[1]:
+            line = entries[row[key].lower()].select_one(".citation-row").get_text()
+            assert line == citation.row(CFF, row[key], f"register.html#{row[key].lower()}")
 
 
 def test_cite_page_shows_every_format(built_report):

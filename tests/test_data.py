@@ -1,6 +1,5 @@
 """The data proved against the archive and the schemas, independently of the validator's code."""
 
-import csv
 import hashlib
 import json
 
@@ -8,7 +7,8 @@ import duckdb
 import pytest
 from frictionless import Package as FPackage
 
-from build_report import coding
+from build_report import coding, csvio
+from build_report.checks import provenance
 from build_report.package import Package, connect
 
 from conftest import ROOT
@@ -19,8 +19,7 @@ TEXT = (ROOT / ARCHIVE["path"]).read_text(encoding="utf-8")
 
 
 def rows(name):
-    with open(ROOT / "data" / f"{name}.csv", newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return csvio.read(ROOT / "data" / f"{name}.csv")[1]
 
 
 def test_archive_hash_and_size_match_descriptor():
@@ -76,9 +75,9 @@ def test_no_claim_from_excluded_parts():
     assert all(int(c["char_end"]) <= excluded_from for c in rows("claims"))
 
 
-@pytest.mark.parametrize("table,key", [("incidents", "incident_id"), ("tallies", "tally_id")])
-def test_every_incident_and_tally_has_a_claim(table, key):
-    linked = {c[key] for c in rows("claims") if c[key]}
+@pytest.mark.parametrize("table,key,field", provenance.claimed(Package.load(ROOT)))
+def test_every_incident_and_tally_has_a_claim(table, key, field):
+    linked = {c[field] for c in rows("claims") if c[field]}
     assert {r[key] for r in rows(table)} <= linked
 
 

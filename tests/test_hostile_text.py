@@ -5,11 +5,9 @@ must either fail validation at its row and field, or appear literally, as text, 
 link leads anywhere but an http(s) URL or the site itself. A secret file beside the checkout must never
 reach the build."""
 
-import csv
 import html.parser
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +17,9 @@ import pytest
 from build_report import csvio, validate
 from build_report.package import Package
 
-from conftest import ROOT
+from conftest import checkout
 
-CORPUS = list(csv.DictReader(open(Path(__file__).parent / "hostile" / "corpus.csv", newline="", encoding="utf-8")))
+CORPUS = csvio.read(Path(__file__).parent / "hostile" / "corpus.csv")[1]
 SECRET = "SECRET-TOKEN-7f3a9c1e-do-not-publish"
 # URL fields take URLs that must never become links: not http(s), or http(s) with markup in them.
 HOSTILE_URLS = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
@@ -73,13 +71,7 @@ def squash(s: str) -> str:
 def hostile_build(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     (base / "secret.txt").write_text(SECRET + "\n")
-    pkg = base / "checkout"
-    pkg.mkdir()
-    for name in ("datapackage.json", "CHANGELOG.md", "CITATION.cff"):
-        shutil.copy(ROOT / name, pkg / name)
-    for folder in ("data", "releases"):
-        shutil.copytree(ROOT / folder, pkg / folder)
-    shutil.copytree(ROOT / "book", pkg / "book", ignore=shutil.ignore_patterns("_build", "generated"))
+    pkg = checkout(base / "checkout")
     texts = [c["text"].replace("{SECRET}", str(base / "secret.txt")) for c in CORPUS]
 
     injected = []  # (table, row_id, field, text)
@@ -89,8 +81,7 @@ def hostile_build(tmp_path_factory):
         if "schema" not in res:
             continue
         path = pkg / res["path"]
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
+        rows = csvio.read_lists(path)
         header, key = rows[0], res["schema"]["primaryKey"][0]
         for field in free_text_fields(res):
             i = header.index(field)

@@ -1,7 +1,6 @@
 """The routes researchers take to load the package: frictionless into pandas, the Excel workbook,
 Parquet and the keyed DuckDB file. Every value is compared with the CSV text."""
 
-import csv
 import datetime as dt
 import re
 
@@ -21,8 +20,7 @@ ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 def csv_rows(name):
-    with open(PKG.path(name), newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return csvio.read(PKG.path(name))[1]
 
 
 def as_text(value) -> str:
@@ -85,7 +83,7 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path):
     shutil.copy(ROOT / "datapackage.json", tmp_path)
     shutil.copytree(ROOT / "data", tmp_path / "data", dirs_exist_ok=True)
     path = tmp_path / "data" / "overlap_groups.csv"
-    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+    rows = csvio.read_lists(path)
     rows[1][2] = "=HYPERLINK(\"http://example.invalid\")"
     csvio.write(path, rows[0], rows[1:])
     book = load_workbook(outputs.write_xlsx(Package.load(tmp_path), tmp_path / "x.xlsx"))

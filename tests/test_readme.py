@@ -1,18 +1,26 @@
-"""The README's Python examples are run as written, from the repository root, as a reader would."""
+"""The README's examples are run as written, as a reader would: the Python blocks from the repository root,
+the block of CLI commands in a temporary checkout. Every command of the CLI and every documented make target
+is in the README."""
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from build_report import cli
 
-BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+from conftest import ROOT, checkout
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+CLI_BLOCKS = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if b.startswith("python -m build_report")]
 
 
 def test_readme_has_examples():
-    assert len(BLOCKS) >= 3
+    assert len(BLOCKS) >= 3 and len(CLI_BLOCKS) == 1
 
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i + 1}" for i in range(len(BLOCKS))])
@@ -20,3 +28,38 @@ def test_readme_example_runs(code):
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip(), "an example should print what it loaded"
+
+
+def test_readme_cli_commands_run(tmp_path):
+    """Each line of the CLI block, in a checkout, with the virtualenv's python first on the PATH."""
+    pkg = checkout(tmp_path / "pkg")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for line in CLI_BLOCKS[0].splitlines():
+        r = subprocess.run(["bash", "-c", line], cwd=pkg, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, (line, r.stdout[-2000:], r.stderr[-2000:])
+        assert "Traceback" not in r.stderr, line
+
+
+def test_nothing_points_outside_the_repository():
+    """No tracked text names a path of this machine or climbs out of the repository (the hostile and malformed
+    inputs, which try to, excepted)."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    outside = re.compile(r"(/(work|home|tmp|Users)/|\.\.[/]\.\.[/]|\.\.[/]shared)")
+    found = []
+    for name in files:
+        if name.startswith(("tests/hostile/", "tests/malformed/", "data/", "evidence/", "releases/")):
+            continue
+        try:
+            text = (ROOT / name).read_text(encoding="utf-8")
+        except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        found += [f"{name}: {m.group(0)}" for m in outside.finditer(text)]
+    assert found == [], found
+
+
+def test_readme_documents_every_command_and_target():
+    commands = set(next(a for a in cli.parser()._actions if a.dest == "command").choices)
+    assert commands <= set(re.findall(r"^\| `([a-z-]+)[ `]", README, re.M)), commands
+    assert commands <= set(re.findall(r"python -m build_report ([a-z-]+)", README)) | {"release"}
+    targets = re.findall(r"^## ([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert targets and all(f"make {t}" in README for t in targets), targets

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from build_report import queries
 from build_report.checks import meaning, structure
 from build_report.package import Package
 from conftest import copy_package
@@ -146,7 +147,7 @@ def gx_failures(con) -> set[tuple]:
             by_frame.setdefault(entry["frame"], []).append(entry)
         out = set()
         for frame, frame_entries in by_frame.items():
-            df = con.execute(f'SELECT * FROM "{frame}"').df()
+            df = queries.frame(con, f'SELECT * FROM "{frame}"')
             key = df.columns[0]
             batch = source.add_dataframe_asset(frame).add_batch_definition_whole_dataframe(frame).get_batch(
                 batch_parameters={"dataframe": df})
@@ -159,7 +160,7 @@ def gx_failures(con) -> set[tuple]:
             for res in results:
                 entry = frame_entries[res.expectation_config.meta["entry"]]
                 kwargs = meaning.bind(entry, params)
-                rule = entry.get("rule") or meaning.rule_name(entry["expectation"], meaning.display(entry, meaning.parameters()))
+                rule = entry.get("rule") or meaning.rule_name(entry["expectation"], meaning.bind(entry, meaning.parameters()))
                 field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
                 table = meaning.table_of(key) if frame.startswith("check_") or frame == "derived_fields" else frame
                 assert res.success or res.result.get("unexpected_index_list"), (frame, rule, res.result)

@@ -3,9 +3,9 @@ refused patch and a minor, a refused minor and a major), keeping what each step 
 only read that record, so they do not depend on their order. Refusal tests run on the finished
 history and check that nothing was written."""
 
-import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +23,7 @@ def run(args, cwd, **kw):
 
 
 def make_release(repo: Path, version: str, tests="true", flags="--without-report --date 2026-01-01"):
-    env = {**__import__("os").environ, "RELEASE_TEST_COMMAND": tests}
+    env = {**os.environ, "RELEASE_TEST_COMMAND": tests}
     return run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "release", f"PKG={repo}", f"VERSION={version}",
                 f"RELEASE_FLAGS={flags}"], cwd=ROOT, env=env, timeout=600)
 
@@ -36,10 +36,15 @@ def commit(repo: Path, message: str):
 
 def edit(repo: Path, table: str, row_id: str, field: str, value: str):
     path = repo / "data" / f"{table}.csv"
-    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
-    i = rows[0].index(field)
-    next(r for r in rows[1:] if r[0] == row_id)[i] = value
-    csvio.write(path, rows[0], rows[1:])
+    header, rows = csvio.read(path)
+    next(r for r in rows if r[header[0]] == row_id)[field] = value
+    csvio.write(path, header, rows)
+
+
+def append(repo: Path, table: str, row: list[str]):
+    path = repo / "data" / f"{table}.csv"
+    header, rows = csvio.read(path)
+    csvio.write(path, header, [*rows, dict(zip(header, row))])
 
 
 def note(repo: Path, text: str):
@@ -83,9 +88,7 @@ def history(tmp_path_factory):
     note(repo, "**Bakery note corrected.** INC-0013's note reworded.")
     commit(repo, "say why")
     step(repo, "0.1.1", steps)
-    header, rows = csvio.read(repo / "data" / "overlap_groups.csv")  # a new row: minor
-    rows.append({"overlap_group": "OG-99", "label": "Test group", "reason": "Added to test a minor release."})
-    csvio.write(repo / "data" / "overlap_groups.csv", header, rows)
+    append(repo, "overlap_groups", ["OG-99", "Test group", "Added to test a minor release."])  # a new row: minor
     edit(repo, "incidents", "INC-0013", "overlap_group", "OG-99")
     edit(repo, "incidents", "INC-0010", "overlap_group", "OG-99")
     note(repo, "**A test group.** OG-99 holds INC-0013 and INC-0010.")
@@ -97,7 +100,8 @@ def history(tmp_path_factory):
     res["schema"]["fields"][1]["name"] = "title"
     (repo / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n")
     path = repo / "data" / "overlap_groups.csv"
-    path.write_text(path.read_text().replace('"overlap_group","label","reason"', '"overlap_group","title","reason"', 1))
+    header, rows = csvio.read(path)
+    csvio.write(path, ["title" if h == "label" else h for h in header], [[r[h] for h in header] for r in rows])
     commit(repo, "rename a field")
     step(repo, "0.3.0", steps)
     step(repo, "1.0.0", steps)
@@ -175,22 +179,27 @@ def test_rebuilds_are_byte_identical(history):
         assert release.rebuild(repo, version) == []
     kept = repo / "releases" / "0.1.0" / "artefacts" / "claims-0.1.0.duckdb"
     fresh = repo / "build" / "fresh.duckdb"
-    outputs.write_database(release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check"), fresh)
+    frozen = release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check")
+    outputs.write_database(frozen, fresh)
     con = duckdb.connect()
     con.execute(f"ATTACH '{kept}' AS x (READ_ONLY)")
     con.execute(f"ATTACH '{fresh}' AS y (READ_ONLY)")
-    for t in ("claims", "incidents", "tallies", "places", "sources"):
+    for t in (r["name"] for r in frozen.table_resources()):
         assert con.execute(f"SELECT * FROM x.{t} EXCEPT ALL SELECT * FROM y.{t}").fetchall() == []
     comments = con.execute("SELECT comment FROM duckdb_columns() WHERE database_name='x' AND table_name='claims' AND column_name='quote'").fetchone()
     assert comments and "Verbatim" in comments[0]
 
 
+def files(repo: Path) -> dict[Path, bytes]:
+    """Every file of the repository but git's own, with its bytes."""
+    return {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts}
+
+
 def assert_refused_without_writing(repo: Path, version: str, why: str, **kw):
-    before = {p: p.read_bytes() for p in (repo / "CITATION.cff", repo / "CHANGELOG.md", repo / "datapackage.json")}
+    before = files(repo)
     r = make_release(repo, version, **kw)
     assert r.returncode != 0 and why in r.stdout, r.stdout + r.stderr
-    assert all(p.read_bytes() == b for p, b in before.items())
-    assert not (repo / "releases" / version).exists() and not (repo / "dist" / version).exists()
+    assert files(repo) == before  # not one file written, changed or removed
 
 
 def test_refuses_a_dirty_tree(history):
@@ -207,6 +216,14 @@ def test_refuses_a_lower_or_equal_version(history):
     assert_refused_without_writing(repo, "0.0.9", "not greater")
     r = make_release(repo, "1.0.0")  # already released: its record exists, so only the refusal is checked
     assert r.returncode != 0 and "not greater" in r.stdout
+
+
+def test_refuses_when_validation_fails(history, tmp_path):
+    repo = tmp_path / "pkg"
+    shutil.copytree(history[0], repo, symlinks=True)  # a copy, so that the shared history stays as it is
+    edit(repo, "claims", "CLM-0007", "kind", "rumour")
+    commit(repo, "a data fault")
+    assert_refused_without_writing(repo, "1.0.1", "make validate fails")
 
 
 def test_refuses_when_tests_fail(history):

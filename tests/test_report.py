@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from build_report import figures
+from build_report import csvio, figures
+from build_report.package import Package
 
 from conftest import ROOT
-
-HTML = ROOT / "book" / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +19,14 @@ def site(built_report):
     return {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in built_report.rglob("*.html")}
 
 
+def generated(site, name):
+    """The parsed page generated/<name>.html."""
+    return next(soup for path, soup in site.items() if path.parent.name == "generated" and path.name == f"{name}.html")
+
+
 def data(name):
-    return pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+    header, rows = csvio.read(ROOT / "data" / f"{name}.csv")
+    return pd.DataFrame(rows, columns=header, dtype=str)
 
 
 def _ids_in(soup):
@@ -50,7 +55,7 @@ def test_every_internal_link_resolves_to_an_anchor(site):
     assert not broken, broken[:20]
 
 
-def test_no_page_loads_anything_from_outside(site):
+def test_no_page_loads_anything_from_outside(site, built_report):
     outside = []
     for page, soup in site.items():
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
@@ -61,16 +66,17 @@ def test_no_page_loads_anything_from_outside(site):
                     continue
                 if re.match(r"^(https?:)?//", v):
                     outside.append((page.name, tag, v))
-    for css in HTML.rglob("*.css"):
+    for css in built_report.rglob("*.css"):
         for m in re.finditer(r"(@import|url\()\s*['\"]?((https?:)?//[^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
             outside.append((css.name, "css", m.group(2)))
     assert not outside, outside[:20]
 
 
 def test_every_register_row_has_its_anchor(site):
-    anchors = _ids_in(site[HTML / "generated" / "register.html"])
-    for table, key in (("claims", "claim_id"), ("incidents", "incident_id"), ("tallies", "tally_id"), ("places", "place_id")):
-        missing = [i for i in data(table)[key] if i.lower() not in anchors]
+    anchors = _ids_in(generated(site, "register"))
+    pkg = Package.load(ROOT)
+    for table in ("claims", "incidents", "tallies", "places"):
+        missing = [i for i in data(table)[pkg.primary_key(table)] if i.lower() not in anchors]
         assert not missing, (table, missing)
 
 
@@ -161,8 +167,7 @@ def test_ranges_are_shown_as_ranges(site):
 
 
 def test_overview_reaches_a_quote_in_two_clicks(site):
-    index = site[HTML / "generated" / "index.html"]
-    register = site[HTML / "generated" / "register.html"]
+    index, register = generated(site, "index"), generated(site, "register")
     for span in index.select("span.figure"):
         ref = span.find_next("a", class_="footnote-reference")  # click 1: the footnote
         note = index.find(id=ref["href"].lstrip("#"))
@@ -181,7 +186,7 @@ def test_every_chart_has_a_caption_and_alt_text(site):
 def test_coding_rules_table_lists_every_rule(site):
     from build_report import coding
 
-    text = site[HTML / "generated" / "reading.html"].get_text()
+    text = generated(site, "reading").get_text()
     for rule, example in coding.EXAMPLES.items():
         assert rule in text and example in text, rule
     assert set(coding.EXAMPLES) == set(coding.RULES)

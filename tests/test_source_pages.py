@@ -1,7 +1,6 @@
 """The compilation annotated (source.html) and the pages of incidents and tallies, in Chromium from
 file://, offline; the withdrawn tombstone from the generator itself."""
 
-import csv
 import os
 import re
 from pathlib import Path
@@ -24,9 +23,9 @@ def db():
     return pkg, connect(pkg)
 
 
-def open_page(browser, url, width=1280):
+def open_page(browser, site, url, width=1280):
     """An offline page that may load only files of the built site's folder."""
-    return offline_page(browser, url, ((ROOT / "book" / "_build" / "html").as_uri() + "/",), width)
+    return offline_page(browser, url, (site.as_uri() + "/",), width)
 
 
 def row_pages(built_report):
@@ -38,7 +37,7 @@ def test_source_text_is_the_archive_and_marks_are_the_quotes(browser, built_repo
     pkg, con = db
     claims = {c["claim_id"]: c for c in records(con, "SELECT * FROM claims")}
     active = {k for k, c in claims.items() if c["status"] == "active"}
-    ctx, page = open_page(browser, (built_report / "generated" / "source.html").as_uri())
+    ctx, page = open_page(browser, built_report, (built_report / "generated" / "source.html").as_uri())
     try:
         assert page.locator("pre.archive-text").evaluate("e => e.textContent") == pkg.archive_text()
         marks = page.evaluate("""() => [...document.querySelectorAll('pre.archive-text mark.claim')].map(m => ({
@@ -70,7 +69,7 @@ def test_source_text_is_the_archive_and_marks_are_the_quotes(browser, built_repo
 def test_every_register_claim_entry_links_back(browser, built_report, db):
     _, con = db
     claims = records(con, "SELECT claim_id, incident_id, tally_id, status FROM claims")
-    ctx, page = open_page(browser, (built_report / "generated" / "register.html").as_uri())
+    ctx, page = open_page(browser, built_report, (built_report / "generated" / "register.html").as_uri())
     try:
         for c in claims:
             if c["status"] != "active":
@@ -103,7 +102,7 @@ def test_every_row_page_shows_the_rows_figures(browser, built_report, db):
     paths = row_pages(built_report)
     assert {p.stem for p in paths} == set(incidents) | set(tallies)
     for path in paths:
-        ctx, page = open_page(browser, path.as_uri())
+        ctx, page = open_page(browser, built_report, path.as_uri())
         try:
             rid = path.stem
             assert page.locator(f".row-page[data-row='{rid}']").count() == 1
@@ -135,7 +134,7 @@ def test_every_row_page_shows_the_rows_figures(browser, built_report, db):
 
 
 def test_upper_case_row_anchor_lands_on_the_entry(browser, built_report):
-    ctx, page = open_page(browser, (built_report / "generated" / "register.html").as_uri() + "#CLM-0001")
+    ctx, page = open_page(browser, built_report, (built_report / "generated" / "register.html").as_uri() + "#CLM-0001")
     try:
         page.wait_for_function("() => location.hash === '#clm-0001'", timeout=10000)
         assert page.locator("#clm-0001").is_visible()
@@ -144,7 +143,7 @@ def test_upper_case_row_anchor_lands_on_the_entry(browser, built_report):
         assert page.locator("#inc-0014").is_visible()
     finally:
         ctx.close()
-    ctx, page = open_page(browser, (built_report / "generated" / "source.html").as_uri() + "#SRC-CLM-0002")
+    ctx, page = open_page(browser, built_report, (built_report / "generated" / "source.html").as_uri() + "#SRC-CLM-0002")
     try:
         page.wait_for_function("() => location.hash === '#src-clm-0002'", timeout=10000)
     finally:
@@ -154,7 +153,7 @@ def test_upper_case_row_anchor_lands_on_the_entry(browser, built_report):
 def test_new_pages_fit_a_phone_and_load_nothing_from_outside(browser, built_report):
     gen = built_report / "generated"
     for path in [gen / "source.html", gen / "incidents.html", *row_pages(built_report)[:3], row_pages(built_report)[-1]]:
-        ctx, page = open_page(browser, path.as_uri(), width=375)
+        ctx, page = open_page(browser, built_report, path.as_uri(), width=375)
         try:
             overflow = page.evaluate("""() => {
                 const a = document.querySelector('.bd-article') || document.body;
@@ -167,9 +166,7 @@ def test_new_pages_fit_a_phone_and_load_nothing_from_outside(browser, built_repo
 
 
 def _set_status(path: Path, key: str, row_id: str, status: str):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    fields = list(rows[0])
+    fields, rows = csvio.read(path)
     for r in rows:
         if r[key] == row_id:
             r["status"] = status
@@ -184,7 +181,7 @@ def test_withdrawn_rows_keep_a_tombstone_page(package_copy, tmp_path):
     gen = tmp_path / "generated"
     gen.mkdir()
     frags = book.Fragments(gen)
-    index = source_pages.row_pages(pkg, connect(pkg), frags, gen, citation.load(ROOT), book.render)
+    index = source_pages.row_pages(connect(pkg), frags, gen, citation.load(ROOT), book.render)
     for rid, folder in (("INC-0014", "incidents"), ("TAL-0002", "tallies")):
         md = (gen / folder / f"{rid}.md").read_text(encoding="utf-8")
         assert md.startswith(f"# {'Incident' if rid[0] == 'I' else 'Tally'} {rid} (withdrawn)\n")

@@ -12,7 +12,6 @@ package, a data fault, and an environment fault.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -35,10 +34,9 @@ SECRET = "SECRET-7f3a9c-outside-the-package"
 def _load(paths) -> list[dict]:
     out = []
     for p in paths:
-        with open(p, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                row["catalogue"] = p.relative_to(HERE).as_posix()
-                out.append(row)
+        for row in csvio.read(p)[1]:
+            row["catalogue"] = p.relative_to(HERE).as_posix()
+            out.append(row)
     return out
 
 
@@ -61,8 +59,7 @@ def expected(text: str) -> tuple[set[tuple[str, ...]], int]:
 
 def _csv(pkg, table):
     path = pkg / "data" / f"{table}.csv"
-    with open(path, newline="", encoding="utf-8") as f:
-        return path, list(csv.reader(f))
+    return path, csvio.read_lists(path)
 
 
 def _write(path, rows):
@@ -120,7 +117,7 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         res["hash"], res["bytes"] = f"sha256:{digest}", len(data)
         dp.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         docs = pkg / "data" / "documents.csv"
-        rows = list(csv.reader(open(docs, newline="", encoding="utf-8")))
+        rows = csvio.read_lists(docs)
         rows[1][rows[0].index("sha256")], rows[1][rows[0].index("bytes")] = digest, str(len(data))
         csvio.write(docs, rows[0], rows[1:])
         return

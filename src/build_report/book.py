@@ -4,7 +4,6 @@ register, data dictionary, downloads, citation, changelog and data-quality pages
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
@@ -16,10 +15,10 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, figures, lexicon, outputs, queries
+from . import charts, citation, coding, csvio, figures, lexicon, outputs, queries
 from . import releases, source_pages
 from .links import ROW_ID, URL, anchor, page_of, value
-from .package import Package, connect, missing, overlap_members, records, reports_with_publisher
+from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -119,12 +118,11 @@ def gate_rules_table(root: Path) -> str:
 
     examples: dict[str, str] = {}
     for path in sorted((root / "tests").glob("faults*.csv")) + sorted((root / "tests" / "malformed").glob("*.csv")):
-        with open(path, newline="", encoding="utf-8") as f:
-            for case in csv.DictReader(f):
-                for item in (case.get("expect") or "").split(" ; "):
-                    parts = item.split("|")
-                    if len(parts) == 4:
-                        examples.setdefault(parts[3], f"{case['fault']} → {parts[0]}:{parts[1]}:{parts[2]}")
+        for case in csvio.read(path)[1]:
+            for item in (case.get("expect") or "").split(" ; "):
+                parts = item.split("|")
+                if len(parts) == 4:
+                    examples.setdefault(parts[3], f"{case['fault']} → {parts[0]}:{parts[1]}:{parts[2]}")
 
     def example(rule: str) -> str:
         if rule in examples:
@@ -145,32 +143,31 @@ def lexicons_table() -> str:
 
 def query_table(con, query: str) -> str:
     """An HTML table of a named query; IDs link to the register, URLs are links, ranges read as ranges."""
-    df = queries.run(con, query)
+    columns, records_ = columns_and_records(con, queries.sql(query))
     for lo, hi, name in (("value_min", "value_max", "value"), ("killed_min", "killed_max", "killed")):
-        if lo in df.columns:
-            df[name] = [figures.text({"value_min": _int(a), "value_max": _int(b)}) for a, b in zip(df[lo], df[hi])]
-            df = df.drop(columns=[lo, hi])
+        if lo in columns:
+            for r in records_:
+                r[name] = figures.text({"value_min": _int(r.pop(lo)), "value_max": _int(r.pop(hi))})
+            columns = [c for c in columns if c not in (lo, hi)] + [name]
     linked = None
     for name in ("publisher", "tracker"):
-        if name in df.columns and "url" in df.columns:
+        if name in columns and "url" in columns:
             linked = name
+    shown = [c for c in columns if not (c == "url" and linked)]
     rows = []
-    for r in df.to_dict("records"):
+    for r in records_:
         row = []
-        for c in df.columns:
-            if c == "url" and linked:
-                continue
+        for c in shown:
             v = value(r[c])
             if c == linked and URL.match(str(r["url"] or "")):
                 v = {"text": str(r[c]), "href": str(r["url"])}
             row.append(v)
         rows.append(row)
-    columns = [c.replace("_", " ") for c in df.columns if not (c == "url" and linked)]
-    return render("table.html.j2", columns=columns, rows=rows, cls=f"query-{query}", note="")
+    return render("table.html.j2", columns=[c.replace("_", " ") for c in shown], rows=rows, cls=f"query-{query}", note="")
 
 
 def _int(v):
-    return None if missing(v) else int(v)
+    return None if v is None else int(v)
 
 
 def register_page(con, frags: Fragments, cff: dict) -> str:
@@ -283,9 +280,9 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         render("register.html.j2", sections=sections), "register")
 
 
-def incidents_page(pkg: Package, con, frags: Fragments, gen: Path, cff: dict) -> str:
+def incidents_page(con, frags: Fragments, gen: Path, cff: dict) -> str:
     """A page per incident and per tally (generated/incidents/, generated/tallies/), and their index."""
-    index = source_pages.row_pages(pkg, con, frags, gen, cff, render)
+    index = source_pages.row_pages(con, frags, gen, cff, render)
     out = ("# Incidents and tallies, one page each\n\nEach incident and each tally has a page of its own at a stable "
            "address (`incidents/INC-0001.html`, `tallies/TAL-0001.html`): its claims in the compilation's words, the "
            "values coded from them, the reports found, and a line to cite it. Withdrawn rows keep their page.\n")
@@ -410,10 +407,7 @@ def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     if version is None or not (pkg.root / "releases" / version / "diff.csv").exists():
         return text
     latest = pkg.root / "releases" / version
-    import csv
-
-    with open(latest / "diff.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = csvio.read(latest / "diff.csv")[1]
     cols = ["table", "id", "change", "field", "old", "new"] + (["reason"] if rows and "reason" in rows[0] else [])
     shown = [[value(r[k] or None) for k in cols] for r in rows[:300]]
     note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
@@ -459,7 +453,7 @@ def main(root: str | None) -> int:
         (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
-    (gen / "incidents.md").write_text(incidents_page(pkg, con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
+    (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Command line: python -m build_report {validate,derive,locate,report,...}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench}."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m build_report", description=__doc__)
     p.add_argument("--root", help="package root (default: the nearest folder with datapackage.json)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--runs", type=int, default=5, help="runs per package (at most 3 above 100k rows)")
     b.add_argument("--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)")
     b.add_argument("--out", default="docs/benchmarks.md", help="where to write the table ('' for nowhere)")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
 
     if args.command == "validate":
         from . import validate

@@ -11,9 +11,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\n", "header": True}
-
-
 def read(path: Path) -> tuple[list[str], list[dict]]:
     """(header, rows as dicts of text) of a CSV table."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -22,28 +19,29 @@ def read(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames or []), rows
 
 
+def read_lists(path: Path) -> list[list[str]]:
+    """A CSV table as lists of text, header first."""
+    header, rows = read(path)
+    return [header, *([r[h] for h in header] for r in rows)]
+
+
 def _field(value: str | None) -> str:
     if value is None or value == "":
         return ""
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def line(values) -> str:
+    """One row in the written form, with its line ending."""
+    return ",".join(_field(v) for v in values) + "\n"
+
+
 def dumps(header: list[str], rows: list[dict] | list[list]) -> str:
-    lines = [",".join(_field(h) for h in header)]
-    for row in rows:
-        values = [row.get(h, "") for h in header] if isinstance(row, dict) else row
-        lines.append(",".join(_field(v) for v in values))
-    return "\n".join(lines) + "\n"
+    return line(header) + "".join(line([row.get(h, "") for h in header] if isinstance(row, dict) else row) for row in rows)
 
 
 def write(path: Path, header: list[str], rows: list[dict] | list[list]) -> None:
     path.write_text(dumps(header, rows), encoding="utf-8", newline="")
-
-
-def canonical(path: Path) -> bool:
-    """True when a file's bytes are exactly what write() would produce from its own rows."""
-    header, rows = read(path)
-    return path.read_bytes() == dumps(header, rows).encode("utf-8")
 
 
 def first_noncanonical_line(path: Path) -> int | None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-import pandas as pd
-
 from . import coding, csvio, queries, scope
 from .package import Package, connect, missing
 
@@ -12,7 +9,8 @@ DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "kill
            "n_sources", "grading"]
 
 
-def _text(v) -> str:
+def as_text(v) -> str:
+    """A value as incidents.csv holds it: '' for NULL, ISO dates, whole numbers without a decimal point."""
     if missing(v):
         return ""
     if hasattr(v, "strftime"):
@@ -22,32 +20,29 @@ def _text(v) -> str:
     return str(v)
 
 
-def compute(con) -> pd.DataFrame:
-    """Every derived incident column, as the text it should have in incidents.csv."""
-    counts = queries.run(con, "incident_source_counts")
-    refined = queries.run(con, "incident_refinements")
-    df = counts.merge(refined, on="incident_id", how="left")
-    out = pd.DataFrame({"incident_id": df["incident_id"]})
-    for col in ("date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined"):
-        out[col] = [_text(v) for v in df[col]]
-    basis = []
-    for d, k in zip(df["date_ids"], df["killed_ids"]):
+def compute(con) -> dict[str, dict[str, str]]:
+    """Every derived incident column, as the text it should have in incidents.csv, by incident ID."""
+    refined = {r["incident_id"]: r for r in queries.rows(con, "incident_refinements")}
+    out = {}
+    for c in queries.rows(con, "incident_source_counts"):
+        r = refined.get(c["incident_id"], {})
+        row = {col: as_text(r.get(col)) for col in DERIVED[:4]}
         parts = []
-        if _text(d):
-            parts.append(f"window narrowed to the event dates given by {d}")
-        if _text(k):
-            parts.append(f"killed range spans the compilation's figures and those of {k}")
-        basis.append("; ".join(parts))
-    out["refinement_basis"] = basis
-    out["n_sources"] = [str(int(n)) for n in df["n_sources"]]
-    out["grading"] = [coding.grade(int(n), int(c)) for n, c in zip(df["n_sources"], df["n_conflicting"])]
+        if as_text(r.get("date_ids")):
+            parts.append(f"window narrowed to the event dates given by {r['date_ids']}")
+        if as_text(r.get("killed_ids")):
+            parts.append(f"killed range spans the compilation's figures and those of {r['killed_ids']}")
+        row["refinement_basis"] = "; ".join(parts)
+        row["n_sources"] = str(int(c["n_sources"]))
+        row["grading"] = coding.grade(int(c["n_sources"]), int(c["n_conflicting"]))
+        out[c["incident_id"]] = row
     return out
 
 
 def main(root: str | None) -> int:
     pkg = Package.load(root)
     con = connect(pkg, lenient=True)
-    want = compute(con).set_index("incident_id").to_dict("index")
+    want = compute(con)
     path = pkg.path("incidents")
     fields, rows = csvio.read(path)
     changed = 0

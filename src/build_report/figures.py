@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import queries
+from .package import missing
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,13 @@ CHARTS = {
 
 def compute(con, name: str) -> dict:
     """A figure's value as plain Python numbers (never NumPy scalars) and the IDs behind it."""
-    row = queries.run(con, FIGURES[name].query).iloc[0].to_dict()
+    row = queries.rows(con, FIGURES[name].query)[0]
     ids = [str(i) for i in row["ids"]] if row.get("ids") is not None else []
     out = {"ids": ids}
     for k in ("value", "value_min", "value_max"):
         if k in row:
             v = row[k]
-            out[k] = None if v is None or v != v or str(v) == "<NA>" else int(v)
+            out[k] = None if missing(v) else int(v)
     return out
 
 

@@ -42,14 +42,8 @@ class PathRefused(Exception):
 
 
 def missing(v) -> bool:
-    """True for SQL NULL as pandas shows it: None, NaN, NaT or pd.NA."""
-    import pandas as pd
-
-    if v is None:
-        return True
-    if isinstance(v, (list, tuple, dict)) or hasattr(v, "__len__") and not isinstance(v, str):
-        return False  # a list of IDs is a value, even when empty
-    return bool(pd.isna(v))
+    """True for SQL NULL as `records` gives it (None) and for a number that is not a number (NaN)."""
+    return v is None or isinstance(v, float) and v != v
 
 
 def default_root() -> Path:
@@ -156,6 +150,21 @@ class Package:
         pk = self.resource(name)["schema"]["primaryKey"]
         return pk if isinstance(pk, str) else pk[0]
 
+    def has_field(self, name: str, field: str) -> bool:
+        return any(f.get("name") == field for f in self.fields(name))
+
+    def foreign_keys(self) -> list[tuple[str, str, str, str]]:
+        """(table, field, target table, target field) of every foreign key of the tables, in descriptor order
+        (a reference to resource "" is to the table itself)."""
+        out = []
+        for res in self.table_resources():
+            for fk in res["schema"].get("foreignKeys", []):
+                fields, ref = fk["fields"], fk["reference"]
+                targets = ref["fields"]
+                fields, targets = ([x] if isinstance(x, str) else x for x in (fields, targets))
+                out += [(res["name"], f, ref.get("resource") or res["name"], t) for f, t in zip(fields, targets)]
+        return out
+
     def archive_bytes(self) -> bytes:
         return self.path("archive").read_bytes()
 
@@ -186,16 +195,21 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
 def active_views(con, pkg: Package, names=None) -> None:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
     for res in pkg.table_resources():
-        if (names is None or res["name"] in names) and any(f["name"] == "status" for f in res["schema"]["fields"]):
+        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
             con.execute(f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
                         f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'")
 
 
-def records(con, sql: str, params: list | None = None) -> list[dict]:
-    """Rows of a query as dicts of plain Python values, None for NULL: the way checks and pages read data."""
+def columns_and_records(con, sql: str, params: list | None = None) -> tuple[list[str], list[dict]]:
+    """The column names of a query and its rows as dicts of plain Python values, None for NULL."""
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+    return cols, [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def records(con, sql: str, params: list | None = None) -> list[dict]:
+    """Rows of a query as dicts of plain Python values, None for NULL: the way checks and pages read data."""
+    return columns_and_records(con, sql, params)[1]
 
 
 def overlap_members(con) -> dict[str, list[str]]:

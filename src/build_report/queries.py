@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from .package import records
+
 QUERY_DIR = Path(__file__).parent / "queries"
 
 
@@ -19,6 +21,17 @@ def describe(name: str) -> str:
     return first.removeprefix("--").strip()
 
 
+def rows(con, name: str) -> list[dict]:
+    """Run a named query: its rows as dicts, None for NULL (package.records)."""
+    return records(con, sql(name))
+
+
+def frame(con, text: str):
+    """The rows of a query as a pandas DataFrame: the one place data frames are built, for the charts (Altair
+    takes data frames) and for Great Expectations' pandas data source in tests/test_reference.py."""
+    return con.execute(text).df()
+
+
 def run(con, name: str):
-    """Run a named query and return a pandas DataFrame."""
-    return con.execute(sql(name)).df()
+    """Run a named query into a DataFrame, for a chart."""
+    return frame(con, sql(name))

@@ -44,16 +44,14 @@ def bump_level(old: str, new: str) -> str:
 
 def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
     """(level, description) of every schema change since a release, as the gate's contract classifies them."""
-    frozen = json.loads((pkg.root / "releases" / previous / "datapackage.json").read_text(encoding="utf-8"))
     return [(c.level, f"{c.resource}.{c.field} {c.what}" if c.field != "-" else f"resource {c.resource}: {c.what}")
-            for c in contract.changes(pkg, previous, frozen, pkg.descriptor)]
+            for c in contract.changes(pkg, previous, releases.frozen_descriptor(pkg.root, previous), pkg.descriptor)]
 
 
 def read_table(path: Path, key: str) -> dict[str, dict]:
     if not path.exists():
         return {}
-    with open(path, newline="", encoding="utf-8") as f:
-        return {r[key]: r for r in csv.DictReader(f)}
+    return {r[key]: r for r in csvio.read(path)[1]}
 
 
 def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
@@ -140,33 +138,34 @@ def changelog_version(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def versions(root: Path) -> dict[str, str | None]:
+VERSIONED = ("datapackage.json", "CITATION.cff", "CHANGELOG.md")  # the files that state the version
+
+
+def versions(root: Path, texts: dict[str, str] | None = None) -> dict[str, str | None]:
+    """The version each file states, as written under root or as in `texts` (not yet written)."""
+    texts = texts or {name: (root / name).read_text(encoding="utf-8") for name in VERSIONED}
     return {
-        "datapackage.json": json.loads((root / "datapackage.json").read_text(encoding="utf-8")).get("version"),
-        "CITATION.cff": str(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8")).get("version")),
-        "CHANGELOG.md": changelog_version((root / "CHANGELOG.md").read_text(encoding="utf-8")),
+        "datapackage.json": json.loads(texts["datapackage.json"]).get("version"),
+        "CITATION.cff": str(yaml.safe_load(texts["CITATION.cff"]).get("version")),
+        "CHANGELOG.md": changelog_version(texts["CHANGELOG.md"]),
     }
 
 
-def set_versions(root: Path, version: str, date: str, diff_md: str) -> None:
-    dp = root / "datapackage.json"
-    desc = json.loads(dp.read_text(encoding="utf-8"))
+def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str, str]:
+    """The texts of the versioned files with the version set, the changelog with its new section; nothing is written."""
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     desc["version"] = version
-    dp.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    cff = root / "CITATION.cff"
-    text = re.sub(r"^version: .*$", f"version: {version}", cff.read_text(encoding="utf-8"), flags=re.M)
-    text = re.sub(r'^date-released: .*$', f'date-released: "{date}"', text, flags=re.M)
-    cff.write_text(text, encoding="utf-8")
-    log = root / "CHANGELOG.md"
-    text = log.read_text(encoding="utf-8")
+    cff = re.sub(r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.M)
+    cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.M)
+    log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     section = f"## {version} ({date})\n\n{diff_md}"
-    if re.search(r"^## Unreleased[ \t]*$", text, re.M):
+    if re.search(r"^## Unreleased[ \t]*$", log, re.M):
         # Notes written under Unreleased now follow the new heading; Unreleased starts empty.
-        text = re.sub(r"^## Unreleased[ \t]*\n", "## Unreleased\n\n" + section, text, count=1, flags=re.M)
+        log = re.sub(r"^## Unreleased[ \t]*\n", "## Unreleased\n\n" + section, log, count=1, flags=re.M)
     else:
-        first = re.search(r"^## ", text, re.M)
-        text = text[: first.start()] + section + text[first.start():] if first else text + "\n" + section
-    log.write_text(text, encoding="utf-8")
+        first = re.search(r"^## ", log, re.M)
+        log = log[: first.start()] + section + log[first.start():] if first else log + "\n" + section
+    return {"datapackage.json": json.dumps(desc, indent=2, ensure_ascii=False) + "\n", "CITATION.cff": cff, "CHANGELOG.md": log}
 
 
 def write_zenodo(pkg: Package) -> None:
@@ -293,7 +292,7 @@ def frozen_package(root: Path, version: str, dest: Path) -> Package:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    descriptor = json.loads((record_dir / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = releases.frozen_descriptor(root, version)
     shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
     for res in descriptor["resources"]:
         source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
@@ -317,8 +316,7 @@ def rebuild(root: Path, version: str) -> list[str]:
         raise Refused(f"releases/{version}/SHA256SUMS is missing")
     work = root / "build" / f"frozen-{version}"
     pkg = frozen_package(root, version, work)
-    with open(record_dir / "diff.csv", newline="", encoding="utf-8") as f:
-        diff = list(csv.DictReader(f))
+    diff = csvio.read(record_dir / "diff.csv")[1]
     dist = root / "dist" / version
     build_artefacts(pkg, dist, diff)
     kept = record_dir / "artefacts"
@@ -366,7 +364,7 @@ def main(root: str | None, version: str, date: str | None, with_report: bool,
 
 
 def _release(pkg: Package, version: str, date: str | None, with_report: bool, doi: str | None, url: str | None) -> int:
-    # Every refusal comes first; nothing is written until all of them have passed.
+    # Every refusal comes first; nothing is written until all of them have passed (see below).
     root = pkg.root
     parse(version)
     if doi and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
@@ -400,10 +398,13 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
             why = "; ".join(w for lv, w in schema if lv == need) or "new rows"
             raise Refused(f"{version} is a {level} release, but the changes need a {need} one ({why})")
     date = date or dt.date.today().isoformat()
-    set_versions(root, version, date, diff_markdown(version, previous, diff, schema))
-    got = versions(root)
+    texts = with_version(root, version, date, diff_markdown(version, previous, diff, schema))
+    got = versions(root, texts)
     if set(got.values()) != {version}:
-        raise Refused(f"versions disagree after setting them: {got}")
+        raise Refused(f"the version could not be set in every file: {got}")
+    # All refusals have passed: from here on, files are written.
+    for name, text in texts.items():
+        (root / name).write_text(text, encoding="utf-8")
     pkg = Package.load(root)
     dist = root / "dist" / version
     made = build_artefacts(pkg, dist, diff)

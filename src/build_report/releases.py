@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import json
 import re
 from pathlib import Path
 
+from . import csvio
 from .package import Package
 
-KEYED = [("documents", "document_id"), ("sources", "source_id"), ("places", "place_id"),
-         ("incidents", "incident_id"), ("tallies", "tally_id"), ("claims", "claim_id")]
+
+def keyed(pkg: Package) -> list[tuple[str, str]]:
+    """(table, primary key) of every table whose IDs other rows cite (the target of another table's foreign
+    key), in descriptor order: the IDs a release records and later versions must keep."""
+    cited = {target for table, _, target, _ in pkg.foreign_keys() if target != table}
+    return [(r["name"], pkg.primary_key(r["name"])) for r in pkg.table_resources() if r["name"] in cited]
 
 
 def version_key(version: str) -> tuple[int, int, int] | None:
@@ -66,6 +71,11 @@ def headline(note: str) -> str:
     return bold.group(1).rstrip(".") if bold else (note if len(note) <= 160 else note[:157] + "...")
 
 
+def frozen_descriptor(root: Path, version: str) -> dict:
+    """The datapackage.json of a release, as frozen in releases/<version>/."""
+    return json.loads((root / "releases" / version / "datapackage.json").read_text(encoding="utf-8"))
+
+
 def quote_fingerprint(quote: str) -> str:
     """A short hash of a claim quote: a released claim whose fingerprint changes has changed meaning."""
     return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:16]
@@ -76,13 +86,9 @@ def snapshot_ids(pkg: Package, version: str) -> str:
     out = pkg.root / "releases" / version / "ids.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = []
-    for table, key in KEYED:
-        with open(pkg.path(table), newline="", encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                rows.append({"table": table, "id": r[key], "status": r.get("status", "active"),
-                             "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else ""})
-    with open(out, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["table", "id", "status", "fingerprint"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    for table, key in keyed(pkg):
+        for r in csvio.read(pkg.path(table))[1]:
+            rows.append({"table": table, "id": r[key], "status": r.get("status", "active"),
+                         "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else ""})
+    csvio.write(out, ["table", "id", "status", "fingerprint"], rows)
     return str(out.relative_to(pkg.root))

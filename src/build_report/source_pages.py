@@ -119,7 +119,7 @@ def _link(row_id: str, up: str) -> dict | str:
     return {"text": row_id, "href": page} if page else row_id
 
 
-def row_pages(pkg: Package, con, frags, gen: Path, cff: dict, render) -> list[dict]:
+def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
     """Write one page per incident and per tally; return the index entries (kind, id, href, lead, figure, status)."""
     def value(v):
         return links.value(v, up="../")  # the pages live one folder below the register

@@ -113,7 +113,7 @@ def _lines(report: Report, con, result, pkg: Package) -> Report:
     return report
 
 
-def summary_markdown(pkg: Package, failures: list[Failure], seconds: float) -> str:
+def summary_markdown(pkg: Package, failures: list[Failure]) -> str:
     """A short human summary, shown in the report as the Data quality page."""
     tables = [r["name"] for r in pkg.table_resources()]
     lines = [f"Validation of package version {pkg.version}: "
@@ -210,5 +210,5 @@ def _main(root, json_path, summary_path, show) -> int:
               + f" in {seconds:.1f} s\n")
     json_out.write(json.dumps({"version": pkg.version, "passed": not failures, "count": len(failures),
                                "skipped": report.skipped, "failures": [f.as_dict() for f in failures]}, indent=1) + "\n")
-    summary_out.write(summary_markdown(pkg, failures, seconds))
+    summary_out.write(summary_markdown(pkg, failures))
     return 1 if failures else 0

@@ -16,13 +16,12 @@ The summary names the release compared against (compare()).
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
 
 from . import Failure
-from .. import releases
+from .. import csvio, releases
 from ..package import Package
 
 RULES = {
@@ -73,8 +72,7 @@ def _released_values(pkg: Package, release: str, resource: dict, name: str) -> l
     path = pkg.root / "releases" / release / "tables" / str(resource.get("path", "")).split("/")[-1]
     if not path.is_file():
         return []
-    with open(path, newline="", encoding="utf-8") as f:
-        return [r[name] for r in csv.DictReader(f) if r.get(name)]
+    return [r[name] for r in csvio.read(path)[1] if r.get(name)]
 
 
 def _accepts(pattern: str, value: str) -> bool:
@@ -177,8 +175,7 @@ def compare(pkg: Package) -> Comparison:
     cmp = Comparison(release, version_of(pkg))
     if release is None:
         return cmp
-    frozen = json.loads((pkg.root / "releases" / release / "datapackage.json").read_text(encoding="utf-8"))
-    cmp.changes = changes(pkg, release, frozen, pkg.descriptor)
+    cmp.changes = changes(pkg, release, releases.frozen_descriptor(pkg.root, release), pkg.descriptor)
     return cmp
 
 

@@ -22,7 +22,7 @@ import duckdb
 
 from . import Failure
 from .. import coding, queries
-from ..package import _q
+from ..package import _q, records
 
 SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
 # The plausible window of dates (not before September 2015, the compilation's oldest reference point
@@ -49,7 +49,6 @@ def parameters() -> dict:
     import pycountry
 
     return {
-        "$searched": dt.date.today(),
         "$iso_3166_2_sy": sorted(s.code for s in pycountry.subdivisions.get(country_code="SY")),
         "$rules": sorted(coding.RULES),
         "$grades": coding.GRADES,
@@ -65,25 +64,20 @@ def bind(entry: dict, params: dict) -> dict:
     return {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
 
 
-def display(entry: dict, params: dict) -> dict:
-    """An entry's kwargs as a rule name shows them: constants by value, today's date as "today"."""
-    out = {}
-    for k, v in entry["kwargs"].items():
-        if isinstance(v, str) and v in params:
-            v = "today" if v == "$searched" else params[v]
-        out[k] = v
-    return out
-
-
-def derived_frame(con):
-    """Stored derived columns beside their recomputation, both as the text incidents.csv holds."""
+def derived_fields(con) -> None:
+    """The frame derived_fields: stored derived columns beside their recomputation, both as the text
+    incidents.csv holds."""
     from .. import derive
 
     want = derive.compute(con)
-    stored = con.execute(f"SELECT incident_id, {', '.join(derive.DERIVED)} FROM incidents").df()
-    for col in derive.DERIVED:
-        stored[col] = [derive._text(v) for v in stored[col]]
-    return stored.merge(want.rename(columns={c: f"{c}_recomputed" for c in derive.DERIVED}), on="incident_id", how="left")
+    columns = ["incident_id", *derive.DERIVED, *(f"{c}_recomputed" for c in derive.DERIVED)]
+    rows = []
+    for r in records(con, f"SELECT incident_id, {', '.join(derive.DERIVED)} FROM incidents"):
+        again = want.get(r["incident_id"], {})
+        rows.append([r["incident_id"], *(derive.as_text(r[c]) for c in derive.DERIVED), *(again.get(c) for c in derive.DERIVED)])
+    con.execute("CREATE OR REPLACE TEMP TABLE derived_fields (" + ", ".join(f"{_q(c)} VARCHAR" for c in columns) + ")")
+    if rows:
+        con.executemany(f"INSERT INTO derived_fields VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
 def prepare(con, frames: set[str]) -> dict[str, str]:
@@ -97,10 +91,7 @@ def prepare(con, frames: set[str]) -> dict[str, str]:
                 errors[frame] = _first_line(e)
         elif frame == "derived_fields":
             try:
-                df = derived_frame(con)  # noqa: F841 (read by DuckDB by name)
-                con.register("derived_fields_df", df)
-                con.execute("CREATE OR REPLACE TEMP TABLE derived_fields AS SELECT * FROM derived_fields_df")
-                con.unregister("derived_fields_df")
+                derived_fields(con)
             except (duckdb.Error, KeyError, ValueError, TypeError) as e:
                 errors[frame] = _first_line(e)
     return errors
@@ -120,7 +111,7 @@ def check(con) -> list[Failure]:
     for entry in entries:
         frame = entry["frame"]
         kwargs = bind(entry, params)
-        rule = entry.get("rule") or rule_name(entry["expectation"], display(entry, params))
+        rule = entry.get("rule") or rule_name(entry["expectation"], kwargs)
         field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
         if frame in errors:
             continue

@@ -7,9 +7,9 @@ import functools
 import hashlib
 
 from . import Failure
-from .. import coding, lexicon, releases, scope
+from .. import coding, csvio, lexicon, releases, scope
 from ..links import URL
-from ..package import Package, PathRefused, missing, records
+from ..package import Package, PathRefused, _q, missing, records
 from ..releases import quote_fingerprint
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
@@ -66,7 +66,7 @@ def check(pkg: Package, con) -> list[Failure]:
     claims = records(con, "SELECT * FROM claims ORDER BY claim_id")
     out += quotes(text, claims)
     out += coverage(text, claims)
-    out += linked(con)
+    out += linked(pkg, con)
     out += counts(con, claims)
     out += places(con)
     out += sources_named(con)
@@ -76,7 +76,7 @@ def check(pkg: Package, con) -> list[Failure]:
 
 
 def _v(x):
-    """None for SQL NULL, whatever pandas made of it."""
+    """None for SQL NULL and NaN."""
     return None if missing(x) else x
 
 
@@ -140,13 +140,18 @@ def coverage(text: str, claims: list[dict]) -> list[Failure]:
             for ln in scope.list_items(text) if ln.number not in covered]
 
 
-def linked(con) -> list[Failure]:
+def claimed(pkg: Package) -> list[tuple[str, str, str]]:
+    """(table, key, claims' field) of every table with a status that claims refer to (foreign keys of claims)."""
+    return [(target, tkey, field) for table, field, target, tkey in pkg.foreign_keys()
+            if table == "claims" and pkg.has_field(target, "status")]
+
+
+def linked(pkg: Package, con) -> list[Failure]:
     out = []
-    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
+    for table, key, field in claimed(pkg):
         rows = con.execute(f"""
-            SELECT t.{key} FROM {table} t
-            WHERE t.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.{key} = t.{key} AND c.status = 'active')""").fetchall()
+            SELECT t.{key} FROM active_{table} t
+            WHERE NOT EXISTS (SELECT 1 FROM active_claims c WHERE c.{field} = t.{key})""").fetchall()
         out += [Failure(table, r[0], key, "has-an-active-claim", r[0], "provenance") for r in rows]
     return out
 
@@ -257,8 +262,7 @@ def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     if version is None or not (pkg.root / "releases" / version / "ids.csv").exists():
         return None
     path = pkg.file(f"releases/{version}/ids.csv")  # refused if it leads outside the package
-    with open(path, newline="", encoding="utf-8") as f:
-        return version, list(csv.DictReader(f))
+    return version, csvio.read(path)[1]
 
 
 def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
@@ -271,10 +275,9 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
     version, rows = released
     out = []
     present: dict[str, set] = {}
-    for table, key in (("claims", "claim_id"), ("incidents", "incident_id"), ("tallies", "tally_id"),
-                       ("places", "place_id"), ("sources", "source_id"), ("documents", "document_id")):
+    for table in sorted({r["table"] for r in rows} & {r["name"] for r in pkg.table_resources()}):
         # Every row the gate read, whatever its other faults (structure reports those).
-        present[table] = {r[0] for r in con.execute(f'SELECT "{key}" FROM "{table}"').fetchall()}
+        present[table] = {r[0] for r in con.execute(f"SELECT {_q(pkg.primary_key(table))} FROM {_q(table)}").fetchall()}
     quote_of = {c["claim_id"]: c["quote"] or "" for c in claims}
     for r in rows:
         if r["id"] not in present.get(r["table"], set()):
@@ -288,8 +291,8 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
 def searches(con) -> list[Failure]:
     """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
     out = []
-    for (cid,) in con.execute("""SELECT claim_id FROM claims c WHERE status = 'active'
-                                 AND NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
+    for (cid,) in con.execute("""SELECT claim_id FROM active_claims c
+                                 WHERE NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
     # Rows that name their search are matched by search_id; documents and places name only the query.
     by_id: dict[str, set] = {}

@@ -223,7 +223,7 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
             result.fail(res["name"], "-", "-", "file-readable", e.strerror or type(e).__name__)
     for res in resources:
         if res["name"] in result.loaded:
-            keys(pkg, res, con, result)
+            keys(res, con, result)
     return result
 
 
@@ -396,7 +396,7 @@ def _row_id(row: list, pk_idx: list[int], line: int) -> str:
     return f"line {line}"
 
 
-def keys(pkg: Package, res: dict, con, result: Result) -> None:
+def keys(res: dict, con, result: Result) -> None:
     """Primary keys, unique fields and foreign keys, in SQL on the raw rows.
 
     A cell that already failed a check of its own (say a malformed ID) is reported once: validate.py
@@ -446,8 +446,3 @@ def load_typed(pkg: Package, con, names) -> None:
                         f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\"")
     active_views(con, pkg, names)
 
-
-def read_rows(pkg: Package, name: str) -> list[dict]:
-    """A table as dicts of text (for tools outside the gate)."""
-    with open(pkg.path(name), newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))

@@ -53,7 +53,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += categories(con)
     out += attribution(con, text)
     out += spans(con, text)
-    out += references(con)
+    out += references(pkg, con)
     out += searches(con)
     out += dates(con)
     out += shared_reports(con)
@@ -227,27 +227,23 @@ def spans(con, archive: str) -> list[Failure]:
             for r in rows if archive[r["bs"]:r["be"]] == r["q"]]
 
 
-LINKS = [  # (table, key, field, target table, target key)
-    ("claims", "claim_id", "incident_id", "incidents", "incident_id"),
-    ("claims", "claim_id", "tally_id", "tallies", "tally_id"),
-    ("corroborations", "corroboration_id", "claim_id", "claims", "claim_id"),
-    ("corroborations", "corroboration_id", "incident_id", "incidents", "incident_id"),
-    ("corroborations", "corroboration_id", "tally_id", "tallies", "tally_id"),
-    ("crosswalk", "crosswalk_id", "incident_id", "incidents", "incident_id"),
-    ("crosswalk", "crosswalk_id", "tally_id", "tallies", "tally_id"),
-]
+# The search log records searches made; a search stays true whatever became of the claim it was made for.
+NOT_IN_FORCE = {"search_log"}
 
 
-def _is_active(con, table: str) -> str:
-    cols = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
-    return "s.status = 'active'" if "status" in cols else "TRUE"
+def links(pkg: Package) -> list[tuple[str, str, str, str, str]]:
+    """(table, key, field, target table, target key) of every foreign key, read from the descriptor, into a
+    table whose rows can be withdrawn (it has a status field), from a table whose rows stay in force."""
+    return [(table, pkg.primary_key(table), field, target, tkey) for table, field, target, tkey in pkg.foreign_keys()
+            if target != table and table not in NOT_IN_FORCE and pkg.has_field(target, "status")]
 
 
-def references(con) -> list[Failure]:
+def references(pkg: Package, con) -> list[Failure]:
     out = []
-    for table, key, field, target, tkey in LINKS:
+    for table, key, field, target, tkey in links(pkg):
+        active = "s.status = 'active'" if pkg.has_field(table, "status") else "TRUE"
         rows = records(con, f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
-                          f"WHERE {_is_active(con, table)} AND t.status = 'withdrawn' ORDER BY s.{key}")
+                          f"WHERE {active} AND t.status = 'withdrawn' ORDER BY s.{key}")
         out += [Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK) for r in rows]
     return out
 
