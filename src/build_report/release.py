@@ -380,10 +380,6 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     if failures:
         raise Refused(f"make validate fails ({len(failures)} failures: "
                       + "; ".join(f"{f.table}:{f.row_id}:{f.field}: {f.rule} ({f.value})" for f in failures[:3]) + ")")
-    # The test command; the release test itself substitutes a quick command to avoid recursion.
-    tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
-    if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:
-        raise Refused(f"the tests fail ({tests})")
     old_dir = root / "releases" / previous if previous else None
     schema = schema_changes(pkg, previous) if previous else []
     diff = row_diff(pkg, old_dir)
@@ -397,6 +393,10 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
         if LEVELS[level] < LEVELS[need]:
             why = "; ".join(w for lv, w in schema if lv == need) or "new rows"
             raise Refused(f"{version} is a {level} release, but the changes need a {need} one ({why})")
+    # The tests come last of the refusals, being the slowest; the release test substitutes a quick command.
+    tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
+    if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:
+        raise Refused(f"the tests fail ({tests})")
     date = date or dt.date.today().isoformat()
     texts = with_version(root, version, date, diff_markdown(version, previous, diff, schema))
     got = versions(root, texts)
