@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+# The same form as a Frictionless CSV dialect: every CSV resource of the descriptor declares it.
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\n", "header": True}
+
 def read(path: Path) -> tuple[list[str], list[dict]]:
     """(header, rows as dicts of text) of a CSV table."""
     with open(path, newline="", encoding="utf-8") as f:
