@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from . import Failure
-from .. import csvio
 from ..package import DESCRIPTOR, DUCK_TYPES, MAX_DESCRIPTOR_BYTES, PathRefused, inside
 
 RULES = {
@@ -32,7 +31,6 @@ RULES = {
     "constraint-is-valid": "constraints are known, of the right type, and patterns compile",
     "schema-has-primary-key": "every table has a primary key naming its fields",
     "foreign-key-resolves": "every foreign key names fields of its own and of an existing resource",
-    "dialect-declared": "every CSV resource declares the written form as its dialect, so that clients need not guess it",
 }
 
 NAME = re.compile(r"^[a-z0-9._-]+$")
@@ -86,7 +84,6 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
         return [_fail("-", "resources", "descriptor-has-resources", what)], set()
     seen: dict[str, int] = {}
     good: dict[str, dict] = {}
-    out_dialect: list[Failure] = []
     for i, res in enumerate(resources):
         row = f"resources[{i}]"
         if not isinstance(res, dict):
@@ -111,8 +108,6 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
             or (isinstance(res.get("path"), str) and res["path"].lower().endswith(".csv"))
         if "schema" in res or tabular:
             out += _schema(row, res.get("schema"))
-            if res.get("dialect") != csvio.DIALECT:  # not fatal to reading: the table is still checked
-                out_dialect.append(_fail(row, "dialect", "dialect-declared", json.dumps(res.get("dialect"))))
         if len(out) == n:
             good[name] = res
     # Foreign keys, once every resource's own schema is known to be sound. A key into a resource
@@ -126,7 +121,7 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
         if problems:
             out += problems
             good.pop(name)
-    return out + out_dialect, set(good)
+    return out, set(good)
 
 
 def _names(v) -> list | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import datetime as dt
 import math
 import re
@@ -39,6 +40,7 @@ RULES = {
     "no-missing-columns": "the header has every column of the schema",
     "column-order": "the header lists the columns in the schema's order",
     "csv-quoting": "quotes are balanced and closed before a comma or line end",
+    "dialect-declared": "every CSV resource declares the written form as its dialect, so that clients need not guess it",
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
@@ -208,6 +210,9 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
     result = Result()
     resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
     for res in resources:
+        if res.get("dialect") != csvio.DIALECT:  # the table is still read: the gate reads the written form
+            result.failures.append(Failure("datapackage", res["name"], "dialect", "dialect-declared",
+                                           json.dumps(res.get("dialect")), "structure"))
         try:
             before = len(result.failures)
             scan(pkg, res, con, result)
