@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 
+import datetime as dt
+
 import pandas as pd
 
 from . import coding, csvio, queries, scope
-from .package import Package, connect, missing
+from .package import Package, connect, missing, records
 
 DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined", "refinement_basis",
            "n_sources", "grading"]
@@ -30,11 +32,18 @@ def compute(con) -> pd.DataFrame:
     out = pd.DataFrame({"incident_id": df["incident_id"]})
     for col in ("date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined"):
         out[col] = [_text(v) for v in df[col]]
+    spans = stated_spans(con)
+    widened = []
+    for i, row in out.iterrows():
+        start, end, days = widen(row["date_start_refined"], row["date_end_refined"], spans.get(row["incident_id"]))
+        out.at[i, "date_start_refined"], out.at[i, "date_end_refined"] = start, end
+        widened.append(days)
     basis = []
-    for d, k in zip(df["date_ids"], df["killed_ids"]):
+    for d, k, w in zip(df["date_ids"], df["killed_ids"], widened):
         parts = []
         if _text(d):
-            parts.append(f"window narrowed to the event dates given by {d}")
+            parts.append(f"window narrowed to the event dates given by {d}"
+                         + (f", widened to the {w} days the claim states (counted back from the latest report date)" if w else ""))
         if _text(k):
             parts.append(f"killed range spans the compilation's figures and those of {k}")
         basis.append("; ".join(parts))
@@ -42,6 +51,29 @@ def compute(con) -> pd.DataFrame:
     out["n_sources"] = [str(int(n)) for n in df["n_sources"]]
     out["grading"] = [coding.grade(int(n), int(c)) for n, c in zip(df["n_sources"], df["n_conflicting"])]
     return out
+
+
+def stated_spans(con) -> dict[str, int]:
+    """incident_id -> the longest span of time its active claims state, in days (coding.stated_span_days)."""
+    out: dict[str, int] = {}
+    for r in records(con, "SELECT incident_id, quote FROM active_claims WHERE incident_id IS NOT NULL ORDER BY claim_id"):
+        days = coding.stated_span_days(r["quote"])
+        if days and days > out.get(r["incident_id"], 0):
+            out[r["incident_id"]] = days
+    return out
+
+
+def widen(start: str, end: str, days: int | None, lo: str = "", hi: str = "") -> tuple[str, str, int | None]:
+    """A refined window never narrows below the span its claim states: a shorter one is widened to that many
+    days, ending on its latest report date (a stated span counts back from the report). Returns the window
+    and the span applied (None when nothing changed)."""
+    if not (start and end and days):
+        return start, end, None
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if (e - s).days + 1 >= days:
+        return start, end, None
+    s = e - dt.timedelta(days=days - 1)
+    return s.isoformat(), e.isoformat(), days
 
 
 def main(root: str | None) -> int:
