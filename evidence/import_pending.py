@@ -100,10 +100,15 @@ class Table:
         return f"{prefix}-{n:0{width}d}"
 
     def put(self, row: dict) -> None:
-        row = {f: ("" if row.get(f) is None else str(row.get(f))) for f in self.fields}
+        """Write the given fields of a row (a new row gets every field; fields not given stay as they are)."""
+        row = {f: ("" if v is None else str(v)) for f, v in row.items()}
+        unknown = set(row) - set(self.fields)
+        if unknown:
+            raise SystemExit(f"{self.name}: unknown fields {sorted(unknown)}")
         if row[self.key] in self.index:
             self.index[row[self.key]].update(row)
         else:
+            row = {f: row.get(f, "") for f in self.fields}
             self.rows.append(row)
             self.index[row[self.key]] = row
 
