@@ -209,7 +209,7 @@ def _show(v) -> str:
 
 def table_of(key: str) -> str:
     return {"corroboration_id": "corroborations", "incident_id": "incidents", "tally_id": "tallies", "claim_id": "claims",
-            "overlap_group": "overlap_groups", "place_id": "places"}.get(key, key)
+            "overlap_group": "overlap_groups", "place_id": "places", "crosswalk_id": "crosswalk"}.get(key, key)
 
 
 def rule_name(expectation: str, kwargs: dict) -> str:
