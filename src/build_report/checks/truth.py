@@ -412,6 +412,8 @@ def refinements(con) -> list[Failure]:
             FROM corroborations k JOIN incidents i USING (incident_id)
             WHERE i.status = 'active' AND k.relation IN ('probable_original', 'independent') AND k.confidence IN ('high', 'medium')
               AND TRY_CAST(k.event_date_start AS DATE) IS NOT NULL
+              -- An inverted window is reported once, by meaning, not again through its reports.
+              AND TRY_CAST(i.date_end AS DATE) >= TRY_CAST(i.date_start AS DATE)
               AND (TRY_CAST(k.event_date_start AS DATE) < TRY_CAST(i.date_start AS DATE)
                    OR TRY_CAST(coalesce(k.event_date_end, k.event_date_start) AS DATE) > TRY_CAST(i.date_end AS DATE))
             ORDER BY k.corroboration_id"""):
