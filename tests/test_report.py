@@ -108,7 +108,18 @@ def recompute(name, ids):
         "searches_total": (set(log.claim_id) - {""}, int((log.claim_id != "").sum())),
         "rows_reviewed": (set(data("reviews").row_id), len(ids)),
         "rows_corrected_by_review": (set(data("reviews").query("outcome == 'corrected'").row_id), len(ids)),
+        "rows_not_reviewed": ((set(cor.corroboration_id) | set(data("crosswalk").crosswalk_id) | set(data("context_totals").context_id))
+                              - set(data("reviews").row_id), len(ids)),
     }
+    # Independent-report coverage: now, and from the first pass only (reports whose search was made on the first day).
+    indep = cor[(cor.relation == "independent") & cor.confidence.isin(["high", "medium"])]
+    first_day = log.searched_on.min()
+    first = indep[indep.search_id.isin(log[log.searched_on == first_day].search_id)]
+    for fig, sel in (("incidents_with_independent_report", indep), ("incidents_with_independent_report_first_pass", first)):
+        got = set(sel.incident_id) & set(inc_active.incident_id)
+        counts[fig] = (got, len(got))
+        share = fig.replace("incidents_with_independent_report", "incidents_independent_share")
+        counts[share] = (got, int(100 * len(got) / len(inc_active) + 0.5))
     if name in counts:
         expected_ids, value = counts[name]
         return expected_ids, {"value": value}

@@ -91,3 +91,16 @@ def grade(n_sources: int, conflicting: int = 0) -> str:
     if conflicting:
         return "contested"
     return "fair" if n_sources >= 2 else "single_source"
+
+
+_SPAN = re.compile(r"\b(\d+|" + "|".join(WORDS) + r")[ -](hours?|days?)\b", re.IGNORECASE)
+
+
+def stated_span_days(quote: str) -> int | None:
+    """The span of time a claim states, in whole days ("72 hours" and "3 days" are 3; "24 hours" is 1);
+    the longest if it states several, None if it states none. A refined window never narrows below it."""
+    spans = []
+    for n, unit in _SPAN.findall(quote or ""):
+        n = int(n) if n.isdigit() else WORDS[n.lower()]
+        spans.append(-(-n // 24) if unit.lower().startswith("hour") else n)
+    return max(spans) if spans else None

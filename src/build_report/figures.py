@@ -45,6 +45,17 @@ FIGURES = {
     "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
     "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
     "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
+    "rows_not_reviewed": Figure("rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"),
+    "incidents_with_independent_report": Figure("incidents_with_independent_report",
+                                                "active incidents with an independent report of high or medium confidence"),
+    "incidents_with_independent_report_first_pass": Figure(
+        "incidents_with_independent_report_first_pass",
+        "active incidents with an independent report found by the first pass (searches of the first day)"),
+    "incidents_independent_share": Figure("incidents_independent_share",
+                                          "per cent of active incidents with an independent report of high or medium confidence"),
+    "incidents_independent_share_first_pass": Figure(
+        "incidents_independent_share_first_pass",
+        "per cent of active incidents with an independent report found by the first pass (searches of the first day)"),
 }
 
 CHARTS = {

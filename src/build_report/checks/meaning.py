@@ -40,7 +40,8 @@ RULES = {
     "group-has-two-members": "an overlap group has at least two active members",
     "same-incident-and-tally-as-its-claim": "a corroboration links what its claim links",
     "query-equals-search-log": "a corroboration's query is the query of its search",
-    "airwars-url": "crosswalk URLs point to airwars.org",
+    "crosswalk-url-of-its-dataset": "a crosswalk URL is on its dataset's own site (airwars.org, snhr.org, ...), or a "
+                                     "GitHub file at a fixed commit for a dataset held as a file",
     "checks-can-run": "every frame of the suite can be computed (e.g. a changed field type breaks a query)",
 }
 
@@ -199,7 +200,7 @@ def _show(v) -> str:
 
 def table_of(key: str) -> str:
     return {"corroboration_id": "corroborations", "incident_id": "incidents", "tally_id": "tallies", "claim_id": "claims",
-            "overlap_group": "overlap_groups", "place_id": "places"}.get(key, key)
+            "overlap_group": "overlap_groups", "place_id": "places", "crosswalk_id": "crosswalk"}.get(key, key)
 
 
 def rule_name(expectation: str, kwargs: dict) -> str:

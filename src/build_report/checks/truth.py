@@ -42,6 +42,12 @@ RULES = {
     "independence-group-derived": "a source's independence group is the group of the source it relies on "
                                   "(relies_on_source_id), else the source itself: typed groups that contradict this fail",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
+    "refined-window-covers-stated-span": "a refined date window is never shorter than the span its claim states "
+                                         "('72 hours' and '3 days' are 3 days); refinement_basis says when it was widened",
+    "report-dated-in-window": "a probable original or independent report of high or medium confidence is dated inside its "
+                              "incident's window; one dated outside is marked conflicting (different_date), never used to refine",
+    "refined-range-one-category": "a report named in an incident's refined killed range counts the same category as the claim "
+                                  "(killed_described_as: civilians with civilians; a toll with fighters is 'people')",
 }
 
 CHECK = "truth"
@@ -63,6 +69,7 @@ def check(pkg: Package, con) -> list[Failure]:
     out += source_groups(con)
     out += released_archive(pkg)
     out += reviews(con)
+    out += refinements(con)
     return out
 
 
@@ -375,4 +382,48 @@ def source_groups(con) -> list[Failure]:
             via = f" (relies on {rows[sid]['relies_on_source_id']})" if rows[sid]["relies_on_source_id"] else " (relies on no source)"
             out.append(Failure("sources", sid, "independence_group", "independence-group-derived",
                                f"{rows[sid]['independence_group']}; derived from the data: {want}{via}", CHECK))
+    return out
+
+
+def refinements(con) -> list[Failure]:
+    """Refinement by rule: windows not narrower than the stated span, reports outside the window marked as
+    conflicts, killed ranges from reports of the claim's own category."""
+    from .. import coding
+
+    out = []
+    spans: dict[str, int] = {}
+    for r in records(con, "SELECT incident_id, quote FROM claims WHERE status = 'active' AND incident_id IS NOT NULL"):
+        days = coding.stated_span_days(r["quote"])
+        if days and days > spans.get(r["incident_id"], 0):
+            spans[r["incident_id"]] = days
+    for r in records(con, """SELECT incident_id, TRY_CAST(date_start_refined AS DATE) AS s, TRY_CAST(date_end_refined AS DATE) AS e
+                             FROM incidents WHERE status = 'active' ORDER BY incident_id"""):
+        want = spans.get(r["incident_id"])
+        if want and r["s"] and r["e"] and (r["e"] - r["s"]).days + 1 < want:
+            out.append(Failure("incidents", r["incident_id"], "refinement_basis", "refined-window-covers-stated-span",
+                               f"refined window {r['s']}..{r['e']} is shorter than the {want} days its claim states", CHECK))
+    for r in records(con, """
+            SELECT k.corroboration_id, k.incident_id, k.event_date_start, coalesce(k.event_date_end, k.event_date_start) AS e,
+                   i.date_start, i.date_end
+            FROM corroborations k JOIN incidents i USING (incident_id)
+            WHERE i.status = 'active' AND k.relation IN ('probable_original', 'independent') AND k.confidence IN ('high', 'medium')
+              AND TRY_CAST(k.event_date_start AS DATE) IS NOT NULL
+              -- An inverted window is reported once, by meaning, not again through its reports.
+              AND TRY_CAST(i.date_end AS DATE) >= TRY_CAST(i.date_start AS DATE)
+              AND (TRY_CAST(k.event_date_start AS DATE) < TRY_CAST(i.date_start AS DATE)
+                   OR TRY_CAST(coalesce(k.event_date_end, k.event_date_start) AS DATE) > TRY_CAST(i.date_end AS DATE))
+            ORDER BY k.corroboration_id"""):
+        out.append(Failure("corroborations", r["corroboration_id"], "relation", "report-dated-in-window",
+                           f"dated {r['event_date_start']}..{r['e']}, outside {r['incident_id']}'s window "
+                           f"{r['date_start']}..{r['date_end']}: mark it conflicting", CHECK))
+    cats = {r["corroboration_id"]: r["killed_described_as"]
+            for r in records(con, "SELECT corroboration_id, killed_described_as FROM corroborations")}
+    for r in records(con, """SELECT incident_id, killed_described_as, refinement_basis FROM incidents
+                             WHERE status = 'active' AND refinement_basis LIKE '%killed range spans%' ORDER BY incident_id"""):
+        named = re.findall(r"COR-\d+", r["refinement_basis"].split("killed range spans", 1)[1])
+        for cid in named:
+            if cid in cats and cats[cid] != r["killed_described_as"]:
+                out.append(Failure("corroborations", cid, "killed_described_as", "refined-range-one-category",
+                                   f"counts {cats[cid] or 'an uncoded category'}, but refines {r['incident_id']}'s range of "
+                                   f"{r['killed_described_as'] or 'uncoded'} killed", CHECK))
     return out

@@ -1,6 +1,6 @@
 -- Returns one row per incident: its date window and killed range refined from high- or medium-confidence corroborating reports, with the report IDs used.
 WITH used AS (
-    SELECT k.*, i.date_start, i.date_end
+    SELECT k.*, i.date_start, i.date_end, i.killed_described_as AS claim_category
     FROM corroborations AS k JOIN incidents AS i USING (incident_id)
     WHERE k.relation IN ('probable_original', 'independent') AND k.confidence IN ('high', 'medium')
 ), dates AS (
@@ -14,7 +14,9 @@ WITH used AS (
     SELECT incident_id, min(killed_min) AS report_min,
         CASE WHEN count(*) = count(killed_max) THEN max(killed_max) END AS report_max,
         string_agg(corroboration_id, ' ' ORDER BY corroboration_id) AS killed_ids
-    FROM used WHERE killed_min IS NOT NULL
+    -- Categories stay apart: only a figure that counts the same people as the claim (civilians with
+    -- civilians, children with children) refines its range; a toll that includes fighters does not.
+    FROM used WHERE killed_min IS NOT NULL AND killed_described_as = claim_category
     GROUP BY incident_id
 )
 SELECT
