@@ -7,9 +7,21 @@ WITH compilation AS (
     FROM corroborations
     WHERE relation = 'probable_original' AND confidence IN ('high', 'medium')
     GROUP BY claim_id
+), incident_originals AS (
+    -- Once one claim of an incident has its original, the compilation's wording of the incident's other
+    -- claims may come from the same original, so the compilation is not counted for them either.
+    SELECT c.incident_id, min(o.source_id) AS source_id
+    FROM active_claims AS c JOIN originals AS o USING (claim_id)
+    GROUP BY c.incident_id
 ), claim_sources AS (
-    SELECT c.incident_id, coalesce(c.source_id, o.source_id, (SELECT source_id FROM compilation)) AS source_id
-    FROM active_claims AS c LEFT JOIN originals AS o USING (claim_id)
+    -- A claim resting on the compilation (no outlet named, or an outlet in the compilation's own group) counts
+    -- its original, else the incident's original, else the compilation.
+    SELECT c.incident_id,
+        CASE WHEN s.source_id IS NULL OR s.independence_group = (SELECT source_id FROM compilation)
+             THEN coalesce(o.source_id, io.source_id, c.source_id, (SELECT source_id FROM compilation))
+             ELSE c.source_id END AS source_id
+    FROM active_claims AS c LEFT JOIN sources AS s USING (source_id)
+    LEFT JOIN originals AS o USING (claim_id) LEFT JOIN incident_originals AS io USING (incident_id)
     WHERE c.incident_id IS NOT NULL
 ), report_sources AS (
     -- Reports relying on the same monitor or agency count once, through relies_on_source_id.
