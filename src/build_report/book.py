@@ -93,9 +93,12 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
-        spec = charts.build(chart.builder, df)
-        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=chart.alt, caption=chart.caption,
-                                    number=state["chart_no"], spec_json=chart_spec_json(spec)), name)
+        alt_text = charts.describe(chart.builder, df, chart.alt)
+        spec = charts.build(chart.builder, df, alt_text)
+        columns, rows = charts.table(chart.builder, df)
+        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=alt_text, caption=chart.caption,
+                                    number=state["chart_no"], spec_json=chart_spec_json(spec),
+                                    columns=columns, table_rows=rows), name)
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")

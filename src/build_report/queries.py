@@ -20,5 +20,9 @@ def describe(name: str) -> str:
 
 
 def run(con, name: str):
-    """Run a named query and return a pandas DataFrame."""
+    """Run a named query and return a pandas DataFrame. A query may join `governorates` (names, never codes)."""
+    if "governorates" in sql(name):
+        from . import geo
+
+        geo.register(con)
     return con.execute(sql(name)).df()
