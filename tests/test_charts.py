@@ -44,6 +44,8 @@ def test_palette_contrast():
         assert contrast(colour, "#FFFFFF") >= 3, colour
     for colour in (charts.BLUE, charts.VERMILLION, charts.GREY_LINE):
         assert contrast(colour, charts.GREY_FILL) >= 3, colour  # ticks and refined windows on the compilation's window
+    for colour, _shape in charts.PRECISION.values():
+        assert contrast(colour, charts.MAP_FILL) >= 3, colour  # points on the map
 
 
 def test_outline_matches_its_provenance():
@@ -161,5 +163,9 @@ def test_no_chart_shows_a_governorate_code_and_each_has_its_table(browser, built
                 table_text = details.inner_text()
                 assert not CODE.search(table_text), (path.name, name, CODE.findall(table_text))
                 assert details.locator("tbody tr").count() >= 1
+                for selector in ("figcaption", "a.chart-data-link"):
+                    rgb = fig.locator(selector).evaluate("e => getComputedStyle(e).color")
+                    hex_colour = "#" + "".join(f"{int(v):02X}" for v in re.findall(r"\d+", rgb)[:3])
+                    assert contrast(hex_colour, "#FFFFFF") >= 4.5, (name, selector, rgb)
         finally:
             ctx.close()

@@ -16,7 +16,7 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, figures, lexicon, outputs, queries
+from . import charts, citation, coding, figures, geo, lexicon, outputs, queries
 from . import releases, source_pages
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, connect, missing, overlap_members, records, reports_with_publisher
@@ -223,7 +223,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     for r in records(con, "SELECT * FROM incidents ORDER BY incident_id"):
         p = places.get(r["place_id"], {})
         f = fields(r, ("title",))
-        f.append(("place", f'{p.get("standard_name")} ({value(p.get("admin1_code")) or "no governorate"}), '
+        f.append(("place", f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
                            f'precision {p.get("location_precision")}'))
         f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
@@ -265,8 +265,11 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                         "quotes": [], "reports": None, "fields": fields(x, ("context_id",))
                         + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": ""}
                        for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")]
+    # A governorate is shown by its name, never its code (the code stays in the CSV files).
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
-                      "reports": None, "fields": fields(p), "cite": "", "page": ""} for p in places.values()]
+                      "reports": None, "cite": "", "page": "",
+                      "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)]}
+                     for p in places.values()]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
         {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},

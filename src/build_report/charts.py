@@ -19,7 +19,8 @@ import pandas as pd
 from . import geo, links
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and tritanopia.
-BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, BLACK = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000"
+# Its orange, sky blue, yellow and reddish purple are left out: under 3:1 against white.
+BLUE, VERMILLION, GREEN, BLACK = "#0072B2", "#D55E00", "#009E73", "#000000"
 GREY_FILL, GREY_LINE, TEXT = "#E6E6E6", "#595959", "#333333"
 ROWS = "rows"  # the name of the layer with one mark per query row
 
@@ -113,8 +114,8 @@ def claims_bar(df):
     return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X("count():Q", title="claims"),
         y=alt.Y("kind:N", title="kind of claim"),
-        color=alt.Color("named:N", title="source", scale=alt.Scale(domain=["an outlet named", "no outlet named"],
-                                                                   range=[BLUE, ORANGE])),
+        color=alt.Color("named:N", title="source", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=["an outlet named", "no outlet named"], range=[BLUE, VERMILLION])),
         detail="id:N",
         href="register_url:N",
         tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("outlet:N", title="outlet"),
@@ -123,7 +124,8 @@ def claims_bar(df):
 
 
 PRECISION = {"town": (VERMILLION, "circle"), "village": (GREEN, "triangle-up"), "neighbourhood": (BLUE, "square"),
-             "facility": (PURPLE, "diamond")}
+             "facility": (BLACK, "diamond")}
+MAP_FILL = "#F4F4F4"
 
 
 def _label_points(df) -> list[dict]:
@@ -153,7 +155,7 @@ def map(df):  # noqa: A001 - the registry names builders by what they draw
     df["places"] = df["places"].fillna("")
     df["coord_basis"] = df["coord_basis"].fillna("")
     outline = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
-        fill="#F4F4F4", stroke=GREY_LINE, strokeWidth=1.2)
+        fill=MAP_FILL, stroke=GREY_LINE, strokeWidth=1.2)
     names = pd.DataFrame(_label_points(df))
     label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
     layers = []
@@ -242,7 +244,8 @@ def build(builder: str, df: pd.DataFrame, description: str = "") -> dict:
         chart = chart.properties(width="container")
     if builder != "context" and "height" not in chart.to_dict(validate=False):
         chart = chart.properties(height=260)
-    chart = chart.configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12) \
+    # White in the theme's dark mode too: the contrast of every colour is measured on white.
+    chart = chart.configure(background="white", padding=6).configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12) \
         .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=11) \
         .configure_view(stroke=None)
     return chart.to_dict()
