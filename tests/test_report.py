@@ -124,7 +124,7 @@ def recompute(name, ids):
         "report_dates_not_used": (_window_reports(inc_active, cor, used=False), len(ids)),
         "incidents_in_one_month": (set(inc_active[[(a or b)[:7] == (c or d)[:7] for a, b, c, d in zip(
             inc_active.date_start_refined, inc_active.date_start, inc_active.date_end_refined, inc_active.date_end)]].incident_id), len(ids)),
-        "places_without_coordinate_in_governorate": (set(data("places").query("latitude == '' and admin1_code != ''").place_id), len(ids)),
+        "places_governorate_only": (set(data("places").query("latitude == '' and admin1_code != ''").place_id), len(ids)),
         "places_without_governorate": (set(data("places").query("latitude == '' and admin1_code == ''").place_id), len(ids)),
     }
     if name in counts:

@@ -225,7 +225,7 @@ def context(df):
         alt.Chart(inc, name=ROWS).mark_bar(color=BLUE, stroke="white", strokeWidth=1).encode(
             x=alt.X("sum(value_min):Q", title="incidents (one segment each)", axis=alt.Axis(tickMinStep=1)),
             y=y, detail="id:N", href="register_url:N", tooltip=tooltip),
-        labels(inc)).properties(**panel(inc, "The compilation: incidents, by the month of their date window"))
+        labels(inc)).properties(**panel(inc, "The compilation: incidents per month"))
     ranged = ctx[ctx["value_max"].notna() & (ctx["value_max"] != ctx["value_min"])]
     trackers = alt.layer(
         alt.Chart(ctx, name=ROWS + "_trackers").mark_bar(color=VERMILLION).encode(
@@ -233,7 +233,7 @@ def context(df):
             href="register_url:N", tooltip=tooltip),
         alt.Chart(ranged, name="range_max").mark_tick(color=BLACK, thickness=2, size=16).encode(
             x="value_max:Q", y=y, tooltip=tooltip, href="register_url:N"),
-        labels(ctx)).properties(**panel(ctx, "Systematic trackers: people reported killed, by period"))
+        labels(ctx)).properties(**panel(ctx, "Trackers: people reported killed"))
     return alt.vconcat(incidents, trackers, spacing=24)
 
 

