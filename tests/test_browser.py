@@ -16,6 +16,8 @@ from build_report.package import Package, connect
 from conftest import offline_page, CHROMIUM, ROOT
 
 SHOTS = ROOT / "screenshots"
+# The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
+ROW_MARKS = "g.role-mark[class*='rows_'] path"
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 
 if not Path(CHROMIUM).exists():
@@ -83,7 +85,7 @@ def test_every_page_renders_offline(browser, built_report, server, chart_rows, b
         assert not page.outside, (rel, page.outside)
         for fig in page.locator("figure.chart").all():
             name = fig.get_attribute("data-chart")
-            marks = fig.locator("g.role-mark path").count()
+            marks = fig.locator(ROW_MARKS).count()
             assert marks == chart_rows[name], (rel, name, marks, chart_rows[name])
             label = fig.locator(".vega-chart").get_attribute("aria-label")
             assert label and len(label) > 10
@@ -95,7 +97,7 @@ def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
     for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
         for fig in page.locator("figure.chart").all():
             name = fig.get_attribute("data-chart")
-            mark = fig.locator("g.role-mark path").first
+            mark = fig.locator(ROW_MARKS).first
             mark.hover()
             page.wait_for_function(
                 "() => /(INC|TAL|CLM|PLC)-\\d{4}/.test((document.querySelector('#vg-tooltip-element') || {}).innerText || '')",

@@ -84,6 +84,22 @@ def _int(s):
     return int(float(s)) if s not in ("", None) else None
 
 
+def _window_reports(inc_active, cor, used):
+    """Reports giving an event date for an active incident: those that narrowed its window (a probable original
+    or independent report, high or medium confidence, inside the compilation's window), or the others."""
+    out = set()
+    for k in cor[cor.event_date_start != ""].itertuples():
+        i = inc_active[inc_active.incident_id == k.incident_id]
+        if i.empty:
+            continue
+        i = i.iloc[0]
+        narrows = (k.relation in ("probable_original", "independent") and k.confidence in ("high", "medium")
+                   and i.date_start <= k.event_date_start and k.event_date_end <= i.date_end)
+        if used and narrows and i.date_start_refined != "" or not used and not narrows:
+            out.add(k.corroboration_id)
+    return out
+
+
 def recompute(name, ids):
     """Each figure recomputed in pandas from its listed rows, with the rule that selects the rows checked too."""
     claims, inc = data("claims"), data("incidents")
@@ -110,6 +126,14 @@ def recompute(name, ids):
         "rows_corrected_by_review": (set(data("reviews").query("outcome == 'corrected'").row_id), len(ids)),
         "rows_not_reviewed": ((set(cor.corroboration_id) | set(data("crosswalk").crosswalk_id) | set(data("context_totals").context_id))
                               - set(data("reviews").row_id), len(ids)),
+        # the When and Where pages (charts)
+        "incidents_dates_not_refined": (set(inc_active[inc_active.date_start_refined == ""].incident_id), len(ids)),
+        "reports_narrowing_windows": (_window_reports(inc_active, cor, used=True), len(ids)),
+        "report_dates_not_used": (_window_reports(inc_active, cor, used=False), len(ids)),
+        "incidents_in_one_month": (set(inc_active[[(a or b)[:7] == (c or d)[:7] for a, b, c, d in zip(
+            inc_active.date_start_refined, inc_active.date_start, inc_active.date_end_refined, inc_active.date_end)]].incident_id), len(ids)),
+        "places_governorate_only": (set(data("places").query("latitude == '' and admin1_code != ''").place_id), len(ids)),
+        "places_without_governorate": (set(data("places").query("latitude == '' and admin1_code == ''").place_id), len(ids)),
     }
     # Independent-report coverage: now, and from the first pass only (reports whose search was made on the first day).
     indep = cor[(cor.relation == "independent") & cor.confidence.isin(["high", "medium"])]

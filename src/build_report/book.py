@@ -15,7 +15,7 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, csvio, figures, lexicon, outputs, queries
+from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries
 from . import releases, source_pages
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
@@ -92,9 +92,12 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
-        spec = charts.build(chart.builder, df)
-        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=chart.alt, caption=chart.caption,
-                                    number=state["chart_no"], spec_json=chart_spec_json(spec)), name)
+        alt_text = charts.describe(chart.builder, df, chart.alt)
+        spec = charts.build(chart.builder, df, alt_text)
+        columns, rows = charts.table(chart.builder, df)
+        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=alt_text, caption=chart.caption,
+                                    number=state["chart_no"], spec_json=chart_spec_json(spec),
+                                    columns=columns, table_rows=rows), name)
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
@@ -217,7 +220,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     for r in records(con, "SELECT * FROM incidents ORDER BY incident_id"):
         p = places.get(r["place_id"], {})
         f = fields(r, ("title",))
-        f.append(("place", f'{p.get("standard_name")} ({value(p.get("admin1_code")) or "no governorate"}), '
+        f.append(("place", f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
                            f'precision {p.get("location_precision")}'))
         f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
@@ -259,8 +262,11 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                         "quotes": [], "reports": None, "fields": fields(x, ("context_id",))
                         + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": ""}
                        for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")]
+    # A governorate is shown by its name, never its code (the code stays in the CSV files).
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
-                      "reports": None, "fields": fields(p), "cite": "", "page": ""} for p in places.values()]
+                      "reports": None, "cite": "", "page": "",
+                      "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)]}
+                     for p in places.values()]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
         {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},

@@ -1,14 +1,33 @@
-"""Chart builders: one Altair chart per registry entry, one mark per query row.
+"""Chart builders: one Vega-Lite spec per registry entry (figures.CHARTS), one mark per query row.
 
-Every mark carries its row ID in the tooltip and links to that row's page or register entry.
+Every mark of a chart's rows layer (named "rows", so its SVG group has the class `rows_marks`) carries its
+row ID in the tooltip and links to that row's page or register entry; other layers (the outline of Syria,
+governorate names) are drawn from the map inputs in geo/. Each builder also has a text alternative
+(`describe`) and a table of the same data (`table`), shown under the chart.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies), each mark at least
+3:1 against what it sits on; text is #333 or darker.
 """
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
-from . import links
+from . import geo, links
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia and tritanopia.
+# Its orange, sky blue, yellow and reddish purple are left out: under 3:1 against white.
+BLUE, VERMILLION, GREEN, BLACK = "#0072B2", "#D55E00", "#009E73", "#000000"
+GREY_FILL, GREY_LINE, TEXT = "#E6E6E6", "#595959", "#333333"
+ROWS = "rows"  # the name of the layer with one mark per query row
+
+COMPILATION, REFINED = "the compilation's window", "refined window"
+USED = "report used for the refined window"
+NOT_USED = "report not used for a window"
+
 
 def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
@@ -16,40 +35,70 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         if pd.api.types.is_datetime64_any_dtype(df[col]):
             df[col] = df[col].dt.strftime("%Y-%m-%d")
+        elif df[col].dtype == object:
+            df[col] = [v.isoformat() if hasattr(v, "isoformat") else v for v in df[col]]
     return df
+
+
+def _short(text: str, n: int = 34) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def stacked_bar(df):
     df = _prepare(df)
     # An open range has no maximum: say so in words rather than showing "null".
     df["max_text"] = ["none stated" if pd.isna(v) else str(int(v)) for v in df["killed_max"]]
-    return alt.Chart(df).mark_bar(stroke="white", strokeWidth=0.5).encode(
+    return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1, color=BLUE).encode(
         x=alt.X("killed_min:Q", title="people reported killed (minimum)", stack="zero"),
-        y=alt.Y("governorate:N", title="governorate (ISO 3166-2)"),
-        color=alt.Color("governorate:N", legend=None),
+        y=alt.Y("governorate:N", title="governorate"),
         detail="id:N",
         href="register_url:N",
         tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="incident"),
+                 alt.Tooltip("governorate:N", title="governorate"),
                  alt.Tooltip("phrase:N", title="claim words"), alt.Tooltip("killed_min:Q", title="min"),
                  alt.Tooltip("max_text:N", title="max")],
-    )
+    ).properties(height=max(180, 28 * df["governorate"].nunique()))
 
 
 def timeline(df):
-    return alt.Chart(_prepare(df)).mark_bar(height=8).encode(
-        x=alt.X("date_start:T", title="possible dates"),
-        x2="date_after_end:T",
-        y=alt.Y("id:N", title=None, sort=None),
-        color=alt.Color("date_precision:N", title="date precision"),
-        href="register_url:N",
-        tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="incident"),
-                 alt.Tooltip("date_start:N", title="earliest"), alt.Tooltip("date_after_end:N", title="day after latest")],
-    )
+    """Per incident: the compilation's window (light bar), the refined window (dark bar) and the event date
+    of each report found (ticks, vermillion where the report narrowed the window)."""
+    df = _prepare(df)
+    first = df[df["layer"] == COMPILATION].sort_values(["window_start", "window_end", "id"])
+    order = [f"{i} {_short(t)}" for i, t in zip(first["id"], first["title"])]
+    labels = dict(zip(first["id"], order))
+    df["incident"] = [labels[i] for i in df["id"]]
+    df["report"] = df["report"].fillna("")
+    df["report_id"] = df["report_id"].fillna("")
+    df["midday"] = [f"{d}T12:00:00" for d in df["date_from"]]
+    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300),
+                       scale=alt.Scale(domain=[COMPILATION, REFINED, USED, NOT_USED],
+                                       range=[GREY_FILL, BLUE, VERMILLION, GREY_LINE]))
+    # On a narrow screen the axis names the incident by ID only; the tooltip and the table give the title.
+    y = alt.Y("incident:N", title=None, sort=order, axis=alt.Axis(
+        labelLimit=220, labelColor=TEXT, labelExpr="width < 420 ? slice(datum.label, 0, 8) : datum.label"))
+    x = alt.X("date_from:T", title="date (2016)", axis=alt.Axis(format="%-d %b", labelColor=TEXT, titleColor=TEXT))
+    tooltip = [alt.Tooltip("id:N", title="incident"), alt.Tooltip("title:N", title="title"),
+               alt.Tooltip("layer:N", title="what"), alt.Tooltip("window_start:N", title="from"),
+               alt.Tooltip("window_end:N", title="to"), alt.Tooltip("basis:N", title="basis"),
+               alt.Tooltip("report_id:N", title="report"), alt.Tooltip("report:N", title="reported by")]
+    base = alt.Chart(df).encode(y=y, color=colour, href="register_url:N", tooltip=tooltip)
+    # The compilation's window first, the refined window over it, the report dates on top.
+    wide = base.transform_filter(alt.datum.layer == COMPILATION).mark_bar(
+        stroke=GREY_LINE, strokeWidth=1, size=16).encode(x=x, x2="date_after:T")
+    narrow = base.transform_filter(alt.datum.layer == REFINED).mark_bar(
+        stroke=BLUE, strokeWidth=1, size=8).encode(x=x, x2="date_after:T")
+    ticks = base.transform_filter(alt.FieldOneOfPredicate("layer", [USED, NOT_USED])).mark_tick(
+        thickness=3, size=20).encode(x=alt.X("midday:T", title="date (2016)"))
+    layers = [wide, narrow, ticks]
+    n = len(order)
+    return alt.layer(*layers, name=ROWS).properties(height=max(180, 24 * n))
 
 
 def count_bar(df):
     category = [c for c in df.columns if c not in ("id", "title", "row_type")][0]
-    return alt.Chart(_prepare(df)).mark_bar(stroke="white", strokeWidth=0.5).encode(
+    return alt.Chart(_prepare(df), name=ROWS).mark_bar(stroke="white", strokeWidth=1, color=BLUE).encode(
         x=alt.X("count():Q", title="rows"),
         y=alt.Y(f"{category}:N", title=category.replace("_", " ")),
         detail="id:N",
@@ -60,10 +109,13 @@ def count_bar(df):
 
 
 def claims_bar(df):
-    return alt.Chart(_prepare(df)).mark_bar(stroke="white", strokeWidth=0.5).encode(
+    df = _prepare(df)
+    df["named"] = ["no outlet named" if o == "no outlet named" else "an outlet named" for o in df["outlet"]]
+    return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X("count():Q", title="claims"),
         y=alt.Y("kind:N", title="kind of claim"),
-        color=alt.Color("outlet:N", title="named outlet"),
+        color=alt.Color("named:N", title="source", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=["an outlet named", "no outlet named"], range=[BLUE, VERMILLION])),
         detail="id:N",
         href="register_url:N",
         tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("outlet:N", title="outlet"),
@@ -71,18 +123,197 @@ def claims_bar(df):
     )
 
 
+PRECISION = {"town": (VERMILLION, "circle"), "village": (GREEN, "triangle-up"), "neighbourhood": (BLUE, "square"),
+             "facility": (BLACK, "diamond")}
+MAP_FILL = "#F4F4F4"
+
+
+def _label_points(df) -> list[dict]:
+    """Each governorate's name centred on its capital (inside its ring, if it has one); a name without a
+    ring moves up a line when a neighbouring capital (within half a degree) lies south of it, or down a line
+    when one lies north of it and has no ring of its own."""
+    govs = [g for g in geo.governorates().values() if g["latitude"] is not None]
+    ringed = set(df.loc[df["kind"] == "area", "governorate"])
+    drawn = set(df["governorate"])
+    out = []
+    for g in govs:
+        lat, lon = g["latitude"], g["longitude"]
+        near = [h for h in govs if h is not g and abs(h["latitude"] - lat) + abs(h["longitude"] - lon) < 0.55]
+        dy = 0
+        if g["name"] not in ringed and near:
+            dy = -13 if any(h["latitude"] < lat for h in near) else 13
+        out.append({"name": g["name"], "latitude": lat, "longitude": lon, "dy": dy,
+                    "weight": "bold" if g["name"] in ringed else "normal", "drawn": g["name"] in drawn})
+    return out
+
+
 def map(df):  # noqa: A001 - the registry names builders by what they draw
-    return alt.Chart(_prepare(df)).mark_point(size=90, opacity=0.85, filled=True).encode(
-        longitude="longitude:Q",
-        latitude="latitude:Q",
-        color=alt.Color("location_precision:N", title="location precision"),
-        shape=alt.Shape("coord_basis:N", title="coordinate origin"),
-        href="register_url:N",
-        tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="place"),
-                 alt.Tooltip("location_precision:N", title="precision"), alt.Tooltip("coord_basis:N", title="origin")],
-    ).project(type="mercator")
+    """Syria's outline, every governorate's name at its capital, a point per place with a citable coordinate
+    (styled by location precision), and, for places known only to a governorate (or without a coordinate),
+    a dashed ring around the governorate's name: an area, never a false point."""
+    df = _prepare(df)
+    df["places"] = df["places"].fillna("")
+    df["coord_basis"] = df["coord_basis"].fillna("")
+    outline = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
+        fill=MAP_FILL, stroke=GREY_LINE, strokeWidth=1.2)
+    names = pd.DataFrame(_label_points(df))
+    label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+    layers = []
+    for (dy, weight, drawn), at in names.groupby(["dy", "weight", "drawn"]):  # constants of a text mark
+        # On a phone only the governorates with something drawn are named, in a smaller type.
+        style = dict(fontSize=alt.ExprRef("width < 420 ? 9 : 11"), dy=int(dy), fontWeight=weight,
+                     opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"))
+        layers += [alt.Chart(at).mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white").encode(**label),
+                   alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label)]
+    tooltip = [alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="place"),
+               alt.Tooltip("governorate:N", title="governorate"), alt.Tooltip("location_precision:N", title="precision"),
+               alt.Tooltip("coord_basis:N", title="coordinate origin"), alt.Tooltip("places:N", title="places")]
+    areas = alt.Chart(df).transform_filter(alt.datum.kind == "area").mark_point(
+        shape="circle", size=alt.ExprRef("width < 420 ? 600 : 2200"), filled=False, stroke=BLACK, strokeWidth=1.5, strokeDash=[4, 3]).encode(
+        longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
+    domain = [p for p in PRECISION if p in set(df["location_precision"])] or ["town"]
+    points = alt.Chart(df).transform_filter(alt.datum.kind == "point").mark_point(
+        size=alt.ExprRef("width < 420 ? 60 : 110"), filled=True, opacity=1, stroke="white", strokeWidth=1).encode(
+        longitude="longitude:Q", latitude="latitude:Q",
+        color=alt.Color("location_precision:N", title="location precision", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=domain, range=[PRECISION[p][0] for p in domain])),
+        shape=alt.Shape("location_precision:N", title="location precision", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=domain, range=[PRECISION[p][1] for p in domain])),
+        href="register_url:N", tooltip=tooltip)
+    rows = alt.layer(areas, points, name=ROWS)
+    return alt.layer(outline, *layers, rows).project(type="mercator").properties(height=420)
 
 
-def build(builder: str, df: pd.DataFrame) -> dict:
-    chart = globals()[builder](df).properties(width="container", height=max(180, 16 * df.shape[0]) if builder == "timeline" else 260)
+INCIDENTS_PANEL = "incidents in the compilation"
+
+
+def _short_series(name: str) -> str:
+    """A tracker's short name: the acronym it gives in brackets ("... (SNHR)"), else its name."""
+    m = re.search(r"\(([A-Z]{2,})\)\s*$", str(name))
+    return m.group(1) if m else str(name)
+
+
+def context(df):
+    """One row per month for the compilation (one segment per incident, read on the top axis) and one row
+    per systematic tracker's total (a context_totals row, read on the bottom axis; a tick at its maximum)."""
+    df = _prepare(df)
+    df["value_max"] = [None if pd.isna(v) else int(v) for v in df["value_max"]]
+    df["period_order"] = [str(v)[:10] for v in df["period_order"]]
+    df["label"] = [f"{p} · compilation" if panel == INCIDENTS_PANEL else f"{p} · {_short_series(s)} ({i})"
+                   for p, s, i, panel in zip(df["period_short"], df["series"], df["id"], df["panel"])]
+    ordered = df.assign(first=[0 if p == INCIDENTS_PANEL else 1 for p in df["panel"]]).sort_values(["period_order", "first", "id"])
+    order = list(dict.fromkeys(ordered["label"]))
+    tooltip = [alt.Tooltip("id:N", title="row"), alt.Tooltip("series:N", title="from"),
+               alt.Tooltip("period:N", title="period"), alt.Tooltip("title:N", title="what"),
+               alt.Tooltip("detail:N", title="window or value")]
+    # Two panels, one per unit (incidents, people killed): a row's label sits above its bar, so that each
+    # panel can take the page's width (an axis of labels beside a panel would overflow it on a phone).
+    y = alt.Y("label:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
+    inc = df[df["panel"] == INCIDENTS_PANEL]
+    ctx = df[df["panel"] != INCIDENTS_PANEL]
+
+    def labels(data):
+        rows = data.drop_duplicates("label")
+        return alt.Chart(rows).mark_text(align="left", baseline="bottom", dy=-9, fontSize=11, fill=TEXT).encode(
+            y=y, x=alt.datum(0), text="label:N")
+
+    def panel(data, title):
+        return dict(width="container", height=34 * max(1, data["label"].nunique()),
+                    title=alt.TitleParams(title, anchor="start", fontSize=12, color=TEXT))
+
+    incidents = alt.layer(
+        alt.Chart(inc, name=ROWS).mark_bar(color=BLUE, stroke="white", strokeWidth=1).encode(
+            x=alt.X("sum(value_min):Q", title="incidents (one segment each)", axis=alt.Axis(tickMinStep=1)),
+            y=y, detail="id:N", href="register_url:N", tooltip=tooltip),
+        labels(inc)).properties(**panel(inc, "The compilation: incidents per month"))
+    ranged = ctx[ctx["value_max"].notna() & (ctx["value_max"] != ctx["value_min"])]
+    trackers = alt.layer(
+        alt.Chart(ctx, name=ROWS + "_trackers").mark_bar(color=VERMILLION).encode(
+            x=alt.X("value_min:Q", title="people reported killed (minimum; tick at the maximum)"), y=y,
+            href="register_url:N", tooltip=tooltip),
+        alt.Chart(ranged, name="range_max").mark_tick(color=BLACK, thickness=2, size=16).encode(
+            x="value_max:Q", y=y, tooltip=tooltip, href="register_url:N"),
+        labels(ctx)).properties(**panel(ctx, "Trackers: people reported killed"))
+    return alt.vconcat(incidents, trackers, spacing=24)
+
+
+def build(builder: str, df: pd.DataFrame, description: str = "") -> dict:
+    chart = globals()[builder](df)
+    chart = chart.properties(description=description)
+    if builder != "context":  # a concatenation sizes its panels itself
+        chart = chart.properties(width="container")
+    if builder != "context" and "height" not in chart.to_dict(validate=False):
+        chart = chart.properties(height=260)
+    # White in the theme's dark mode too: the contrast of every colour is measured on white.
+    chart = chart.configure(background="white", padding=6).configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12) \
+        .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=11) \
+        .configure_view(stroke=None)
     return chart.to_dict()
+
+
+# --- text alternatives and data tables: the same rows as the marks, in words ---------------------------
+
+def _day(v) -> str:
+    return "" if v is None or (isinstance(v, float) and v != v) else str(v)[:10]
+
+
+def _span(a, b) -> str:
+    a, b = _day(a), _day(b)
+    return a if a == b else f"{a} to {b}"
+
+
+def describe(builder: str, df: pd.DataFrame, alt_text: str) -> str:
+    """The chart's text alternative: the registry's sentence plus what the data shows, counted from the rows."""
+    if builder == "timeline":
+        n = int((df["layer"] == COMPILATION).sum())
+        r = int((df["layer"] == REFINED).sum())
+        used = int((df["layer"] == USED).sum())
+        return (f"{alt_text} {n} incidents; {r} have a refined window narrowed by corroborating reports; "
+                f"{used + int((df['layer'] == NOT_USED).sum())} report dates are marked, {used} of them used for a refined "
+                f"window. The table below lists every window.")
+    if builder == "map":
+        pts, areas = df[df["kind"] == "point"], df[df["kind"] == "area"]
+        return (f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown as "
+                f"dashed rings around the names of {len(areas)} governorates: {', '.join(areas['governorate'])}. "
+                "The table below lists every place drawn.")
+    if builder == "context":
+        inc = df[df["panel"] == INCIDENTS_PANEL]
+        months = "; ".join(f"{p}: {n}" for p, n in inc.groupby("period", sort=False).size().items())
+        ctx = df[df["panel"] != INCIDENTS_PANEL]
+        totals = "; ".join(f"{r.series}, {r.period}: {r.detail}" for r in ctx.itertuples())
+        return (f"{alt_text} Incidents in the compilation by month: {months}. Trackers' totals of people reported "
+                f"killed: {totals}. The table below lists every row.")
+    return f"{alt_text} {len(df)} rows; the table below lists them."
+
+
+def table(builder: str, df: pd.DataFrame) -> tuple[list[str], list[list]]:
+    """The chart's data as table columns and rows (IDs become links in the template)."""
+    if builder == "timeline":
+        rows = []
+        for (i, title), g in df.groupby(["id", "title"], sort=False):
+            comp = g[g["layer"] == COMPILATION].iloc[0]
+            ref = g[g["layer"] == REFINED]
+            reps = g[g["layer"].isin([USED, NOT_USED])]
+            rows.append((comp["window_start"], i, [
+                {"text": i, "href": links.row_url(i)}, title, _span(comp["window_start"], comp["window_end"]),
+                _span(ref.iloc[0]["window_start"], ref.iloc[0]["window_end"]) if len(ref) else "not narrowed",
+                ref.iloc[0]["basis"] if len(ref) else "",
+                "; ".join(f"{r.report_id} {_day(r.window_start)}{' (used)' if r.layer == USED else ''}"
+                          for r in reps.itertuples()) or "none"]))
+        rows.sort(key=lambda t: (str(t[0]), t[1]))
+        return (["incident", "title", "compilation's window", "refined window", "basis of the refinement",
+                 "report dates (event date each report gives)"], [r[2] for r in rows])
+    if builder == "map":
+        return (["place", "what", "governorate", "precision", "coordinate origin", "latitude", "longitude"],
+                [[{"text": r["id"], "href": links.row_url(r["id"])} if r["kind"] == "point" else r["places"], r["title"],
+                  r["governorate"], r["location_precision"], r["coord_basis"] or "",
+                  "" if r["kind"] == "area" else f"{r['latitude']:.4f}", "" if r["kind"] == "area" else f"{r['longitude']:.4f}"]
+                 for r in df.to_dict("records")])
+    hidden = {"row_type", "period_order", "period_short"}
+    cols = [c for c in df.columns if c not in hidden]
+    out = []
+    for r in df.to_dict("records"):
+        out.append([{"text": r[c], "href": links.row_url(r[c])} if c == "id" else
+                    ("" if r[c] is None or (isinstance(r[c], float) and r[c] != r[c]) else
+                     (int(r[c]) if isinstance(r[c], float) and r[c].is_integer() else r[c])) for c in cols])
+    return [c.replace("_", " ") for c in cols], out

@@ -21,9 +21,18 @@ def describe(name: str) -> str:
     return first.removeprefix("--").strip()
 
 
+def _prepared(con, name: str) -> str:
+    """A query may join `governorates` (names, never codes): the table is registered when one does."""
+    if "governorates" in sql(name):
+        from . import geo
+
+        geo.register(con)
+    return name
+
+
 def rows(con, name: str) -> list[dict]:
     """Run a named query: its rows as dicts, None for NULL (package.records)."""
-    return records(con, sql(name))
+    return records(con, sql(_prepared(con, name)))
 
 
 def frame(con, text: str):
@@ -34,4 +43,4 @@ def frame(con, text: str):
 
 def run(con, name: str):
     """Run a named query into a DataFrame, for a chart."""
-    return frame(con, sql(name))
+    return frame(con, sql(_prepared(con, name)))

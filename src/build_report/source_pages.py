@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import citation, coding, figures, links, scope
+from . import citation, coding, figures, geo, links, scope
 from .links import FOLDERS, ROW_ID, URL, anchor, page_of
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
@@ -187,7 +187,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
             return None
         coords = (f'{p["latitude"]}, {p["longitude"]}' if not missing(p["latitude"]) and not missing(p["longitude"]) else "")
         return {"id": pid, "anchor": anchor(pid), "name": value(p["standard_name"]), "as_written": value(p["name_as_written"]),
-                "admin1": value(p["admin1_code"]), "admin1_basis": value(p["admin1_basis"]), "coords": coords,
+                "admin1": geo.name(p["admin1_code"], ""), "admin1_basis": value(p["admin1_basis"]), "coords": coords,
                 "coord_basis": value(p["coord_basis"]), "coord_origin": value(p["coord_origin"]),
                 "precision": value(p["location_precision"])}
 

@@ -1,0 +1,171 @@
+"""The charts as a reader sees them (Debian's Chromium, offline, at desktop and phone width), and their
+inputs: the time line draws refined windows, the map draws Syria's outline and names its governorates, no
+chart or chart table shows a governorate code, every chart has a text alternative and a table of its data,
+and the palette keeps its contrast."""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from build_report import charts, figures, geo, queries
+from build_report.package import Package, connect
+
+from conftest import CHROMIUM, ROOT, offline_page
+
+CODE = re.compile(r"\bSY-[A-Z]{2}\b")
+WIDTHS = [1400, 375]
+
+
+@pytest.fixture(scope="module")
+def con():
+    return connect(Package.load(ROOT))
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_palette_contrast():
+    # WCAG 2.1: text 4.5:1 (1.4.3), graphical objects 3:1 against what they sit on (1.4.11).
+    assert contrast(charts.TEXT, "#FFFFFF") >= 4.5
+    for colour in (charts.BLUE, charts.VERMILLION, charts.GREY_LINE, charts.BLACK):
+        assert contrast(colour, "#FFFFFF") >= 3, colour
+    for colour in (charts.BLUE, charts.VERMILLION, charts.GREY_LINE):
+        assert contrast(colour, charts.GREY_FILL) >= 3, colour  # ticks and refined windows on the compilation's window
+    for colour, _shape in charts.PRECISION.values():
+        assert contrast(colour, charts.MAP_FILL) >= 3, colour  # points on the map
+
+
+def test_outline_matches_its_provenance():
+    record = geo.provenance()
+    path = Path(geo.__file__).parent / record["file"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
+    assert record["source"]["package"] == "world-atlas" and record["source"]["integrity"].startswith("sha512-")
+    assert (path.parent / record["source"]["licence_file"]).read_text(encoding="utf-8").startswith("Copyright")
+    feature = geo.outline()["features"][0]
+    assert feature["id"] == "760" and feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_every_governorate_has_a_name_and_a_label_point_with_origin(con):
+    import pycountry
+
+    govs = geo.governorates()
+    assert set(govs) == {s.code for s in pycountry.subdivisions.get(country_code="SY")}
+    for code, g in govs.items():
+        assert g["name"] and not CODE.search(g["name"]), code
+        assert g["latitude"] is not None and "GeoNames" in g["origin"], code
+    used = {r[0] for r in con.execute("SELECT DISTINCT admin1_code FROM places WHERE admin1_code IS NOT NULL").fetchall()}
+    assert used <= set(govs)
+
+
+def test_no_chart_spec_or_table_holds_a_governorate_code(con):
+    for name, chart in figures.CHARTS.items():
+        df = queries.run(con, chart.query)
+        spec = charts.build(chart.builder, df, chart.alt)
+        assert not CODE.search(json.dumps(spec, ensure_ascii=False)), name
+        columns, rows = charts.table(chart.builder, df)
+        assert not CODE.search(json.dumps([columns, rows], default=str, ensure_ascii=False)), name
+        assert charts.describe(chart.builder, df, chart.alt).startswith(chart.alt)
+
+
+def _pages_with_charts(built_report):
+    return sorted(p for p in (built_report / "generated").glob("*.html") if 'class="chart"' in p.read_text(encoding="utf-8"))
+
+
+def _open(browser, path, width):
+    ctx, page = offline_page(browser, path.as_uri(), ("file://",), width)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
+        timeout=20000)
+    return ctx, page
+
+
+def _browser_ready():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make test installs it)")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_time_line_draws_refined_windows(browser, built_report, con, width):
+    _browser_ready()
+    refined = figures.compute(con, "incidents_dates_refined")
+    df = queries.run(con, "chart_incident_timeline")
+    ctx, page = _open(browser, built_report / "generated" / "when.html", width)
+    try:
+        fig = page.locator("figure#chart-incident_timeline")
+        layers = fig.locator("g.role-mark[class*='rows_']")
+        assert layers.count() == 3
+        compilation, narrowed, ticks = (layers.nth(i).locator("path") for i in range(3))
+        assert compilation.count() == int((df["layer"] == charts.COMPILATION).sum())
+        assert narrowed.count() == refined["value"] > 0
+        assert ticks.count() == int(df["layer"].isin([charts.USED, charts.NOT_USED]).sum())
+        for i in range(narrowed.count()):
+            box = narrowed.nth(i).bounding_box()
+            assert box and box["width"] >= 2 and box["height"] >= 4, (i, box)
+        assert not page.errors, page.errors
+        text = page.locator("main").inner_text()
+        assert "may narrow" not in text and "later version" not in text
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_map_has_outline_and_governorate_names(browser, built_report, con, width):
+    _browser_ready()
+    ctx, page = _open(browser, built_report / "generated" / "where.html", width)
+    try:
+        svg = page.locator("figure#chart-place_map svg")
+        outline = svg.locator("g.mark-shape path")
+        assert outline.count() == 1
+        box = outline.bounding_box()
+        assert box["width"] > 0.6 * svg.bounding_box()["width"] or box["height"] > 200, box
+        shown = {t.strip() for t in page.evaluate(
+            "() => [...document.querySelectorAll('#chart-place_map svg g.mark-text text')]"
+            ".filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => t.textContent)")}
+        df = queries.run(con, "chart_place_map")
+        drawn = set(df["governorate"]) - {"not stated"}
+        assert drawn and drawn <= shown, (drawn - shown)
+        if width >= 1000:
+            assert {g["name"] for g in geo.governorates().values()} <= shown
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_chart_shows_a_governorate_code_and_each_has_its_table(browser, built_report, width):
+    _browser_ready()
+    for path in _pages_with_charts(built_report):
+        ctx, page = _open(browser, path, width)
+        try:
+            for fig in page.locator("figure.chart").all():
+                name = fig.get_attribute("data-chart")
+                svg_text = fig.locator("svg").evaluate("s => s.textContent")
+                assert not CODE.search(svg_text), (path.name, name, CODE.findall(svg_text))
+                label = fig.locator(".vega-chart").get_attribute("aria-label")
+                assert label and not CODE.search(label)
+                details = page.locator(f"details#data-{name}")
+                assert details.count() == 1
+                fig.locator("a.chart-data-link").click()
+                assert details.evaluate("d => d.open"), name
+                table_text = details.inner_text()
+                assert not CODE.search(table_text), (path.name, name, CODE.findall(table_text))
+                assert details.locator("tbody tr").count() >= 1
+                for selector in ("figcaption", "a.chart-data-link"):
+                    rgb = fig.locator(selector).evaluate("e => getComputedStyle(e).color")
+                    hex_colour = "#" + "".join(f"{int(v):02X}" for v in re.findall(r"\d+", rgb)[:3])
+                    assert contrast(hex_colour, "#FFFFFF") >= 4.5, (name, selector, rgb)
+        finally:
+            ctx.close()
