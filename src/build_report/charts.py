@@ -72,7 +72,8 @@ def timeline(df):
     df["report"] = df["report"].fillna("")
     df["report_id"] = df["report_id"].fillna("")
     df["midday"] = [f"{d}T12:00:00Z" for d in df["date_from"]]
-    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300),
+    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300, symbolType="square",
+                                                         symbolStrokeColor=GREY_LINE, symbolStrokeWidth=1, symbolOpacity=1),
                        scale=alt.Scale(domain=[COMPILATION, REFINED, USED, NOT_USED],
                                        range=[GREY_FILL, BLUE, VERMILLION, GREY_LINE]))
     # On a narrow screen the axis names the incident by ID only; the tooltip and the table give the title.
