@@ -169,3 +169,20 @@ def test_no_chart_shows_a_governorate_code_and_each_has_its_table(browser, built
                     assert contrast(hex_colour, "#FFFFFF") >= 4.5, (name, selector, rgb)
         finally:
             ctx.close()
+
+
+def test_time_line_draws_the_same_days_in_every_time_zone(browser, built_report):
+    _browser_ready()
+    boxes = []
+    for tz in ("UTC", "America/Los_Angeles", "Asia/Tokyo"):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id=tz)
+        try:
+            page = ctx.new_page()
+            page.goto((built_report / "generated" / "when.html").as_uri())
+            page.wait_for_function("() => document.querySelector('#vis-incident_timeline svg g.role-mark')", timeout=20000)
+            fig = page.locator("figure#chart-incident_timeline")
+            boxes.append([round(fig.locator(f"g.role-mark[class*='rows_layer_{i}'] path").first.bounding_box()["x"])
+                          for i in range(3)])
+        finally:
+            ctx.close()
+    assert boxes[0] == boxes[1] == boxes[2], boxes

@@ -71,14 +71,17 @@ def timeline(df):
     df["incident"] = [labels[i] for i in df["id"]]
     df["report"] = df["report"].fillna("")
     df["report_id"] = df["report_id"].fillna("")
-    df["midday"] = [f"{d}T12:00:00" for d in df["date_from"]]
-    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300),
+    df["midday"] = [f"{d}T12:00:00Z" for d in df["date_from"]]
+    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300, symbolType="square",
+                                                         symbolStrokeColor=GREY_LINE, symbolStrokeWidth=1, symbolOpacity=1),
                        scale=alt.Scale(domain=[COMPILATION, REFINED, USED, NOT_USED],
                                        range=[GREY_FILL, BLUE, VERMILLION, GREY_LINE]))
     # On a narrow screen the axis names the incident by ID only; the tooltip and the table give the title.
     y = alt.Y("incident:N", title=None, sort=order, axis=alt.Axis(
         labelLimit=220, labelColor=TEXT, labelExpr="width < 420 ? slice(datum.label, 0, 8) : datum.label"))
-    x = alt.X("date_from:T", title="date (2016)", axis=alt.Axis(format="%-d %b", labelColor=TEXT, titleColor=TEXT))
+    # Dates are days, not instants: a UTC scale draws them on the same day in every reader's time zone.
+    utc = alt.Scale(type="utc")
+    x = alt.X("date_from:T", title="date (2016)", scale=utc, axis=alt.Axis(format="%-d %b", labelColor=TEXT, titleColor=TEXT))
     tooltip = [alt.Tooltip("id:N", title="incident"), alt.Tooltip("title:N", title="title"),
                alt.Tooltip("layer:N", title="what"), alt.Tooltip("window_start:N", title="from"),
                alt.Tooltip("window_end:N", title="to"), alt.Tooltip("basis:N", title="basis"),
@@ -90,7 +93,7 @@ def timeline(df):
     narrow = base.transform_filter(alt.datum.layer == REFINED).mark_bar(
         stroke=BLUE, strokeWidth=1, size=8).encode(x=x, x2="date_after:T")
     ticks = base.transform_filter(alt.FieldOneOfPredicate("layer", [USED, NOT_USED])).mark_tick(
-        thickness=3, size=20).encode(x=alt.X("midday:T", title="date (2016)"))
+        thickness=3, size=20).encode(x=alt.X("midday:T", title="date (2016)", scale=utc))
     layers = [wide, narrow, ticks]
     n = len(order)
     return alt.layer(*layers, name=ROWS).properties(height=max(180, 24 * n))
