@@ -1,0 +1,85 @@
+"""Keep the report's pages light (a local Sphinx extension, named in book/_config.yml).
+
+- The Vega bundle (about 0.9 MB) is taken out of html_js_files (jupyter-book puts every script under
+  _static/ there) and added only to pages that draw a chart, once per page, before the
+  charts' own inline scripts (which call vegaEmbed as the page parses).
+- After the build, theme files that no page loads are deleted from the output: Font Awesome's script
+  (its icons come from the web font the theme's CSS names; book/_templates/static/webpack-macros.html
+  no longer loads it) and source maps.
+- The Font Awesome web font (156 kB) gives way to the few icons the pages use: each is written into the
+  theme's CSS as an SVG mask, its path taken from the pinned theme's own copy of Font Awesome Free (icons
+  CC BY 4.0), and the font's @font-face rules and the content rules of the 1,800 unused icons are removed.
+- Sphinx's search scripts and index (about 220 kB) load only on the search page (see
+  _templates/layout.html); the search box sends the query there.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+VEGA = "vendor/vega-bundle.js"
+# Written by the theme into _static/ but loaded by no page of this report.
+UNUSED = ("scripts/fontawesome.js",)
+
+
+def drop_global_vega(app, config):
+    # jupyter-book adds every .js file under _static/ to html_js_files, so every page would load the bundle.
+    config.html_js_files = [js for js in config.html_js_files if (js[0] if isinstance(js, tuple) else js) != VEGA]
+
+
+def add_vega(app, pagename, templatename, context, doctree):
+    if 'class="vega-chart"' in (context.get("body") or ""):
+        app.builder.add_js_file(VEGA)  # for this page only: Sphinx restores the list before each page
+
+
+FA_CLASS = re.compile(r'class="([^"]*\bfa-solid\b[^"]*)"')
+FA_RULE = re.compile(r'(?:\.fa-[a-z0-9-]+:(?::)?before,?)+\{content:"[^"]*"\}')
+FA_FONT = re.compile(r'@font-face\{[^}]*Font Awesome[^}]*\}')
+NOT_ICONS = {"fa-solid", "fa-lg", "fa-fw", "fa-sm", "fa-xs", "fa-2x"}
+
+
+def icon_css(outdir: Path) -> str:
+    """CSS drawing each solid icon the pages name as an SVG mask in the current text colour."""
+    import pydata_sphinx_theme
+
+    names = set()
+    for page in outdir.rglob("*.html"):
+        for classes in FA_CLASS.findall(page.read_text(encoding="utf-8")):
+            names.update(c for c in classes.split() if c.startswith("fa-") and c not in NOT_ICONS)
+    source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "fontawesome.js"
+    js = source.read_text(encoding="utf-8")
+    solid = js[js.index('d("far",'):js.index('d("fas",')]  # the solid pack is the one defined before its registration
+    rules = []
+    for cls in sorted(names):
+        name = cls.removeprefix("fa-")
+        m = re.search(r'[,{]"?' + re.escape(name) + r'"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]*)"\]', solid)
+        if not m:
+            raise RuntimeError(f"icon {cls} is not in the theme's Font Awesome solid set")
+        w, h, path = int(m.group(1)), int(m.group(2)), m.group(3)
+        svg = quote(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"><path d="{path}"/></svg>', safe="")
+        rules.append(f'.{cls}:before{{content:"";display:inline-block;width:{w / h:.4f}em;height:1em;vertical-align:-0.125em;'
+                     f'background-color:currentColor;-webkit-mask:url("data:image/svg+xml,{svg}") no-repeat center/contain;'
+                     f'mask:url("data:image/svg+xml,{svg}") no-repeat center/contain}}')
+    return "\n/* Font Awesome Free 6 icons used by these pages (CC BY 4.0), as SVG masks; see book/_ext/light_pages.py */\n" + "\n".join(rules) + "\n"
+
+
+def prune(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    css_path = static / "styles" / "pydata-sphinx-theme.css"
+    css = css_path.read_text(encoding="utf-8")
+    if "SVG masks" not in css:
+        css = FA_FONT.sub("", FA_RULE.sub("", css))
+        css_path.write_text(css + icon_css(Path(app.outdir)), encoding="utf-8")
+    for rel in UNUSED:
+        (static / rel).unlink(missing_ok=True)
+    for path in static.rglob("*.map"):
+        path.unlink()
+
+
+def setup(app):
+    app.connect("config-inited", drop_global_vega, priority=900)  # after Sphinx's own conversion (800)
+    app.connect("html-page-context", add_vega)
+    app.connect("build-finished", prune)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
