@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from build_report import csvio
 from conftest import CHROMIUM, ROOT, offline_page
 
 OUT = ROOT / "build"
@@ -142,3 +141,105 @@ def test_screenshots_and_tables_fit(browser, built_report, device):
         finally:
             ctx.close()
     assert not problems, "\n".join(problems)
+
+
+def register(browser, built_report, fragment="", width=WIDTHS["desktop"]):
+    url = (built_report / "generated" / "register.html").as_uri() + fragment
+    ctx, page = offline_page(browser, url, ("file://",), width)
+    page.wait_for_selector("#register-filter:not([hidden])")
+    return ctx, page
+
+
+def visible_ids(page):
+    return page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.dataset.id)")
+
+
+def shown(page):
+    text = page.locator("#register-count").inner_text()
+    n, total = text.removesuffix(" shown").split(" of ")
+    return int(n), int(total)
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_register_filters_narrow_and_the_hash_restores_them(browser, built_report, device):
+    ctx, page = register(browser, built_report, width=WIDTHS[device])
+    try:
+        assert not page.errors, page.errors
+        total = page.locator("section.register-entry").count()
+        assert shown(page) == (total, total)
+        # Every control has a visible label, and the count is a polite live region.
+        for control in page.locator("#register-filter input, #register-filter select").all():
+            cid = control.get_attribute("id")
+            assert page.locator(f"label[for='{cid}']").inner_text().strip(), cid
+        assert page.locator("#register-count").get_attribute("role") == "status"
+        assert page.locator("#register-count").get_attribute("aria-live") == "polite"
+        # Governorates are offered by name, never by code.
+        govs = [o for o in page.locator("#register-gov option").all_inner_texts() if o != "all"]
+        assert govs and not [g for g in govs if g.startswith("SY-")], govs
+        gov = "Idlib" if "Idlib" in govs else govs[0]
+        page.select_option("#register-gov", gov)
+        ids = visible_ids(page)
+        assert 0 < len(ids) < total
+        assert shown(page) == (len(ids), total)
+        assert all(gov in e.split("|") for e in page.eval_on_selector_all(
+            "section.register-entry:not([hidden])", "els => els.map(e => e.dataset.gov)"))
+        # Keyboard: the search box, then each filter, in reading order; typing narrows further.
+        page.focus("#register-q")
+        order = ["register-q"]
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate("document.activeElement.id"))
+        assert order == ["register-q", "register-gov", "register-grading", "register-kind", "register-link", "register-table"], order
+        page.focus("#register-q")
+        page.keyboard.type(ids[0].lower())
+        page.wait_for_function(f"() => document.getElementById('register-count').innerText !== '{len(ids)} of {total} shown'")
+        texts = page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.textContent)")
+        assert texts and all(ids[0] in t for t in texts) and len(texts) < len(ids)
+        assert visible_ids(page)[0] == ids[0]
+        page.select_option("#register-grading", index=0)
+        state = page.evaluate("window.location.hash")
+        assert "gov=" in state and "q=" in state, state
+        narrowed = visible_ids(page)
+        # The same address in a fresh page restores the filters and the entries shown.
+        ctx2, page2 = register(browser, built_report, state, WIDTHS[device])
+        try:
+            assert page2.input_value("#register-gov") == gov
+            assert page2.input_value("#register-q") == ids[0].lower()
+            assert visible_ids(page2) == narrowed
+            assert shown(page2) == (len(narrowed), total)
+            # A link to an entry the filters hide clears them, so that the entry is seen.
+            hidden = next(i for i in page2.eval_on_selector_all("section.register-entry", "els => els.map(e => e.dataset.id)")
+                          if i not in narrowed)
+            page2.evaluate(f"window.location.hash = '#{hidden.lower()}'")
+            page2.wait_for_function(f"() => !document.getElementById('{hidden.lower()}').closest('[hidden]')")
+            assert shown(page2) == (total, total)
+        finally:
+            ctx2.close()
+        page.click("#register-clear")
+        page.wait_for_function(f"() => document.getElementById('register-count').innerText === '{total} of {total} shown'")
+        assert page.evaluate("window.location.hash") == ""
+    finally:
+        ctx.close()
+
+
+def test_register_csv_holds_exactly_the_visible_rows(browser, built_report, tmp_path):
+    ctx, page = register(browser, built_report, "#table=claims&link=lost%20in%20capture")
+    try:
+        ids = visible_ids(page)
+        assert 0 < len(ids) < page.locator("section.register-entry").count()
+        # A title that a spreadsheet would run as a formula is written as text.
+        page.evaluate("""() => { const h = document.querySelector('section.register-entry:not([hidden]) h3');
+                                 h.textContent = h.textContent.split(':')[0] + ': =HYPERLINK("x")'; }""")
+        with page.expect_download() as info:
+            page.click("#register-csv")
+        path = tmp_path / "rows.csv"
+        info.value.save_as(path)
+        raw = path.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(raw)))
+        assert [r["id"] for r in rows] == ids
+        assert rows[0]["title"] == "'=HYPERLINK(\"x\")"
+        assert all(r["table"] == "claims" and r["link_status"] == "lost in capture" for r in rows)
+        for line in raw.splitlines():  # every cell quoted
+            assert line.startswith('"') and line.endswith('"'), line
+    finally:
+        ctx.close()

@@ -1,16 +1,16 @@
 """Keep the report's pages light (a local Sphinx extension, named in book/_config.yml).
 
-- The Vega bundle (about 0.9 MB) is taken out of html_js_files (jupyter-book puts every script under
-  _static/ there) and added only to pages that draw a chart, once per page, before the
-  charts' own inline scripts (which call vegaEmbed as the page parses).
-- After the build, theme files that no page loads are deleted from the output: Font Awesome's script
-  (its icons come from the web font the theme's CSS names; book/_templates/static/webpack-macros.html
-  no longer loads it) and source maps.
-- The Font Awesome web font (156 kB) gives way to the few icons the pages use: each is written into the
-  theme's CSS as an SVG mask, its path taken from the pinned theme's own copy of Font Awesome Free (icons
-  CC BY 4.0), and the font's @font-face rules and the content rules of the 1,800 unused icons are removed.
+- jupyter-book puts every script under _static/ into html_js_files, so every page would load it. The Vega
+  bundle (about 0.9 MB) and the register's filters (register.js) are taken out of that list and added only
+  to the pages whose body needs them (a chart; the register's form), once per page, in the head, so before
+  the charts' inline scripts that call vegaEmbed as the page parses.
+- No page loads Font Awesome's script (1.5 MB; book/_templates/static/webpack-macros.html leaves it out),
+  so it is deleted from the output after the build, with the theme's source maps.
+- Nor its web font (156 kB): the few icons the pages name are written into the theme's CSS as SVG masks,
+  each path taken from the pinned theme's own copy of Font Awesome Free (icons CC BY 4.0); the font's
+  @font-face rules and the content rules of the 1,800 icons no page uses are removed.
 - Sphinx's search scripts and index (about 220 kB) load only on the search page (see
-  _templates/layout.html); the search box sends the query there.
+  book/_templates/layout.html); the search box sends the query there.
 """
 
 import re
@@ -18,18 +18,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 VEGA = "vendor/vega-bundle.js"
+# Scripts a page loads only when its body has the marker: the Vega bundle where a chart is, the register's filters.
+PAGE_SCRIPTS = {VEGA: 'class="vega-chart"', "register.js": 'id="register-filter"'}
 # Written by the theme into _static/ but loaded by no page of this report.
 UNUSED = ("scripts/fontawesome.js",)
 
 
-def drop_global_vega(app, config):
-    # jupyter-book adds every .js file under _static/ to html_js_files, so every page would load the bundle.
-    config.html_js_files = [js for js in config.html_js_files if (js[0] if isinstance(js, tuple) else js) != VEGA]
+def drop_page_scripts(app, config):
+    # jupyter-book adds every .js file under _static/ to html_js_files, so every page would load them.
+    config.html_js_files = [js for js in config.html_js_files if (js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS]
 
 
-def add_vega(app, pagename, templatename, context, doctree):
-    if 'class="vega-chart"' in (context.get("body") or ""):
-        app.builder.add_js_file(VEGA)  # for this page only: Sphinx restores the list before each page
+def add_page_scripts(app, pagename, templatename, context, doctree):
+    body = context.get("body") or ""
+    for script, marker in PAGE_SCRIPTS.items():
+        if marker in body:
+            app.builder.add_js_file(script)  # for this page only: Sphinx restores the list before each page
 
 
 FA_CLASS = re.compile(r'class="([^"]*\bfa-solid\b[^"]*)"')
@@ -79,7 +83,7 @@ def prune(app, exception):
 
 
 def setup(app):
-    app.connect("config-inited", drop_global_vega, priority=900)  # after Sphinx's own conversion (800)
-    app.connect("html-page-context", add_vega)
+    app.connect("config-inited", drop_page_scripts, priority=900)  # after Sphinx's own conversion (800)
+    app.connect("html-page-context", add_page_scripts)
     app.connect("build-finished", prune)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
