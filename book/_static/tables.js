@@ -1,0 +1,41 @@
+// Tables reflow when they do not fit: a data table wider than the text column (at any screen width; on a phone,
+// most) gets the class "stacked" (report.css): each row becomes a block and each cell shows its column's name
+// before its value, so no column is cut off. This names every cell's column (data-label), keeps the table's roles
+// for assistive technology when CSS changes how it is displayed, and checks the fit again when the window resizes.
+(function () {
+  'use strict';
+  function label() {
+    document.querySelectorAll('table.data-table').forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[0];
+      if (!head) return;
+      var names = [];
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var i = 0; i < (th.colSpan || 1); i++) names.push(th.textContent.trim());
+      });
+      table.setAttribute('role', 'table');
+      Array.prototype.forEach.call(table.querySelectorAll('thead, tbody'), function (g) { g.setAttribute('role', 'rowgroup'); });
+      Array.prototype.forEach.call(table.rows, function (row) {
+        row.setAttribute('role', 'row');
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var inHead = row.parentNode === table.tHead;
+          cell.setAttribute('role', inHead ? 'columnheader' : (cell.tagName === 'TH' ? 'rowheader' : 'cell'));
+          if (!inHead && names[col] && (cell.colSpan || 1) === 1) cell.setAttribute('data-label', names[col]);
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+    fit();
+  }
+  function fit() {
+    document.querySelectorAll('table.data-table').forEach(function (table) {
+      table.classList.remove('stacked');
+      if (table.scrollWidth > table.clientWidth + 1) table.classList.add('stacked');
+    });
+  }
+  var timer = null;
+  window.addEventListener('resize', function () { clearTimeout(timer); timer = setTimeout(fit, 100); });
+  document.addEventListener('toggle', fit, true);  // a table inside a <details> has no width until it opens
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', label);
+  else label();
+})();
