@@ -1,5 +1,5 @@
-// Tables reflow when they do not fit: a data table wider than the text column (at any screen width; on a phone,
-// most) gets the class "stacked" (report.css): each row becomes a block and each cell shows its column's name
+// Tables reflow when they do not fit: a data table wider than the text column (at any screen width), or of three
+// or more columns on a phone, gets the class "stacked" (report.css): each row becomes a block and each cell shows its column's name
 // before its value, so no column is cut off. This names every cell's column (data-label), keeps the table's roles
 // for assistive technology when CSS changes how it is displayed, and checks the fit again when the window resizes.
 (function () {
@@ -27,10 +27,13 @@
     });
     fit();
   }
+  var narrow = window.matchMedia('(max-width: 600px)');
   function fit() {
     document.querySelectorAll('table.data-table').forEach(function (table) {
       table.classList.remove('stacked');
-      if (table.scrollWidth > table.clientWidth + 1) table.classList.add('stacked');
+      var columns = table.tHead && table.tHead.rows[0] ? table.tHead.rows[0].cells.length : 0;
+      // On a phone, a table of three or more columns is stacked even when it fits: its columns would be slivers.
+      if (table.scrollWidth > table.clientWidth + 1 || (narrow.matches && columns > 2)) table.classList.add('stacked');
     });
   }
   var timer = null;
