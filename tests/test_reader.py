@@ -38,8 +38,11 @@ def all_pages(built_report):
 @pytest.fixture(scope="module")
 def http_root(built_report):
     """The built report on a local HTTP server, so that the browser reports each file it loads with its size."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_report))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_report))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -9,6 +9,8 @@
 - Nor its web font (156 kB): the few icons the pages name are written into the theme's CSS as SVG masks,
   each path taken from the pinned theme's own copy of Font Awesome Free (icons CC BY 4.0); the font's
   @font-face rules and the content rules of the 1,800 icons no page uses are removed.
+- myst-nb's stylesheet (43 kB, for notebook cells and outputs, of which the report has none) is left off
+  every page.
 - Sphinx's search scripts and index (about 220 kB) load only on the search page (see
   book/_templates/layout.html); the search box sends the query there.
 """
@@ -22,14 +24,21 @@ VEGA = "vendor/vega-bundle.js"
 PAGE_SCRIPTS = {VEGA: 'class="vega-chart"', "register.js": 'id="register-filter"'}
 # Written by the theme into _static/ but loaded by no page of this report.
 UNUSED = ("scripts/fontawesome.js",)
+UNUSED_CSS = "_static/mystnb."  # myst-nb's notebook stylesheet, left off every page
 
 
 def drop_page_scripts(app, config):
     # jupyter-book adds every .js file under _static/ to html_js_files, so every page would load them.
-    config.html_js_files = [js for js in config.html_js_files if (js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS]
+    # Nor is anything else under vendor/ (a stale file there would otherwise load on every page).
+    config.html_js_files = [js for js in config.html_js_files
+                            if (name := js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS and not name.startswith("vendor/")]
 
 
 def add_page_scripts(app, pagename, templatename, context, doctree):
+    # myst-nb's stylesheet (43 kB) styles notebook cells and outputs; the report has none.
+    if "css_files" in context:
+        context["css_files"] = [c for c in context["css_files"]
+                                if not str(getattr(c, "filename", c)).startswith(UNUSED_CSS)]
     body = context.get("body") or ""
     for script, marker in PAGE_SCRIPTS.items():
         if marker in body:
