@@ -15,7 +15,6 @@ from build_report.package import Package, connect
 
 from conftest import offline_page, CHROMIUM, ROOT
 
-SHOTS = ROOT / "screenshots"
 # The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
 ROW_MARKS = "g.role-mark[class*='rows_'] path"
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
@@ -78,7 +77,6 @@ def base_urls(built_report, server):
 
 @pytest.mark.parametrize("base", ["file", "http"])
 def test_every_page_renders_offline(browser, built_report, server, chart_rows, base):
-    SHOTS.mkdir(exist_ok=True)
     root = base_urls(built_report, server)[base]
     for rel, page in each_page(browser, root, pages(built_report)):
         assert not page.errors, (rel, page.errors)
@@ -89,8 +87,6 @@ def test_every_page_renders_offline(browser, built_report, server, chart_rows, b
             assert marks == chart_rows[name], (rel, name, marks, chart_rows[name])
             label = fig.locator(".vega-chart").get_attribute("aria-label")
             assert label and len(label) > 10
-        if base == "file":
-            page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-desktop.png"), full_page=True)
 
 
 def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
@@ -150,14 +146,13 @@ def test_footnote_then_row_link_lands_on_quote(browser, built_report):
 
 
 def test_phone_width_has_no_horizontal_overflow(browser, built_report):
-    SHOTS.mkdir(exist_ok=True)
+    # Screenshots of every page at 1400 and 375 px: tests/test_reader.py, into build/screenshots/.
     for rel, page in each_page(browser, built_report.as_uri(), pages(built_report), width=375):
         overflow = page.evaluate("""() => {
             const a = document.querySelector('.bd-article') || document.body;
             return {doc: document.documentElement.scrollWidth - window.innerWidth, article: a.scrollWidth - a.clientWidth};
         }""")
         assert overflow["doc"] <= 1 and overflow["article"] <= 1, (rel, overflow)
-        page.screenshot(path=str(SHOTS / f"{Path(rel).stem}-phone.png"), full_page=True)
 
 
 def test_accessibility_basics(browser, built_report):

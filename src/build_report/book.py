@@ -173,6 +173,10 @@ def _int(v):
     return None if v is None else int(v)
 
 
+@cache
+NO_GOVERNORATE = "no governorate (country or region)"
+
+
 def register_page(con, frags: Fragments, cff: dict) -> str:
     def cite(row_id):
         return citation.row(cff, row_id, f"register.html#{anchor(row_id)}")
@@ -216,6 +220,31 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
             return ""
         return f"{g}: " + ", ".join(x for x in groups.get(g, []) if x != row_id)
 
+    # What the register's filters match on (templates/register.html.j2, _static/register.js): each entry carries the
+    # governorate names, gradings, claim kinds and link statuses of the rows it belongs to; an entry without a
+    # value for a dimension is hidden while that dimension is filtered.
+    def gov_of_place(place_id):
+        if missing(place_id) or place_id not in places:
+            return []
+        code = places[place_id]["admin1_code"]
+        return [geo.name(code, NO_GOVERNORATE)]
+
+    rows_of = {r["incident_id"]: r for r in records(con, "SELECT incident_id, place_id, grading FROM incidents")}
+    rows_of |= {r["tally_id"]: r for r in records(con, "SELECT tally_id, place_id FROM tallies")}
+    claim_of = {c["claim_id"]: c for c in claims}
+
+    def facets(row_ids=(), claim_rows=(), place_id=None, table=""):
+        row_ids = [i for i in row_ids if not missing(i)]
+        claim_rows = list(claim_rows)
+        gov = set(gov_of_place(place_id))
+        for i in row_ids:
+            gov.update(gov_of_place(rows_of.get(i, {}).get("place_id")))
+        return {"table": table, "gov": sorted(gov),
+                "grading": sorted({str(rows_of[i]["grading"]).replace("_", " ") for i in row_ids
+                                   if not missing(rows_of.get(i, {}).get("grading"))}),
+                "kind": sorted({str(c["kind"]).replace("_", " ") for c in claim_rows}),
+                "link": sorted({str(c["link_status"]).replace("_", " ") for c in claim_rows})}
+
     incidents = []
     for r in records(con, "SELECT * FROM incidents ORDER BY incident_id"):
         p = places.get(r["place_id"], {})
@@ -226,7 +255,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
                           "quotes": quotes(by_incident.get(r["incident_id"], [])),
                           "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
-                          "cite": cite(r["incident_id"]), "page": page_of(r["incident_id"])})
+                          "cite": cite(r["incident_id"]), "page": page_of(r["incident_id"]),
+                          "facets": facets([r["incident_id"]], by_incident.get(r["incident_id"], []), table="incidents")})
     tallies = []
     for r in records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
@@ -235,7 +265,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                         "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
                         "quotes": quotes(by_tally.get(r["tally_id"], [])),
                         "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""],
-                        "cite": cite(r["tally_id"]), "page": page_of(r["tally_id"])})
+                        "cite": cite(r["tally_id"]), "page": page_of(r["tally_id"]),
+                        "facets": facets([r["tally_id"]], by_tally.get(r["tally_id"], []), table="tallies")})
     claim_entries = []
     for c in claims:
         f = fields(c, ("quote",))
@@ -243,7 +274,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         f.append(("source", sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"))
         claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
                               "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f,
-                              "cite": cite(c["claim_id"]), "page": ""})
+                              "cite": cite(c["claim_id"]), "page": "",
+                              "facets": facets([c["incident_id"], c["tally_id"]], [c], table="claims")})
     review_of: dict[str, str] = {}
     for v in records(con, "SELECT * FROM reviews ORDER BY review_id"):
         review_of[v["row_id"]] = (f'{v["outcome"].replace("_", " ")} on {v["reviewed_on"]} ({v["review_id"]}'
@@ -252,20 +284,27 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         k["second-pass review"] = review_of.get(k["corroboration_id"], "not yet reviewed")
     report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
                        "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
-                       "fields": fields(k, ("corroboration_id",)), "cite": "", "page": ""} for k in cors]
+                       "fields": fields(k, ("corroboration_id",)), "cite": "", "page": "",
+                       "facets": facets([k["incident_id"], k["tally_id"]]
+                                        + ([claim_of[k["claim_id"]]["incident_id"], claim_of[k["claim_id"]]["tally_id"]] if k["claim_id"] in claim_of else []),
+                                        [claim_of[k["claim_id"]]] if k["claim_id"] in claim_of else [], table="reports")} for k in cors]
     crosswalk_entries = [{"id": x["crosswalk_id"], "anchor": anchor(x["crosswalk_id"]),
                           "title": f'{x["dataset"]} {x["external_id"] or "record"}', "quotes": [], "reports": None,
                           "fields": fields(x, ("crosswalk_id",))
-                          + [("second-pass review", review_of.get(x["crosswalk_id"], "not yet reviewed"))], "cite": "", "page": ""}
+                          + [("second-pass review", review_of.get(x["crosswalk_id"], "not yet reviewed"))], "cite": "", "page": "",
+                          "facets": facets([x["incident_id"], x["tally_id"]],
+                                           by_incident.get(x["incident_id"], []) + by_tally.get(x["tally_id"], []), table="crosswalk")}
                          for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id")]
     context_entries = [{"id": x["context_id"], "anchor": anchor(x["context_id"]), "title": f'{x["tracker"]}: {x["measure"]}',
                         "quotes": [], "reports": None, "fields": fields(x, ("context_id",))
-                        + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": ""}
+                        + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": "",
+                        "facets": facets(table="context")}
                        for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")]
     # A governorate is shown by its name, never its code (the code stays in the CSV files).
     place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
                       "reports": None, "cite": "", "page": "",
-                      "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)]}
+                      "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)],
+                      "facets": facets(place_id=p["place_id"], table="places")}
                      for p in places.values()]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
@@ -279,11 +318,15 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
          "intro": "Shown for scale only; never added to anything.", "entries": context_entries},
         {"key": "places", "title": "Places", "intro": "", "entries": place_entries},
     ]
+    options = {key: sorted({v for sec in sections for e in sec["entries"] for v in e["facets"][key]},
+                           key=lambda v: (v == NO_GOVERNORATE, v))
+               for key in ("gov", "grading", "kind", "link")}
+    options["table"] = [(sec["key"], sec["title"]) for sec in sections]
     intro = ("Every row of the data package has an entry here, with a stable anchor named after its ID "
              "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
              "their character offsets in the archived text.\n")
     return "# Register of incidents, tallies, claims and places\n\n" + intro + frags.include(
-        render("register.html.j2", sections=sections), "register")
+        render("register.html.j2", sections=sections, options=options), "register")
 
 
 def incidents_page(con, frags: Fragments, gen: Path, cff: dict) -> str:

@@ -1,0 +1,248 @@
+"""The report as a reader gets it, in Debian's Chromium: what every page weighs, screenshots of every page at
+desktop (1400 px) and phone (375 px) width, tables that fit at 375 px, and the register's filters.
+
+Outputs for a reviewer (git-ignored, under build/): build/page-weights.csv (every page, every file it loaded
+and its size) and build/screenshots/<page>-desktop.png, <page>-phone.png.
+"""
+
+import csv
+import functools
+import http.server
+import io
+import os
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from conftest import CHROMIUM, ROOT, offline_page
+
+OUT = ROOT / "build"
+SHOTS = OUT / "screenshots"
+LIMIT = 1_500_000  # bytes a page may load in all: its HTML and every file it fetches
+WIDTHS = {"desktop": 1400, "phone": 375}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+
+
+def all_pages(built_report):
+    """Every page of the report under generated/, row pages included."""
+    return sorted(p.relative_to(built_report).as_posix() for p in (built_report / "generated").rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def http_root(built_report):
+    """The built report on a local HTTP server, so that the browser reports each file it loads with its size."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_report))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def settle(page):
+    """Wait until the page's charts have drawn and its web fonts (the theme's icons) have loaded."""
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
+            timeout=15000)
+    except Exception:
+        pass
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+
+
+def test_every_page_loads_at_most_1_5_mb(browser, built_report, http_root):
+    """Every file each page loads, with its size, is listed in build/page-weights.csv; no page may exceed 1.5 MB."""
+    rows, totals = [], {}
+    for rel in all_pages(built_report):
+        loaded: dict[str, int] = {}
+        ctx = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+        page = ctx.new_page()
+        outside = []
+
+        def on_response(response, loaded=loaded):
+            try:
+                loaded[response.url.split("?")[0]] = len(response.body())
+            except Exception:  # a redirect has no body
+                pass
+
+        page.on("response", on_response)
+        ctx.route("**/*", lambda r, outside=outside: r.continue_() if r.request.url.startswith((http_root, "data:", "blob:"))
+                  else (outside.append(r.request.url), r.abort()))
+        page.goto(f"{http_root}/{rel}")
+        page.wait_for_load_state("load")
+        settle(page)
+        ctx.close()
+        assert not outside, (rel, outside)
+        scripts = [u for u in loaded if u.endswith("vega-bundle.js")]
+        assert len(scripts) <= 1, (rel, scripts)
+        totals[rel] = sum(loaded.values())
+        for url, size in sorted(loaded.items()):
+            rows.append([rel, unquote(urlparse(url).path).lstrip("/"), str(size)])
+    OUT.mkdir(exist_ok=True)
+    with open(OUT / "page-weights.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["page", "file", "bytes"])
+        w.writerows([[rel, "(all files)", str(total)] for rel, total in sorted(totals.items(), key=lambda x: -x[1])])
+        w.writerows(rows)
+    heavy = {rel: total for rel, total in totals.items() if total > LIMIT}
+    assert not heavy, heavy
+    # The Vega bundle is loaded by the pages that draw a chart and by no other.
+    charted = {r for r in totals if "vega-chart" in (built_report / r).read_text(encoding="utf-8")}
+    with_vega = {r[0] for r in rows if r[1].endswith("vega-bundle.js")}
+    assert with_vega == charted, (with_vega ^ charted)
+    assert not any(r[1].endswith("fontawesome.js") for r in rows)
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_screenshots_and_tables_fit(browser, built_report, device):
+    """A full-page screenshot of every page at this width (build/screenshots/), and no table cut off: every
+    table fits inside the text column, or scrolls within its own wrapper only when it cannot wrap (desktop);
+    at 375 px no cell's text runs past its table's edge and no table is wider than the screen."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = WIDTHS[device]
+    problems = []
+    for rel in all_pages(built_report):
+        ctx, page = offline_page(browser, (built_report / rel).as_uri(), ("file://",), width)
+        try:
+            settle(page)
+            found = page.evaluate("""() => {
+                const out = [];
+                const article = document.querySelector('.bd-article') || document.body;
+                const right = article.getBoundingClientRect().right;
+                for (const t of article.querySelectorAll('table')) {
+                    const box = t.getBoundingClientRect();
+                    if (!box.width) continue;  // inside a closed <details>
+                    const name = t.className || t.id || 'table';
+                    if (t.scrollWidth > t.clientWidth + 1 && getComputedStyle(t).overflowX !== 'visible')
+                        out.push(name + ': scrolls sideways (' + t.scrollWidth + ' > ' + t.clientWidth + ')');
+                    if (box.right > right + 1) out.push(name + ': runs past the text column by ' + Math.round(box.right - right) + ' px');
+                    for (const c of t.querySelectorAll('th, td')) {
+                        if (c.scrollWidth > c.clientWidth + 1) {
+                            out.push(name + ': text overflows a cell: ' + c.innerText.slice(0, 40));
+                            break;
+                        }
+                    }
+                }
+                const doc = document.documentElement.scrollWidth - window.innerWidth;
+                if (doc > 1) out.push('page scrolls sideways by ' + doc + ' px');
+                return out;
+            }""")
+            problems += [f"{rel}: {p}" for p in found]
+            name = rel.removeprefix("generated/").removesuffix(".html").replace("/", "-")
+            page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
+        finally:
+            ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def register(browser, built_report, fragment="", width=WIDTHS["desktop"]):
+    url = (built_report / "generated" / "register.html").as_uri() + fragment
+    ctx, page = offline_page(browser, url, ("file://",), width)
+    page.wait_for_selector("#register-filter:not([hidden])")
+    return ctx, page
+
+
+def visible_ids(page):
+    return page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.dataset.id)")
+
+
+def shown(page):
+    text = page.locator("#register-count").inner_text()
+    n, total = text.removesuffix(" shown").split(" of ")
+    return int(n), int(total)
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_register_filters_narrow_and_the_hash_restores_them(browser, built_report, device):
+    ctx, page = register(browser, built_report, width=WIDTHS[device])
+    try:
+        assert not page.errors, page.errors
+        total = page.locator("section.register-entry").count()
+        assert shown(page) == (total, total)
+        # Every control has a visible label, and the count is a polite live region.
+        for control in page.locator("#register-filter input, #register-filter select").all():
+            cid = control.get_attribute("id")
+            assert page.locator(f"label[for='{cid}']").inner_text().strip(), cid
+        assert page.locator("#register-count").get_attribute("role") == "status"
+        assert page.locator("#register-count").get_attribute("aria-live") == "polite"
+        # Governorates are offered by name, never by code.
+        govs = [o for o in page.locator("#register-gov option").all_inner_texts() if o != "all"]
+        assert govs and not [g for g in govs if g.startswith("SY-")], govs
+        gov = "Idlib" if "Idlib" in govs else govs[0]
+        page.select_option("#register-gov", gov)
+        ids = visible_ids(page)
+        assert 0 < len(ids) < total
+        assert shown(page) == (len(ids), total)
+        assert all(gov in e.split("|") for e in page.eval_on_selector_all(
+            "section.register-entry:not([hidden])", "els => els.map(e => e.dataset.gov)"))
+        # Keyboard: the search box, then each filter, in reading order; typing narrows further.
+        page.focus("#register-q")
+        order = ["register-q"]
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate("document.activeElement.id"))
+        assert order == ["register-q", "register-gov", "register-grading", "register-kind", "register-link", "register-table"], order
+        page.focus("#register-q")
+        page.keyboard.type(ids[0].lower())
+        page.wait_for_function(f"() => document.getElementById('register-count').innerText !== '{len(ids)} of {total} shown'")
+        texts = page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.textContent)")
+        assert texts and all(ids[0] in t for t in texts) and len(texts) < len(ids)
+        assert visible_ids(page)[0] == ids[0]
+        page.select_option("#register-grading", index=0)
+        state = page.evaluate("window.location.hash")
+        assert "gov=" in state and "q=" in state, state
+        narrowed = visible_ids(page)
+        # The same address in a fresh page restores the filters and the entries shown.
+        ctx2, page2 = register(browser, built_report, state, WIDTHS[device])
+        try:
+            assert page2.input_value("#register-gov") == gov
+            assert page2.input_value("#register-q") == ids[0].lower()
+            assert visible_ids(page2) == narrowed
+            assert shown(page2) == (len(narrowed), total)
+            # A link to an entry the filters hide clears them, so that the entry is seen.
+            hidden = next(i for i in page2.eval_on_selector_all("section.register-entry", "els => els.map(e => e.dataset.id)")
+                          if i not in narrowed)
+            page2.evaluate(f"window.location.hash = '#{hidden.lower()}'")
+            page2.wait_for_function(f"() => !document.getElementById('{hidden.lower()}').closest('[hidden]')")
+            assert shown(page2) == (total, total)
+        finally:
+            ctx2.close()
+        page.click("#register-clear")
+        page.wait_for_function(f"() => document.getElementById('register-count').innerText === '{total} of {total} shown'")
+        assert page.evaluate("window.location.hash") == ""
+    finally:
+        ctx.close()
+
+
+def test_register_csv_holds_exactly_the_visible_rows(browser, built_report, tmp_path):
+    ctx, page = register(browser, built_report, "#table=claims&link=lost%20in%20capture")
+    try:
+        ids = visible_ids(page)
+        assert 0 < len(ids) < page.locator("section.register-entry").count()
+        # A title that a spreadsheet would run as a formula is written as text.
+        page.evaluate("""() => { const h = document.querySelector('section.register-entry:not([hidden]) h3');
+                                 h.textContent = h.textContent.split(':')[0] + ': =HYPERLINK("x")'; }""")
+        with page.expect_download() as info:
+            page.click("#register-csv")
+        path = tmp_path / "rows.csv"
+        info.value.save_as(path)
+        raw = path.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(raw)))
+        assert [r["id"] for r in rows] == ids
+        assert rows[0]["title"] == "'=HYPERLINK(\"x\")"
+        assert all(r["table"] == "claims" and r["link_status"] == "lost in capture" for r in rows)
+        for line in raw.splitlines():  # every cell quoted
+            assert line.startswith('"') and line.endswith('"'), line
+    finally:
+        ctx.close()
