@@ -173,7 +173,6 @@ def _int(v):
     return None if v is None else int(v)
 
 
-@cache
 NO_GOVERNORATE = "no governorate (country or region)"
 
 
