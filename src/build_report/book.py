@@ -439,7 +439,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
             "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
             "are listed with the changelog notes that name them.\n"
             + frags.include(render("table.html.j2", columns=["figure", previous, this, "rows that entered",
-                                                             "rows that left", "why (changelog notes)"],
+                                                             "rows that left", "changelog notes naming those rows"],
                                    rows=rows, cls="figures-compared", note=""), "figures-compared"))
 
 
