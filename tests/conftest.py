@@ -59,6 +59,16 @@ def browser():
         b.close()
 
 
+def wait_for_charts(page) -> None:
+    """vega-embed renders asynchronously: wait until every chart has drawn (or time out and let the test say so)."""
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
+            timeout=15000)
+    except Exception:
+        pass
+
+
 def offline_page(browser, url, allowed: tuple[str, ...], width: int = 1280):
     """A fresh page that records script errors and blocks (and records) every request whose URL does not
     start with one of `allowed` (data: and blob: URLs, which the page makes itself, are allowed too)."""

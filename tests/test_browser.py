@@ -13,7 +13,7 @@ import pytest
 from build_report import figures, queries
 from build_report.package import Package, connect
 
-from conftest import offline_page, CHROMIUM, ROOT
+from conftest import offline_page, wait_for_charts, CHROMIUM, ROOT
 
 # The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
 ROW_MARKS = "g.role-mark[class*='rows_'] path"
@@ -51,13 +51,7 @@ def pages(built_report):
 def open_page(browser, url, width=1280):
     """A fresh offline page (see conftest.offline_page), once its charts have drawn."""
     ctx, page = offline_page(browser, url, ("file://", "http://127.0.0.1:"), width)
-    # vega-embed renders asynchronously: wait until every chart has drawn (or time out and let the test say so)
-    try:
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
-            timeout=15000)
-    except Exception:
-        pass
+    wait_for_charts(page)
     return ctx, page
 
 

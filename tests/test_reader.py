@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, offline_page
+from conftest import CHROMIUM, ROOT, offline_page, wait_for_charts
 
 OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
@@ -51,12 +51,7 @@ def http_root(built_report):
 
 def settle(page):
     """Wait until the page's charts have drawn and its web fonts (the theme's icons) have loaded."""
-    try:
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
-            timeout=15000)
-    except Exception:
-        pass
+    wait_for_charts(page)
     page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_load_state("networkidle")
 
