@@ -2,8 +2,8 @@
 
 Run by hand, never at build or test time; the result is vendored beside this file:
 
-    npm pack world-atlas@2.0.2 --pack-destination /tmp
-    .venv/bin/python -m build_report.geo.extract /tmp/world-atlas-2.0.2.tgz
+    npm pack world-atlas@2.0.2 --pack-destination build
+    .venv/bin/python -m build_report.geo.extract build/world-atlas-2.0.2.tgz
 
 The tarball must have the integrity npm publishes for that version (recorded in provenance.json); the
 TopoJSON arcs of the one country with ISO 3166-1 numeric id 760 (Syria) are decoded to GeoJSON, with
@@ -74,8 +74,8 @@ def main(argv: list[str]) -> int:
                    "tarball": f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz", "member": MEMBER,
                    "object": f"countries, id {COUNTRY_ID}", "licence": "ISC (world-atlas); the Natural Earth data is in the public domain",
                    "licence_file": "world-atlas.LICENSE", "upstream": "https://www.naturalearthdata.com/"},
-        "extraction": f"npm pack {PACKAGE}@{VERSION} --pack-destination /tmp && "
-                      f".venv/bin/python -m build_report.geo.extract /tmp/{PACKAGE}-{VERSION}.tgz",
+        "extraction": f"npm pack {PACKAGE}@{VERSION} --pack-destination build && "
+                      f".venv/bin/python -m build_report.geo.extract build/{PACKAGE}-{VERSION}.tgz",
         "rounding": "4 decimal places",
     }
     (HERE / "provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
