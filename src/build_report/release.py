@@ -159,9 +159,13 @@ def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str,
     cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.M)
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     section = f"## {version} ({date})\n\n{diff_md}"
-    if re.search(r"^## Unreleased[ \t]*$", log, re.M):
-        # Notes written under Unreleased now follow the new heading; Unreleased starts empty.
-        log = re.sub(r"^## Unreleased[ \t]*\n", "## Unreleased\n\n" + section, log, count=1, flags=re.M)
+    m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", log, re.M | re.S)
+    if m:
+        # The notes written under Unreleased come first under the new heading (they are for readers), then
+        # the generated row-level summary; Unreleased starts empty.
+        notes = m.group(1).strip()
+        section = f"## {version} ({date})\n\n" + (notes + "\n\n" if notes else "") + diff_md + "\n"
+        log = log[: m.start()] + "## Unreleased\n\n" + section + log[m.end():]
     else:
         first = re.search(r"^## ", log, re.M)
         log = log[: first.start()] + section + log[first.start():] if first else log + "\n" + section
