@@ -3,7 +3,6 @@ database, and a SQLite database with datasette metadata."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -11,6 +10,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from . import csvio
 from .package import Package, connect, _lit, _q
 
 FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
@@ -189,9 +189,8 @@ def write_xlsx(pkg: Package, dest: Path) -> Path:
         ws.append([f["name"] for f in fields])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        with open(pkg.root / res["path"], newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                ws.append([_typed_cell(row[f["name"]], f["type"]) for f in fields])
+        for row in csvio.read(pkg.root / res["path"])[1]:
+            ws.append([_typed_cell(row[f["name"]], f["type"]) for f in fields])
         for col, f in enumerate(fields, start=1):
             if f["type"] == "date":
                 for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
@@ -265,11 +264,8 @@ def write_sqlite(pkg: Package, dest: Path) -> Path:
                         f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})")
         con.execute(f"CREATE TABLE {_q(name)} ({', '.join(cols)})")
         kinds = [f["type"] for f in schema["fields"]]
-        with open(pkg.root / res["path"], newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh)
-            next(reader)
-            rows = [[None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
-                     for v, k in zip(row, kinds)] for row in reader]
+        rows = [[None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
+                 for v, k in zip(row, kinds)] for row in csvio.read_lists(pkg.root / res["path"])[1:]]
         key = [f["name"] for f in schema["fields"]].index(schema["primaryKey"][0])
         rows.sort(key=lambda r: r[key])
         con.executemany(f"INSERT INTO {_q(name)} VALUES ({', '.join('?' for _ in kinds)})", rows)
