@@ -139,16 +139,6 @@ def test_footnote_then_row_link_lands_on_quote(browser, built_report):
         ctx.close()
 
 
-def test_phone_width_has_no_horizontal_overflow(browser, built_report):
-    # Screenshots of every page at 1400 and 375 px: tests/test_reader.py, into build/screenshots/.
-    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report), width=375):
-        overflow = page.evaluate("""() => {
-            const a = document.querySelector('.bd-article') || document.body;
-            return {doc: document.documentElement.scrollWidth - window.innerWidth, article: a.scrollWidth - a.clientWidth};
-        }""")
-        assert overflow["doc"] <= 1 and overflow["article"] <= 1, (rel, overflow)
-
-
 def test_accessibility_basics(browser, built_report):
     for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
         result = page.evaluate("""() => {

@@ -2,7 +2,7 @@
 desktop (1400 px) and phone (375 px) width, tables that fit at 375 px, and the register's filters.
 
 Outputs for a reviewer (git-ignored, under build/): build/page-weights.csv (every page, every file it loaded
-and its size) and build/screenshots/<page>-desktop.png, <page>-phone.png.
+and its size) and build/screenshots/<page>-desktop.png, <page>-phone.png (the top 16,384 px of a longer page).
 """
 
 import csv
@@ -10,6 +10,7 @@ import functools
 import http.server
 import io
 import os
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -22,6 +23,7 @@ OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
 LIMIT = 1_500_000  # bytes a page may load in all: its HTML and every file it fetches
 WIDTHS = {"desktop": 1400, "phone": 375}
+SHOT_HEIGHT = 16_384  # px: the tallest screenshot taken (Chromium's largest texture)
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
@@ -49,40 +51,107 @@ def http_root(built_report):
     httpd.shutdown()
 
 
-def settle(page):
-    """Wait until the page's charts have drawn and its web fonts (the theme's icons) have loaded."""
-    wait_for_charts(page)
-    page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.wait_for_load_state("networkidle")
+# Run in the page: what a reader would see as cut off. Every table fits inside the text column, or scrolls
+# within its own wrapper only when it cannot wrap; no cell's text runs past its edge; the page and the article
+# never scroll sideways.
+LAYOUT = """() => {
+    const out = [];
+    const article = document.querySelector('.bd-article') || document.body;
+    const right = article.getBoundingClientRect().right;
+    for (const t of article.querySelectorAll('table')) {
+        const box = t.getBoundingClientRect();
+        if (!box.width) continue;  // inside a closed <details>
+        const name = t.className || t.id || 'table';
+        if (t.scrollWidth > t.clientWidth + 1 && getComputedStyle(t).overflowX !== 'visible')
+            out.push(name + ': scrolls sideways (' + t.scrollWidth + ' > ' + t.clientWidth + ')');
+        if (box.right > right + 1) out.push(name + ': runs past the text column by ' + Math.round(box.right - right) + ' px');
+        for (const c of t.querySelectorAll('th, td')) {
+            if (c.scrollWidth > c.clientWidth + 1) {
+                out.push(name + ': text overflows a cell: ' + c.innerText.slice(0, 40));
+                break;
+            }
+        }
+    }
+    const doc = document.documentElement.scrollWidth - window.innerWidth;
+    if (doc > 1) out.push('page scrolls sideways by ' + doc + ' px');
+    const wide = article.scrollWidth - article.clientWidth;
+    if (wide > 1) out.push('article scrolls sideways by ' + wide + ' px');
+    return out;
+}"""
 
 
-def test_every_page_loads_at_most_1_5_mb(browser, built_report, http_root):
-    """Every file each page loads, with its size, is listed in build/page-weights.csv; no page may exceed 1.5 MB."""
-    rows, totals = [], {}
-    for rel in all_pages(built_report):
-        loaded: dict[str, int] = {}
-        ctx = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
-        page = ctx.new_page()
-        outside = []
+def shot(rel, device) -> Path:
+    """build/screenshots/<page>-<device>.png, row pages as incidents-INC-0001-phone.png."""
+    return SHOTS / f"{rel.removeprefix('generated/').removesuffix('.html').replace('/', '-')}-{device}.png"
 
-        def on_response(response, loaded=loaded):
-            try:
-                loaded[response.url.split("?")[0]] = len(response.body())
-            except Exception:  # a redirect has no body
-                pass
 
-        page.on("response", on_response)
-        ctx.route("**/*", lambda r, outside=outside: r.continue_() if r.request.url.startswith((http_root, "data:", "blob:"))
-                  else (outside.append(r.request.url), r.abort()))
+def visit(browser, http_root, rel, device):
+    """Open one page at one width, offline but for the local server, and wait until it has settled: its charts
+    drawn, its web fonts loaded and no request still open. Return the files it loaded (URL -> bytes), any
+    request to elsewhere, its layout problems; its full-page screenshot goes to build/screenshots/."""
+    ctx = browser.new_context(viewport={"width": WIDTHS[device], "height": 900})
+    ctx.set_default_timeout(90_000)  # full-page screenshots of the long register page are slow on a busy machine
+    page = ctx.new_page()
+    loaded: dict[str, int] = {}
+    outside: list[str] = []
+    open_requests: set = set()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def on_response(response):
+        try:
+            loaded[response.url.split("?")[0]] = len(response.body())
+        except Exception:  # a redirect has no body
+            pass
+
+    page.on("request", lambda r: open_requests.add(r))
+    page.on("requestfinished", lambda r: open_requests.discard(r))
+    page.on("requestfailed", lambda r: open_requests.discard(r))
+    page.on("response", on_response)
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((http_root, "data:", "blob:"))
+              else (outside.append(r.request.url), r.abort()))
+    try:
         page.goto(f"{http_root}/{rel}")
         page.wait_for_load_state("load")
-        settle(page)
+        wait_for_charts(page)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        # Rather than networkidle's fixed half-second of quiet, wait until no request is open (usually at once).
+        deadline = 300
+        while open_requests and deadline:
+            page.wait_for_timeout(50)
+            deadline -= 1
+        assert not open_requests, (rel, [r.url for r in open_requests])
+        problems = page.evaluate(LAYOUT)
+        # A page taller than SHOT_HEIGHT is shot to that height: the register runs to some 470,000 px on a phone,
+        # which takes seconds to encode and no viewer opens. LAYOUT above has checked the whole page.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.screenshot(path=str(shot(rel, device)), full_page=True,
+                        clip={"x": 0, "y": 0, "width": WIDTHS[device], "height": min(height, SHOT_HEIGHT)})
+    finally:
         ctx.close()
-        assert not outside, (rel, outside)
-        scripts = [u for u in loaded if u.endswith("vega-bundle.js")]
+    return {"loaded": loaded, "outside": outside, "errors": errors, "problems": problems}
+
+
+@pytest.fixture(scope="module")
+def visits(browser, built_report, http_root):
+    """Every page at both widths, each opened once: {device: {page: visit}}. The weight, layout and screenshot
+    tests below all read these visits, so a page is loaded twice in all, not once per test."""
+    shutil.rmtree(SHOTS, ignore_errors=True)  # so that every screenshot a test finds is from this run
+    SHOTS.mkdir(parents=True)
+    return {device: {rel: visit(browser, http_root, rel, device) for rel in all_pages(built_report)}
+            for device in sorted(WIDTHS)}
+
+
+def test_every_page_loads_at_most_1_5_mb(visits, built_report):
+    """Every file each page loads, with its size, is listed in build/page-weights.csv; no page may exceed 1.5 MB."""
+    rows, totals = [], {}
+    for rel, seen in visits["desktop"].items():
+        assert not seen["outside"], (rel, seen["outside"])
+        scripts = [u for u in seen["loaded"] if u.endswith("vega-bundle.js")]
         assert len(scripts) <= 1, (rel, scripts)
-        totals[rel] = sum(loaded.values())
-        for url, size in sorted(loaded.items()):
+        totals[rel] = sum(seen["loaded"].values())
+        for url, size in sorted(seen["loaded"].items()):
             rows.append([rel, unquote(urlparse(url).path).lstrip("/"), str(size)])
     OUT.mkdir(exist_ok=True)
     with open(OUT / "page-weights.csv", "w", newline="", encoding="utf-8") as f:
@@ -100,44 +169,14 @@ def test_every_page_loads_at_most_1_5_mb(browser, built_report, http_root):
 
 
 @pytest.mark.parametrize("device", sorted(WIDTHS))
-def test_screenshots_and_tables_fit(browser, built_report, device):
-    """A full-page screenshot of every page at this width (build/screenshots/), and no table cut off: every
-    table fits inside the text column, or scrolls within its own wrapper only when it cannot wrap (desktop);
-    at 375 px no cell's text runs past its table's edge and no table is wider than the screen."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width = WIDTHS[device]
-    problems = []
-    for rel in all_pages(built_report):
-        ctx, page = offline_page(browser, (built_report / rel).as_uri(), ("file://",), width)
-        try:
-            settle(page)
-            found = page.evaluate("""() => {
-                const out = [];
-                const article = document.querySelector('.bd-article') || document.body;
-                const right = article.getBoundingClientRect().right;
-                for (const t of article.querySelectorAll('table')) {
-                    const box = t.getBoundingClientRect();
-                    if (!box.width) continue;  // inside a closed <details>
-                    const name = t.className || t.id || 'table';
-                    if (t.scrollWidth > t.clientWidth + 1 && getComputedStyle(t).overflowX !== 'visible')
-                        out.push(name + ': scrolls sideways (' + t.scrollWidth + ' > ' + t.clientWidth + ')');
-                    if (box.right > right + 1) out.push(name + ': runs past the text column by ' + Math.round(box.right - right) + ' px');
-                    for (const c of t.querySelectorAll('th, td')) {
-                        if (c.scrollWidth > c.clientWidth + 1) {
-                            out.push(name + ': text overflows a cell: ' + c.innerText.slice(0, 40));
-                            break;
-                        }
-                    }
-                }
-                const doc = document.documentElement.scrollWidth - window.innerWidth;
-                if (doc > 1) out.push('page scrolls sideways by ' + doc + ' px');
-                return out;
-            }""")
-            problems += [f"{rel}: {p}" for p in found]
-            name = rel.removeprefix("generated/").removesuffix(".html").replace("/", "-")
-            page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
-        finally:
-            ctx.close()
+def test_screenshots_and_tables_fit(visits, built_report, device):
+    """A full-page screenshot of every page at this width (build/screenshots/), and nothing cut off (LAYOUT):
+    at 375 px no cell's text runs past its table's edge and neither the page nor its text scrolls sideways."""
+    seen = visits[device]
+    assert sorted(seen) == all_pages(built_report)
+    for rel in seen:
+        assert shot(rel, device).stat().st_size > 0, rel
+    problems = [f"{rel}: {p}" for rel, v in seen.items() for p in [*v["problems"], *v["errors"]]]
     assert not problems, "\n".join(problems)
 
 
