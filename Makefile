@@ -44,9 +44,13 @@ book: validate
 	$(PY) -m build_report --root $(PKG) pages
 	$(VENV)/bin/jupyter-book build $(PKG)/book --warningiserror --nitpick --keep-going --quiet
 
-## test: the whole test suite (data, validation fault catalogue, built report, browser)
+## test: the whole test suite (data, validation fault catalogue, built report, browser), one worker per core
+## (pytest-xdist; TEST_WORKERS=0 runs it in a single process)
+# --dist loadscope keeps a test file (or class) on one worker, so that its module fixtures are made once.
+# Not loadgroup: under pytest 9.2 it silently groups nothing (pytest-dev/pytest-xdist#1386).
+TEST_WORKERS ?= auto
 test: $(STAMP) $(CFF_STAMP) browser clients
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
 bench: $(STAMP)

@@ -1,5 +1,10 @@
+import fcntl
+import functools
+import http.server
+import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -7,6 +12,8 @@ import pytest
 from build_report.codebook import ARGS, CHROMIUM  # noqa: F401 - the browser tests use the codebook's Chromium and flags
 
 ROOT = Path(__file__).resolve().parent.parent
+# The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
+ROW_MARKS = "g.role-mark[class*='rows_'] path"
 
 
 def copy_package(dest: Path) -> Path:
@@ -39,13 +46,48 @@ def package_copy(tmp_path):
 
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory) -> Path:
-    """Build the report once per test session with the README's own command, from a checkout in a temporary
-    folder (the source tree gets nothing), and return its HTML folder."""
-    pkg = checkout(tmp_path_factory.mktemp("report") / "pkg")
-    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report", f"PKG={pkg}"],
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return pkg / "book" / "_build" / "html"
+    """Build the report once per test run with the README's own command, from a checkout in a temporary
+    folder (the source tree gets nothing), and return its HTML folder. Under pytest-xdist the workers share
+    one build: the first to take the lock builds, the others wait and reuse it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    html = shared / "report" / "pkg" / "book" / "_build" / "html"
+    with open(shared / "report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / "report.built"
+        if not done.exists():
+            shutil.rmtree(shared / "report", ignore_errors=True)  # a build that failed half-way
+            pkg = checkout(shared / "report" / "pkg")
+            result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report", f"PKG={pkg}"],
+                                    capture_output=True, text=True, timeout=900)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            done.touch()
+    return html
+
+
+@pytest.fixture(scope="session")
+def http_root(built_report):
+    """The built report on a local HTTP server (127.0.0.1, a free port), so that the browser reports each file
+    it loads with its size."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_report)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chart_rows():
+    """{chart name: rows of its query}: the marks each chart must draw."""
+    from build_report import figures, queries
+    from build_report.package import Package, connect
+
+    con = connect(Package.load(ROOT))
+    return {name: len(queries.rows(con, c.query)) for name, c in figures.CHARTS.items()}
 
 
 @pytest.fixture(scope="session")

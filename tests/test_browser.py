@@ -1,22 +1,14 @@
-"""The rendered report in a real browser (Debian's Chromium driven by Playwright), offline,
-from file:// and from a local HTTP server on 127.0.0.1."""
+"""The rendered report in a real browser (Debian's Chromium driven by Playwright), offline, opened from disk
+(file://) as a reader of the downloaded report would. tests/test_reader.py visits every page over HTTP."""
 
-import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from build_report import figures, queries
-from build_report.package import Package, connect
+from conftest import offline_page, wait_for_charts, CHROMIUM, ROW_MARKS
 
-from conftest import offline_page, wait_for_charts, CHROMIUM, ROOT
-
-# The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
-ROW_MARKS = "g.role-mark[class*='rows_'] path"
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 
 if not Path(CHROMIUM).exists():
@@ -24,22 +16,6 @@ if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
                     pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
-
-
-@pytest.fixture(scope="session")
-def server(built_report):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_report))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def chart_rows():
-    con = connect(Package.load(ROOT))
-    return {name: len(queries.rows(con, c.query)) for name, c in figures.CHARTS.items()}
 
 
 def pages(built_report):
@@ -50,7 +26,7 @@ def pages(built_report):
 
 def open_page(browser, url, width=1280):
     """A fresh offline page (see conftest.offline_page), once its charts have drawn."""
-    ctx, page = offline_page(browser, url, ("file://", "http://127.0.0.1:"), width)
+    ctx, page = offline_page(browser, url, ("file://",), width)
     wait_for_charts(page)
     return ctx, page
 
@@ -65,14 +41,8 @@ def each_page(browser, root_url, rels, width=1280):
             ctx.close()
 
 
-def base_urls(built_report, server):
-    return {"file": built_report.as_uri(), "http": server}
-
-
-@pytest.mark.parametrize("base", ["file", "http"])
-def test_every_page_renders_offline(browser, built_report, server, chart_rows, base):
-    root = base_urls(built_report, server)[base]
-    for rel, page in each_page(browser, root, pages(built_report)):
+def test_every_page_renders_offline(browser, built_report, chart_rows):
+    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
         assert not page.errors, (rel, page.errors)
         assert not page.outside, (rel, page.outside)
         for fig in page.locator("figure.chart").all():
@@ -137,23 +107,3 @@ def test_footnote_then_row_link_lands_on_quote(browser, built_report):
             page.wait_for_load_state("load")
     finally:
         ctx.close()
-
-
-def test_accessibility_basics(browser, built_report):
-    for rel, page in each_page(browser, built_report.as_uri(), pages(built_report)):
-        result = page.evaluate("""() => {
-            const levels = [...document.querySelectorAll('.bd-article h1, .bd-article h2, .bd-article h3, .bd-article h4, .bd-article h5, .bd-article h6')]
-                .map(h => Number(h.tagName[1]));
-            const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
-            const unnamed = [...document.querySelectorAll('a[href]')].filter(a => {
-                const text = (a.innerText || '').trim() || a.getAttribute('aria-label') || a.getAttribute('title')
-                    || [...a.querySelectorAll('img')].map(i => i.alt).join('');
-                return !text && a.offsetParent !== null && a.checkVisibility();  // links in a closed <details> are not shown
-            }).map(a => a.outerHTML.slice(0, 120));
-            const charts = [...document.querySelectorAll('.vega-chart')].filter(c => !c.getAttribute('aria-label')).length;
-            return {first: levels[0], skips, unnamed, charts};
-        }""")
-        assert result["first"] == 1, (rel, result)
-        assert not result["skips"], (rel, result)
-        assert not result["unnamed"], (rel, result)
-        assert result["charts"] == 0, (rel, result)

@@ -1,23 +1,21 @@
-"""The report as a reader gets it, in Debian's Chromium: what every page weighs, screenshots of every page at
-desktop (1400 px) and phone (375 px) width, tables that fit at 375 px, and the register's filters.
+"""The report as a reader gets it, in Debian's Chromium over HTTP: each page is visited once at desktop (1400 px)
+and once at phone (375 px) width, and from those visits come what every page weighs, its screenshots, tables
+and text that fit the screen, script errors, charts that draw a mark per row, and accessibility basics. Then
+the register's filters.
 
 Outputs for a reviewer (git-ignored, under build/): build/page-weights.csv (every page, every file it loaded
 and its size) and build/screenshots/<page>-desktop.png, <page>-phone.png (the top 16,384 px of a longer page).
 """
 
 import csv
-import functools
-import http.server
 import io
 import os
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, offline_page, wait_for_charts
+from conftest import CHROMIUM, ROOT, ROW_MARKS, offline_page, wait_for_charts
 
 OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
@@ -35,20 +33,6 @@ if not Path(CHROMIUM).exists():
 def all_pages(built_report):
     """Every page of the report under generated/, row pages included."""
     return sorted(p.relative_to(built_report).as_posix() for p in (built_report / "generated").rglob("*.html"))
-
-
-@pytest.fixture(scope="module")
-def http_root(built_report):
-    """The built report on a local HTTP server, so that the browser reports each file it loads with its size."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(built_report))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 # Run in the page: what a reader would see as cut off. Every table fits inside the text column, or scrolls
@@ -80,6 +64,26 @@ LAYOUT = """() => {
 }"""
 
 
+# Run in the page: headings start at h1 and skip no level, every visible link has a name, every chart a label.
+ACCESSIBILITY = """() => {
+    const levels = [...document.querySelectorAll('.bd-article h1, .bd-article h2, .bd-article h3, .bd-article h4, .bd-article h5, .bd-article h6')]
+        .map(h => Number(h.tagName[1]));
+    const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
+    const unnamed = [...document.querySelectorAll('a[href]')].filter(a => {
+        const text = (a.innerText || '').trim() || a.getAttribute('aria-label') || a.getAttribute('title')
+            || [...a.querySelectorAll('img')].map(i => i.alt).join('');
+        return !text && a.offsetParent !== null && a.checkVisibility();  // links in a closed <details> are not shown
+    }).map(a => a.outerHTML.slice(0, 120));
+    const charts = [...document.querySelectorAll('.vega-chart')].filter(c => !c.getAttribute('aria-label')).length;
+    return {first: levels[0], skips, unnamed, charts};
+}"""
+
+# Run in the page: each chart's name, the marks it drew from its query's rows, and its text label.
+CHARTS = """(marks) => [...document.querySelectorAll('figure.chart')].map(f => ({
+    name: f.dataset.chart, marks: f.querySelectorAll(marks).length,
+    label: (f.querySelector('.vega-chart') || {getAttribute: () => null}).getAttribute('aria-label')}))"""
+
+
 def shot(rel, device) -> Path:
     """build/screenshots/<page>-<device>.png, row pages as incidents-INC-0001-phone.png."""
     return SHOTS / f"{rel.removeprefix('generated/').removesuffix('.html').replace('/', '-')}-{device}.png"
@@ -88,7 +92,8 @@ def shot(rel, device) -> Path:
 def visit(browser, http_root, rel, device):
     """Open one page at one width, offline but for the local server, and wait until it has settled: its charts
     drawn, its web fonts loaded and no request still open. Return the files it loaded (URL -> bytes), any
-    request to elsewhere, its layout problems; its full-page screenshot goes to build/screenshots/."""
+    request to elsewhere, script errors, its layout problems, accessibility findings and charts drawn; its
+    full-page screenshot goes to build/screenshots/."""
     ctx = browser.new_context(viewport={"width": WIDTHS[device], "height": 900})
     ctx.set_default_timeout(90_000)  # full-page screenshots of the long register page are slow on a busy machine
     page = ctx.new_page()
@@ -123,6 +128,8 @@ def visit(browser, http_root, rel, device):
             deadline -= 1
         assert not open_requests, (rel, [r.url for r in open_requests])
         problems = page.evaluate(LAYOUT)
+        accessibility = page.evaluate(ACCESSIBILITY)
+        charts = page.evaluate(CHARTS, ROW_MARKS)
         # A page taller than SHOT_HEIGHT is shot to that height: the register runs to some 470,000 px on a phone,
         # which takes seconds to encode and no viewer opens. LAYOUT above has checked the whole page.
         height = page.evaluate("document.documentElement.scrollHeight")
@@ -130,54 +137,89 @@ def visit(browser, http_root, rel, device):
                         clip={"x": 0, "y": 0, "width": WIDTHS[device], "height": min(height, SHOT_HEIGHT)})
     finally:
         ctx.close()
-    return {"loaded": loaded, "outside": outside, "errors": errors, "problems": problems}
+    return {"loaded": loaded, "outside": outside, "errors": errors, "problems": problems,
+            "accessibility": accessibility, "charts": charts}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def visits(browser, built_report, http_root):
-    """Every page at both widths, each opened once: {device: {page: visit}}. The weight, layout and screenshot
-    tests below all read these visits, so a page is loaded twice in all, not once per test."""
-    shutil.rmtree(SHOTS, ignore_errors=True)  # so that every screenshot a test finds is from this run
-    SHOTS.mkdir(parents=True)
-    return {device: {rel: visit(browser, http_root, rel, device) for rel in all_pages(built_report)}
-            for device in sorted(WIDTHS)}
+    """visits(device) -> {page: visit}: every page at that width, each opened once however many tests read it
+    (session scope, so that a worker moving between test files keeps them)."""
+    done: dict[str, dict] = {}
+
+    def at(device):
+        if device not in done:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            for old in SHOTS.glob(f"*-{device}.png"):  # so that every screenshot a test finds is from this run
+                old.unlink()
+            done[device] = {rel: visit(browser, http_root, rel, device) for rel in all_pages(built_report)}
+        return done[device]
+    return at
 
 
-def test_every_page_loads_at_most_1_5_mb(visits, built_report):
-    """Every file each page loads, with its size, is listed in build/page-weights.csv; no page may exceed 1.5 MB."""
-    rows, totals = [], {}
-    for rel, seen in visits["desktop"].items():
-        assert not seen["outside"], (rel, seen["outside"])
-        scripts = [u for u in seen["loaded"] if u.endswith("vega-bundle.js")]
-        assert len(scripts) <= 1, (rel, scripts)
-        totals[rel] = sum(seen["loaded"].values())
-        for url, size in sorted(seen["loaded"].items()):
-            rows.append([rel, unquote(urlparse(url).path).lstrip("/"), str(size)])
-    OUT.mkdir(exist_ok=True)
-    with open(OUT / "page-weights.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["page", "file", "bytes"])
-        w.writerows([[rel, "(all files)", str(total)] for rel, total in sorted(totals.items(), key=lambda x: -x[1])])
-        w.writerows(rows)
-    heavy = {rel: total for rel, total in totals.items() if total > LIMIT}
-    assert not heavy, heavy
-    # The Vega bundle is loaded by the pages that draw a chart and by no other.
-    charted = {r for r in totals if "vega-chart" in (built_report / r).read_text(encoding="utf-8")}
-    with_vega = {r[0] for r in rows if r[1].endswith("vega-bundle.js")}
-    assert with_vega == charted, (with_vega ^ charted)
-    assert not any(r[1].endswith("fontawesome.js") for r in rows)
-
-
-@pytest.mark.parametrize("device", sorted(WIDTHS))
-def test_screenshots_and_tables_fit(visits, built_report, device):
+def screenshots_taken_and_nothing_cut_off(visits, built_report, device):
     """A full-page screenshot of every page at this width (build/screenshots/), and nothing cut off (LAYOUT):
-    at 375 px no cell's text runs past its table's edge and neither the page nor its text scrolls sideways."""
-    seen = visits[device]
+    no table or cell runs past its edge, and neither the page nor its text scrolls sideways; no script error."""
+    seen = visits(device)
     assert sorted(seen) == all_pages(built_report)
     for rel in seen:
         assert shot(rel, device).stat().st_size > 0, rel
     problems = [f"{rel}: {p}" for rel, v in seen.items() for p in [*v["problems"], *v["errors"]]]
     assert not problems, "\n".join(problems)
+
+
+# Under `make test` (pytest-xdist, --dist loadscope) a class is one unit of work, so each width's visits are made
+# by one worker, and the two widths can be made by two.
+class TestDesktop:
+    def test_every_page_loads_at_most_1_5_mb(self, visits, built_report):
+        """Every file each page loads, with its size, is listed in build/page-weights.csv; no page may exceed 1.5 MB."""
+        rows, totals = [], {}
+        for rel, seen in visits("desktop").items():
+            assert not seen["outside"], (rel, seen["outside"])
+            scripts = [u for u in seen["loaded"] if u.endswith("vega-bundle.js")]
+            assert len(scripts) <= 1, (rel, scripts)
+            totals[rel] = sum(seen["loaded"].values())
+            for url, size in sorted(seen["loaded"].items()):
+                rows.append([rel, unquote(urlparse(url).path).lstrip("/"), str(size)])
+        OUT.mkdir(exist_ok=True)
+        with open(OUT / "page-weights.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["page", "file", "bytes"])
+            w.writerows([[rel, "(all files)", str(total)] for rel, total in sorted(totals.items(), key=lambda x: -x[1])])
+            w.writerows(rows)
+        heavy = {rel: total for rel, total in totals.items() if total > LIMIT}
+        assert not heavy, heavy
+        # The Vega bundle is loaded by the pages that draw a chart and by no other.
+        charted = {r for r in totals if "vega-chart" in (built_report / r).read_text(encoding="utf-8")}
+        with_vega = {r[0] for r in rows if r[1].endswith("vega-bundle.js")}
+        assert with_vega == charted, (with_vega ^ charted)
+        assert not any(r[1].endswith("fontawesome.js") for r in rows)
+
+    def test_screenshots_and_tables_fit(self, visits, built_report):
+        screenshots_taken_and_nothing_cut_off(visits, built_report, "desktop")
+
+    def test_every_chart_draws_a_mark_per_row_and_has_a_label(self, visits, chart_rows):
+        drawn = []
+        for rel, seen in visits("desktop").items():
+            for chart in seen["charts"]:
+                drawn.append(chart["name"])
+                assert chart["marks"] == chart_rows[chart["name"]], (rel, chart, chart_rows[chart["name"]])
+                assert chart["label"] and len(chart["label"]) > 10, (rel, chart)
+        assert set(drawn) == set(chart_rows), set(chart_rows) - set(drawn)
+
+    def test_accessibility_basics(self, visits):
+        """Headings start at h1 and skip no level, every visible link has a name, every chart a label."""
+        for rel, seen in visits("desktop").items():
+            result = seen["accessibility"]
+            assert result["first"] == 1, (rel, result)
+            assert not result["skips"], (rel, result)
+            assert not result["unnamed"], (rel, result)
+            assert result["charts"] == 0, (rel, result)
+
+
+class TestPhone:
+    def test_screenshots_and_tables_fit(self, visits, built_report):
+        screenshots_taken_and_nothing_cut_off(visits, built_report, "phone")
 
 
 def register(browser, built_report, fragment="", width=WIDTHS["desktop"]):
