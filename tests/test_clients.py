@@ -272,22 +272,32 @@ def test_datasette_json_api(tmp_path):
             loaded[name] = (loaded[name][0], [by_key.get(w[key], []) for w in want])
         assert_same("datasette", loaded)
 
-        # typed integers and foreign-key labels, through the JSON API of one table
-        claims = get_json(f"{base}/claims/claims.json?_shape=array&_labels=on&_size=max")
-        header, want = expected("claims")
-        titles = {row[0]: row[expected("incidents")[0].index("title")] for row in expected("incidents")[1]}
-        names = {row[0]: row[expected("sources")[0].index("name")] for row in expected("sources")[1]}
-        documents = {row[0]: row[expected("documents")[0].index("title")] for row in expected("documents")[1]}
-        linked = 0
-        for row in claims:
-            assert isinstance(row["char_start"], int) and isinstance(row["line"], int), row["claim_id"]
-            assert row["document_id"]["label"] == documents[row["document_id"]["value"]], row["claim_id"]
-            if row["incident_id"] is not None:
-                assert row["incident_id"]["label"] == titles[row["incident_id"]["value"]], row["claim_id"]
-                linked += 1
-            if row["source_id"] is not None:
-                assert row["source_id"]["label"] == names[row["source_id"]["value"]], row["claim_id"]
-        assert linked > 0
+        # Typed integers, and every foreign key of every table shown with its target's label (the target's
+        # labelField in the descriptor, datasette's label_column in the metadata), never a bare ID.
+        claims = get_json(f"{base}/claims/claims.json?_shape=array&_size=max")
+        assert all(isinstance(r["char_start"], int) and isinstance(r["line"], int) for r in claims)
+        labels = {}
+        for res in PKG.table_resources():
+            if res.get("labelField"):
+                header, rows = expected(res["name"])
+                key, label = header.index(PKG.primary_key(res["name"])), header.index(res["labelField"])
+                labels[res["name"]] = {r[key]: r[label] for r in rows}
+        shown = 0
+        for res in PKG.table_resources():
+            fks = [(fk["fields"], fk["reference"]["resource"] or res["name"]) for fk in res["schema"].get("foreignKeys", [])]
+            if not fks:
+                continue
+            rows = get_json(f"{base}/claims/{res['name']}.json?_shape=array&_labels=on&_size=max&_nocount=1")
+            for fields, target in fks:
+                field = fields if isinstance(fields, str) else fields[0]
+                for row in rows:
+                    if row[field] is None:
+                        continue
+                    cell = row[field]
+                    assert isinstance(cell, dict), (res["name"], field, cell)
+                    assert cell["label"] == labels[target][cell["value"]], (res["name"], field, cell)
+                    shown += 1
+        assert shown > 0
         assert get_json(f"{base}/-/metadata.json")["license"] == PKG.descriptor["licenses"][0]["name"]
     finally:
         server.terminate()

@@ -282,7 +282,7 @@ def write_datasette_metadata(pkg: Package, database: Path, dest: Path) -> Path:
 
 
 def datasette_metadata(pkg: Package, database: str) -> dict:
-    """datasette's metadata.json: titles, descriptions, licence and source, from the descriptor."""
+    """datasette's metadata.json: titles, descriptions, label columns, licence and source, from the descriptor."""
     d = pkg.descriptor
     lic = (d.get("licenses") or [{}])[0]
     source = (d.get("sources") or [{}])[0]
@@ -293,6 +293,8 @@ def datasette_metadata(pkg: Package, database: str) -> dict:
             "description": res.get("description", ""),
             "columns": {f["name"]: f.get("description", "") for f in res["schema"]["fields"]},
         }
+        if res.get("labelField"):  # 0.2.0 and earlier name none, so their metadata rebuilds unchanged
+            tables[res["name"]]["label_column"] = res["labelField"]
     return {
         "title": d.get("title", ""),
         "description": d.get("description", ""),

@@ -41,6 +41,8 @@ RULES = {
     "column-order": "the header lists the columns in the schema's order",
     "csv-quoting": "quotes are balanced and closed before a comma or line end",
     "dialect-declared": "every CSV resource declares the written form as its dialect, so that clients need not guess it",
+    "label-field-named": "every table that another table links to names its labelField: one of its own string fields, "
+                         "the text that stands for a row where a link to it is shown (datasette's label_column)",
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
@@ -193,6 +195,24 @@ def _pk(res: dict) -> list[str]:
     return [pk] if isinstance(pk, str) else list(pk)
 
 
+def _label_fields(pkg: Package, resources: list[dict]) -> list[Failure]:
+    """A table that others link to says which of its fields names a row (its labelField), so that a client
+    showing a link can show that text instead of a bare ID. (A rule of the gate, not of loading: releases up
+    to 0.2.0 name no label field, and still load.)"""
+    targets = {fk["reference"].get("resource") or res["name"] for res in pkg.table_resources()
+               for fk in res["schema"].get("foreignKeys", [])}
+    out = []
+    for res in resources:
+        if res["name"] not in targets:
+            continue
+        label = res.get("labelField")
+        types = {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+        if not isinstance(label, str) or types.get(label) != "string":
+            value = "missing" if label is None else f"{json.dumps(label)} is not a string field of {res['name']}"
+            out.append(Failure("datapackage", res["name"], "labelField", "label-field-named", value, "structure"))
+    return out
+
+
 class Result:
     """What the structural pass found: failures, the tables loaded intact, and the line of every row ID."""
 
@@ -209,6 +229,7 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
     """Check every table and load it into `con` as raw text ("raw_<name>", with its line numbers)."""
     result = Result()
     resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
+    result.failures += _label_fields(pkg, resources)
     for res in resources:
         if res.get("dialect") != csvio.DIALECT:  # the table is still read: the gate reads the written form
             result.failures.append(Failure("datapackage", res["name"], "dialect", "dialect-declared",
