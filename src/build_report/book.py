@@ -354,7 +354,8 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
             fields.append({"name": f["name"], "title": f.get("title", ""), "type": f.get("type", ""), "constraints": cons,
                            "description": f.get("description", "")})
         tables.append({"name": res["name"], "title": res.get("title", ""), "description": res.get("description", ""), "path": res["path"],
-                       "key": ", ".join(res["schema"].get("primaryKey", [])), "fields": fields})
+                       "key": ", ".join(res["schema"].get("primaryKey", [])), "label": res.get("labelField", ""),
+                       "fields": fields})
     return ("# Data dictionary\n\nGenerated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"
             + frags.include(render("dictionary.html.j2", tables=tables, package_title=pkg.descriptor.get("title", ""),
                                  package_description=pkg.descriptor.get("description", "")), "dictionary"))
