@@ -37,7 +37,7 @@ def all_pages(built_report):
 
 # Run in the page: what a reader would see as cut off. Every table fits inside the text column, or scrolls
 # within its own wrapper only when it cannot wrap; no cell's text runs past its edge; the page and the article
-# never scroll sideways.
+# never scroll sideways; no chart draws text outside itself.
 LAYOUT = """() => {
     const out = [];
     const article = document.querySelector('.bd-article') || document.body;
@@ -60,6 +60,22 @@ LAYOUT = """() => {
     if (doc > 1) out.push('page scrolls sideways by ' + doc + ' px');
     const wide = article.scrollWidth - article.clientWidth;
     if (wide > 1) out.push('article scrolls sideways by ' + wide + ' px');
+    // A chart's text (axis titles, labels, legends) drawn past its own SVG is cut off; text a chart hides
+    // (opacity 0, as the map does with minor names on a phone) does not count.
+    for (const svg of document.querySelectorAll('.vega-chart svg')) {
+        const box = svg.getBoundingClientRect();
+        for (const t of svg.querySelectorAll('text')) {
+            if (!t.textContent.trim()) continue;
+            let hidden = false;
+            for (let e = t; e && e !== svg; e = e.parentElement) {
+                const o = e.getAttribute('opacity') ?? e.getAttribute('fill-opacity');
+                if (o !== null && Number(o) === 0) hidden = true;
+            }
+            const r = t.getBoundingClientRect();
+            if (!hidden && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+                out.push('chart text cut off at the edge: ' + t.textContent.slice(0, 40));
+        }
+    }
     return out;
 }"""
 

@@ -50,7 +50,8 @@ def stacked_bar(df):
     # An open range has no maximum: say so in words rather than showing "null".
     df["max_text"] = ["none stated" if pd.isna(v) else str(int(v)) for v in df["killed_max"]]
     return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1, color=BLUE).encode(
-        x=alt.X("killed_min:Q", title="people reported killed (minimum)", stack="zero"),
+        # Two lines: on a phone the governorate names leave the bars about 170 px, too narrow for one.
+        x=alt.X("killed_min:Q", title=["people reported killed", "(minimum)"], stack="zero"),
         y=alt.Y("governorate:N", title="governorate"),
         detail="id:N",
         href="register_url:N",
