@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 ROW_MARKS = "g.role-mark[class*='rows_'] path"
 
 
+def need_chromium() -> None:
+    """Skip the calling module's browser tests when Debian's Chromium is missing; under CI, fail instead:
+    `make test` installs it, so a missing browser there is a broken install, not a reason to skip."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+
+
 def copy_package(dest: Path) -> Path:
     """A throwaway copy of the package (descriptor, data, released IDs) for tests that corrupt it."""
     shutil.copy(ROOT / "datapackage.json", dest / "datapackage.json")

@@ -1,21 +1,13 @@
 """The rendered report in a real browser (Debian's Chromium driven by Playwright), offline, opened from disk
 (file://) as a reader of the downloaded report would. tests/test_reader.py visits every page over HTTP."""
 
-import os
 import re
-from pathlib import Path
 
-import pytest
-
-from conftest import offline_page, wait_for_charts, CHROMIUM, ROW_MARKS
+from conftest import need_chromium, offline_page, wait_for_charts, ROW_MARKS
 
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+need_chromium()
 
 
 def pages(built_report):

@@ -13,7 +13,7 @@ import pytest
 from build_report import charts, figures, geo, queries
 from build_report.package import Package, connect
 
-from conftest import CHROMIUM, ROOT, offline_page
+from conftest import ROOT, need_chromium, offline_page
 
 CODE = re.compile(r"\bSY-[A-Z]{2}\b")
 WIDTHS = [1400, 375]
@@ -93,8 +93,7 @@ def _open(browser, path, width):
 
 
 def _browser_ready():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make test installs it)")
+    need_chromium()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -3,17 +3,12 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
-
-from build_report import codebook
 from build_report.package import Package
 
-from conftest import ROOT
+from conftest import ROOT, need_chromium
 
-if not Path(codebook.CHROMIUM).exists():
-    pytest.skip(f"{codebook.CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+need_chromium()
 
 
 def test_codebook_prints_methods_and_dictionary(built_report, tmp_path):

@@ -9,13 +9,12 @@ and its size) and build/screenshots/<page>-desktop.png, <page>-phone.png (the to
 
 import csv
 import io
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, ROW_MARKS, offline_page, wait_for_charts
+from conftest import need_chromium, ROOT, ROW_MARKS, offline_page, wait_for_charts
 
 OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
@@ -23,11 +22,7 @@ LIMIT = 1_500_000  # bytes a page may load in all: its HTML and every file it fe
 WIDTHS = {"desktop": 1400, "phone": 375}
 SHOT_HEIGHT = 16_384  # px: the tallest screenshot taken (Chromium's largest texture)
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+need_chromium()
 
 
 def all_pages(built_report):

@@ -145,6 +145,8 @@ def recompute(name, ids):
         counts[fig] = (got, len(got))
         share = fig.replace("incidents_with_independent_report", "incidents_independent_share")
         counts[share] = (got, int(100 * len(got) / len(inc_active) + 0.5))
+    lacking = set(inc_active.incident_id) - (set(indep.incident_id) & set(inc_active.incident_id))
+    counts["incidents_lacking_independent_report"] = (lacking, len(lacking))
     if name in counts:
         expected_ids, value = counts[name]
         return expected_ids, {"value": value}

@@ -1,7 +1,6 @@
 """The compilation annotated (source.html) and the pages of incidents and tallies, in Chromium from
 file://, offline; the withdrawn tombstone from the generator itself."""
 
-import os
 import re
 from pathlib import Path
 
@@ -10,12 +9,9 @@ import pytest
 from build_report import book, citation, csvio, source_pages
 from build_report.package import Package, connect, records
 
-from conftest import offline_page, CHROMIUM, ROOT
+from conftest import need_chromium, offline_page, ROOT
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
+need_chromium()
 
 @pytest.fixture(scope="module")
 def db():

@@ -57,6 +57,8 @@ FIGURES = {
     "incidents_with_independent_report_first_pass": Figure(
         "incidents_with_independent_report_first_pass",
         "active incidents with an independent report found by the first pass (searches of the first day)"),
+    "incidents_lacking_independent_report": Figure("incidents_lacking_independent_report",
+                                                   "active incidents with no independent report of high or medium confidence"),
     "incidents_independent_share": Figure("incidents_independent_share",
                                           "per cent of active incidents with an independent report of high or medium confidence"),
     "incidents_independent_share_first_pass": Figure(
