@@ -23,8 +23,11 @@ from build_report import csvio  # noqa: E402
 from import_pending import Table  # noqa: E402
 
 IDS = ROOT / "evidence" / "apply-reviews-ids.json"
-TABLES = {"COR": ("corroborations", "corroboration_id"), "XW": ("crosswalk", "crosswalk_id"),
-          "CTX": ("context_totals", "context_id")}
+TABLES = {
+    "COR": ("corroborations", "corroboration_id"),
+    "XW": ("crosswalk", "crosswalk_id"),
+    "CTX": ("context_totals", "context_id"),
+}
 
 
 def main(files: list[str]) -> int:
@@ -49,10 +52,18 @@ def main(files: list[str]) -> int:
             sids[s["ref"]] = sid
             used = [target[rv["row_id"]].index[rv["row_id"]] for rv in d["reviews"] if rv.get("search_ref") == s["ref"]]
             kept = list(dict.fromkeys(r["url"] for r in used if r.get("url") in s.get("urls_returned", [])))
-            log.put({"search_id": sid, "claim_id": next((r.get("claim_id") for r in used if r.get("claim_id")), ""),
-                     "query": s["query"].strip(), "corpus": s.get("corpus", "pages"), "searched_on": day,
-                     "n_results": s.get("n_results", len(s.get("urls_returned", []))),
-                     "outcome": "found" if kept else "not_found", "urls_kept": " ".join(kept)})
+            log.put(
+                {
+                    "search_id": sid,
+                    "claim_id": next((r.get("claim_id") for r in used if r.get("claim_id")), ""),
+                    "query": s["query"].strip(),
+                    "corpus": s.get("corpus", "pages"),
+                    "searched_on": day,
+                    "n_results": s.get("n_results", len(s.get("urls_returned", []))),
+                    "outcome": "found" if kept else "not_found",
+                    "urls_kept": " ".join(kept),
+                }
+            )
         for rv in d["reviews"]:
             table = target[rv["row_id"]]
             row = table.index[rv["row_id"]]
@@ -63,11 +74,19 @@ def main(files: list[str]) -> int:
                 fields.append(field)
                 row[field] = "" if value is None else str(value)
             rid = assign(f"review:{label}:{rv['row_id']}", revs, "REV", 4)
-            revs.put({"review_id": rid, "table": table.name, "row_id": rv["row_id"], "reviewed_on": day,
-                      "reviewer": f"second-pass reviewer {label} (a fresh reader, not the coder)",
-                      "search_id": sids.get(rv.get("search_ref"), ""),
-                      "outcome": rv["outcome"] if rv["outcome"] != "corrected" or fields else "confirmed",
-                      "fields_changed": ";".join(fields), "note": " ".join(rv.get("note", "").split())})
+            revs.put(
+                {
+                    "review_id": rid,
+                    "table": table.name,
+                    "row_id": rv["row_id"],
+                    "reviewed_on": day,
+                    "reviewer": f"second-pass reviewer {label} (a fresh reader, not the coder)",
+                    "search_id": sids.get(rv.get("search_ref"), ""),
+                    "outcome": rv["outcome"] if rv["outcome"] != "corrected" or fields else "confirmed",
+                    "fields_changed": ";".join(fields),
+                    "note": " ".join(rv.get("note", "").split()),
+                }
+            )
         print(f"{label}: {len(d['reviews'])} reviews, {len(d['searches'])} searches")
     for t in (log, revs, *tables.values()):
         t.save()

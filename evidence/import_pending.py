@@ -165,8 +165,9 @@ def main() -> int:
             cited[c["search_ref"]].append(c["url"])
         claim_of.setdefault(c["search_ref"], c["claim_id"])
     for p in recall["per_row"]:
-        row_claims = sorted(k for k, r in claims.items() if r["status"] == "active"
-                            and p["row_id"] in (r["incident_id"], r["tally_id"]))
+        row_claims = sorted(
+            k for k, r in claims.items() if r["status"] == "active" and p["row_id"] in (r["incident_id"], r["tally_id"])
+        )
         for ref in p["search_refs"]:
             claim_of.setdefault(ref, row_claims[0] if row_claims else "")
     recall_sid = {}
@@ -177,15 +178,29 @@ def main() -> int:
         missing = [u for u in cited.get(s["ref"], []) if u not in s["urls_returned"]]
         if missing:
             raise SystemExit(f"recall {s['ref']}: cited URL not returned: {missing}")
-        log.put({"search_id": sid, "claim_id": claim_of.get(s["ref"], ""), "query": s["query"].strip(), "corpus": s["corpus"],
-                 "searched_on": SEARCHED_ON, "n_results": s["n_results"], "outcome": "found" if kept else "not_found",
-                 "urls_kept": " ".join(kept)})
+        log.put(
+            {
+                "search_id": sid,
+                "claim_id": claim_of.get(s["ref"], ""),
+                "query": s["query"].strip(),
+                "corpus": s["corpus"],
+                "searched_on": SEARCHED_ON,
+                "n_results": s["n_results"],
+                "outcome": "found" if kept else "not_found",
+                "urls_kept": " ".join(kept),
+            }
+        )
 
     # -- The crosswalk searches are in search_log already (same query and corpus, searched on the same day).
     xw_sid = {}
     for s in xw["searches"]:
-        hits = [r for r in log.rows if r.get("query") == s["query"].strip() and r.get("corpus") == s["corpus"]
-                and r.get("searched_on") == SEARCHED_ON]
+        hits = [
+            r
+            for r in log.rows
+            if r.get("query") == s["query"].strip()
+            and r.get("corpus") == s["corpus"]
+            and r.get("searched_on") == SEARCHED_ON
+        ]
         if not hits:
             raise SystemExit(f"crosswalk search {s['ref']} is not in search_log")
         xw_sid[s["ref"]] = hits[-1]["search_id"]
@@ -198,8 +213,15 @@ def main() -> int:
         if name not in NEW_TYPES:
             raise SystemExit(f"no source for publisher {name!r}: add it to PUBLISHERS or NEW_TYPES")
         sid = assign(f"source:{name}", sources, "SRC", 3)
-        sources.put({"source_id": sid, "name": name, "source_type": NEW_TYPES[name], "independence_group": sid,
-                     "notes": f"Added with the recall pass of {SEARCHED_ON}: named by a report that search {origin_sid} returned."})
+        sources.put(
+            {
+                "source_id": sid,
+                "name": name,
+                "source_type": NEW_TYPES[name],
+                "independence_group": sid,
+                "notes": f"Added with the recall pass of {SEARCHED_ON}: named by a report that search {origin_sid} returned.",
+            }
+        )
         return sid
 
     def relied_on(words: str, origin_sid: str) -> str:
@@ -221,17 +243,36 @@ def main() -> int:
         relies = relied_on(c["relies_on"], sid)
         if c["relies_on"] and not relies:
             summary += f" The report relies on: {c['relies_on']}."
-        cors.put({"corroboration_id": cid, "claim_id": c["claim_id"], "incident_id": c["incident_id"], "tally_id": c["tally_id"],
-                  "search_id": sid, "query": log.index[sid]["query"], "url": c["url"],
-                  "source_id": source(c["publisher_as_shown"], sid), "publisher_as_shown": c["publisher_as_shown"],
-                  "title": c["title"], "published_date": c["published_date"],
-                  "published_date_basis": c["published_date_basis"] if c["published_date"] else "",
-                  "event_date_start": c["event_date_start"], "event_date_end": c["event_date_end"],
-                  "event_date_basis": c["event_date_basis"] if c["event_date_start"] else "",
-                  "place_as_reported": c["place_as_reported"], "killed_min": c["killed_min"], "killed_max": c["killed_max"],
-                  "injured_min": c["injured_min"], "injured_max": c["injured_max"],
-                  "perpetrator_as_reported": c["perpetrator_as_reported"], "relation": c["relation"],
-                  "confidence": c["confidence"], "reasons": c["reasons"], "relies_on_source_id": relies, "summary": summary})
+        cors.put(
+            {
+                "corroboration_id": cid,
+                "claim_id": c["claim_id"],
+                "incident_id": c["incident_id"],
+                "tally_id": c["tally_id"],
+                "search_id": sid,
+                "query": log.index[sid]["query"],
+                "url": c["url"],
+                "source_id": source(c["publisher_as_shown"], sid),
+                "publisher_as_shown": c["publisher_as_shown"],
+                "title": c["title"],
+                "published_date": c["published_date"],
+                "published_date_basis": c["published_date_basis"] if c["published_date"] else "",
+                "event_date_start": c["event_date_start"],
+                "event_date_end": c["event_date_end"],
+                "event_date_basis": c["event_date_basis"] if c["event_date_start"] else "",
+                "place_as_reported": c["place_as_reported"],
+                "killed_min": c["killed_min"],
+                "killed_max": c["killed_max"],
+                "injured_min": c["injured_min"],
+                "injured_max": c["injured_max"],
+                "perpetrator_as_reported": c["perpetrator_as_reported"],
+                "relation": c["relation"],
+                "confidence": c["confidence"],
+                "reasons": c["reasons"],
+                "relies_on_source_id": relies,
+                "summary": summary,
+            }
+        )
 
     # -- Crosswalk rows: the search that returned the record's address (for a fetched repository, the fetch).
     for i, x in enumerate(new_xw):
@@ -249,11 +290,25 @@ def main() -> int:
         ext = x["external_id"]
         if ext and x["dataset"] == "UCDP GED":
             ext = GED_PREFIX + ext
-        cross.put({"crosswalk_id": xid, "dataset": x["dataset"], "incident_id": x["incident_id"], "tally_id": x["tally_id"],
-                   "external_id": ext, "url": x["url"], "search_id": sid, "query": srow["query"],
-                   "external_date": x["external_date"], "external_location": x["external_location"],
-                   "civilians_min": x["civilians_min"], "civilians_max": x["civilians_max"],
-                   "match_confidence": x["match_confidence"], "reasons": x["reasons"], "summary": " ".join(x["summary"].split())})
+        cross.put(
+            {
+                "crosswalk_id": xid,
+                "dataset": x["dataset"],
+                "incident_id": x["incident_id"],
+                "tally_id": x["tally_id"],
+                "external_id": ext,
+                "url": x["url"],
+                "search_id": sid,
+                "query": srow["query"],
+                "external_date": x["external_date"],
+                "external_location": x["external_location"],
+                "civilians_min": x["civilians_min"],
+                "civilians_max": x["civilians_max"],
+                "match_confidence": x["match_confidence"],
+                "reasons": x["reasons"],
+                "summary": " ".join(x["summary"].split()),
+            }
+        )
 
     # -- Reviews: each reviewer's searches into search_log, one reviews row per reviewed row.
     for path in reviewer_files:
@@ -271,13 +326,23 @@ def main() -> int:
                 row = target_row(rv["row_id"], ids, cors, cross)
                 url = row["url"]
                 returned = url in s.get("urls_returned", []) or (
-                    s["corpus"] in ("fetch", "read_file") and rv.get("url_returned") and _file_in_query(url, s["query"]))
+                    s["corpus"] in ("fetch", "read_file") and rv.get("url_returned") and _file_in_query(url, s["query"])
+                )
                 if returned and url not in kept:
                     kept.append(url)
                 claim = claim or row.get("claim_id", "")
-            log.put({"search_id": sid, "claim_id": claim, "query": s["query"].strip(), "corpus": s.get("corpus", "pages"),
-                     "searched_on": SEARCHED_ON, "n_results": s.get("n_results", len(s.get("urls_returned", []))),
-                     "outcome": "found" if kept else "not_found", "urls_kept": " ".join(kept)})
+            log.put(
+                {
+                    "search_id": sid,
+                    "claim_id": claim,
+                    "query": s["query"].strip(),
+                    "corpus": s.get("corpus", "pages"),
+                    "searched_on": SEARCHED_ON,
+                    "n_results": s.get("n_results", len(s.get("urls_returned", []))),
+                    "outcome": "found" if kept else "not_found",
+                    "urls_kept": " ".join(kept),
+                }
+            )
         for rv in d.get("reviews", []):
             table, row = target_table(rv["row_id"], ids, cors, cross)
             rid = assign(f"review:{rv['row_id']}", revs, "REV", 4)
@@ -285,17 +350,28 @@ def main() -> int:
             outcome = rv["outcome"]
             if outcome == "corrected" and not fields:
                 outcome = "confirmed"
-            revs.put({"review_id": rid, "table": table.name, "row_id": row[table.key], "reviewed_on": SEARCHED_ON,
-                      "reviewer": f"second-pass reviewer {label} (a fresh reader, not the coder)",
-                      "search_id": sids.get(rv.get("search_ref"), ""), "outcome": outcome,
-                      "fields_changed": ";".join(fields), "note": " ".join(rv.get("note", "").split())})
+            revs.put(
+                {
+                    "review_id": rid,
+                    "table": table.name,
+                    "row_id": row[table.key],
+                    "reviewed_on": SEARCHED_ON,
+                    "reviewer": f"second-pass reviewer {label} (a fresh reader, not the coder)",
+                    "search_id": sids.get(rv.get("search_ref"), ""),
+                    "outcome": outcome,
+                    "fields_changed": ";".join(fields),
+                    "note": " ".join(rv.get("note", "").split()),
+                }
+            )
 
     for t in (log, sources, cors, cross, revs):
         t.save()
     IDS.write_text(json.dumps(ids, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     reviewed = {rv["row_id"] for _, _, rv in reviews}
-    print(f"{len(new_cor)} corroborations, {len(new_xw)} crosswalk rows, {len(recall['searches'])} recall searches, "
-          f"{len(reviews)} reviews ({len(changed)} rows corrected)")
+    print(
+        f"{len(new_cor)} corroborations, {len(new_xw)} crosswalk rows, {len(recall['searches'])} recall searches, "
+        f"{len(reviews)} reviews ({len(changed)} rows corrected)"
+    )
     unreviewed = [k for k in list(ids.get("NEWCOR", {})) + list(ids.get("NEWXW", {})) if k not in reviewed]
     if unreviewed:
         print("not reviewed:", " ".join(f"{k}={ids['NEWCOR'].get(k) or ids['NEWXW'].get(k)}" for k in unreviewed))

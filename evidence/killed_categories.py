@@ -21,7 +21,10 @@ from build_report import csvio  # noqa: E402
 
 # row -> (category, the words of its title or summary the category rests on)
 CODED = {
-    "COR-0016": ("civilians", "SNHR monthly and incident reports count civilians (probable original of '99 civilians')"),
+    "COR-0016": (
+        "civilians",
+        "SNHR monthly and incident reports count civilians (probable original of '99 civilians')",
+    ),
     "COR-0017": ("people", "81 dead, of whom 52 civilians/prisoners and 29 fighters"),
     "COR-0018": ("civilians", "killed 100 named civilians"),
     "COR-0019": ("civilians", "at least 100 civilians killed"),
@@ -50,7 +53,10 @@ CODED = {
     "COR-0065": ("women_and_children", "seven civilians, all women and children"),
     "COR-0076": ("civilians", "killed 15 civilians"),
     "COR-0077": ("civilians", "15 killed; the page calls them civilians (second-pass review killed-categories)"),
-    "COR-0078": ("civilians", "15 killed (Haritan strikes); the page calls them civilians (second-pass review killed-categories)"),
+    "COR-0078": (
+        "civilians",
+        "15 killed (Haritan strikes); the page calls them civilians (second-pass review killed-categories)",
+    ),
     "COR-0080": ("civilians", "killed more than fifty civilians"),
     "COR-0082": ("civilians", "killed six civilians"),
     "COR-0094": ("civilians", "killed ten civilians"),

@@ -24,15 +24,21 @@ def main() -> int:
     fields, rows = csvio.read(path)
     for row in rows:
         inc = incidents.get(row["incident_id"])
-        if not inc or row["relation"] not in ("probable_original", "independent") or row["confidence"] not in ("high", "medium"):
+        if (
+            not inc
+            or row["relation"] not in ("probable_original", "independent")
+            or row["confidence"] not in ("high", "medium")
+        ):
             continue
         start, end = row["event_date_start"], row["event_date_end"] or row["event_date_start"]
         if start and (start < inc["date_start"] or end > inc["date_end"]):
             reasons = [r for r in row["reasons"].split(";") if r]
             if "different_date" not in reasons:
                 reasons.append("different_date")
-            print(f"{row['corroboration_id']}: dated {start}..{end}, outside {inc['incident_id']}'s window "
-                  f"{inc['date_start']}..{inc['date_end']}: {row['relation']} -> conflicting")
+            print(
+                f"{row['corroboration_id']}: dated {start}..{end}, outside {inc['incident_id']}'s window "
+                f"{inc['date_start']}..{inc['date_end']}: {row['relation']} -> conflicting"
+            )
             row["relation"], row["reasons"] = "conflicting", ";".join(reasons)
     csvio.write(path, fields, rows)
     return 0

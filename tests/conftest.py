@@ -22,8 +22,9 @@ def need_chromium() -> None:
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure",
-                    pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: `make test` installs it; under CI a missing browser is a failure", pytrace=False
+        )
     pytest.skip(f"{CHROMIUM} is not installed (make test installs it)", allow_module_level=True)
 
 
@@ -70,8 +71,12 @@ def built_report(tmp_path_factory) -> Path:
         if not done.exists():
             shutil.rmtree(shared / "report", ignore_errors=True)  # a build that failed half-way
             pkg = checkout(shared / "report" / "pkg")
-            result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "report", f"PKG={pkg}"],
-                                    capture_output=True, text=True, timeout=900)
+            result = subprocess.run(
+                ["make", "-s", "--no-print-directory", "-C", str(ROOT), "report", f"PKG={pkg}"],
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
             done.touch()
     return html
@@ -81,6 +86,7 @@ def built_report(tmp_path_factory) -> Path:
 def http_root(built_report):
     """The built report on a local HTTP server (127.0.0.1, a free port), so that the browser reports each file
     it loads with its size."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -117,7 +123,8 @@ def wait_for_charts(page) -> None:
     try:
         page.wait_for_function(
             "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
-            timeout=15000)
+            timeout=15000,
+        )
     except Exception:
         pass
 

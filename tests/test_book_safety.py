@@ -9,7 +9,9 @@ from build_report import book
 from conftest import ROOT
 
 SRC = ROOT / "src" / "build_report"
-TAG = re.compile(r"<(a|p|div|span|pre|code|table|thead|tbody|tr|td|th|blockquote|section|h[1-6]|ul|ol|li|img|script|style|link)[\s>/]")
+TAG = re.compile(
+    r"<(a|p|div|span|pre|code|table|thead|tbody|tr|td|th|blockquote|section|h[1-6]|ul|ol|li|img|script|style|link)[\s>/]"
+)
 
 
 def test_no_page_markup_in_python():
@@ -26,12 +28,23 @@ def test_no_page_markup_in_python():
 
 def test_links_only_under_the_datas_url_pattern():
     desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    patterns = {f["constraints"]["pattern"] for r in desc["resources"] for f in r.get("schema", {}).get("fields", [])
-                if f.get("constraints", {}).get("pattern", "").startswith("^https?://")}
+    patterns = {
+        f["constraints"]["pattern"]
+        for r in desc["resources"]
+        for f in r.get("schema", {}).get("fields", [])
+        if f.get("constraints", {}).get("pattern", "").startswith("^https?://")
+    }
     assert patterns == {book.URL.pattern}, "the report links URLs under the data's own pattern, not its own"
     assert book.value("https://example.org/a") == {"text": "https://example.org/a", "href": "https://example.org/a"}
-    for text in ("javascript:alert(1)", "ftp://example.org/a", "https://example.org/<b>", "see https://example.org/a",
-                 "file:///etc/passwd", "//example.org/a", "data:text/html,<script>alert(1)</script>"):
+    for text in (
+        "javascript:alert(1)",
+        "ftp://example.org/a",
+        "https://example.org/<b>",
+        "see https://example.org/a",
+        "file:///etc/passwd",
+        "//example.org/a",
+        "data:text/html,<script>alert(1)</script>",
+    ):
         assert book.value(text) == text, text
 
 

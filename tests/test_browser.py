@@ -14,8 +14,6 @@ def pages(built_report):
     return sorted(p.relative_to(built_report).as_posix() for p in (built_report / "generated").glob("*.html"))
 
 
-
-
 def open_page(browser, url, width=1280):
     """A fresh offline page (see conftest.offline_page), once its charts have drawn."""
     ctx, page = offline_page(browser, url, ("file://",), width)
@@ -53,7 +51,8 @@ def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
             mark.hover()
             page.wait_for_function(
                 "() => /(INC|TAL|CLM|PLC)-\\d{4}/.test((document.querySelector('#vg-tooltip-element') || {}).innerText || '')",
-                timeout=10000)
+                timeout=10000,
+            )
             tip = page.locator("#vg-tooltip-element").inner_text()
             m = ROW_ID.search(tip)
             assert m, (name, tip)
@@ -70,7 +69,8 @@ def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
             page.go_back()
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
-                timeout=15000)
+                timeout=15000,
+            )
 
 
 def test_footnote_then_row_link_lands_on_quote(browser, built_report):

@@ -28,7 +28,8 @@ def _luminance(hex_colour: str) -> float:
     def channel(c):
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -66,7 +67,9 @@ def test_every_governorate_has_a_name_and_a_label_point_with_origin(con):
     for code, g in govs.items():
         assert g["name"] and not CODE.search(g["name"]), code
         assert g["latitude"] is not None and "GeoNames" in g["origin"], code
-    used = {r[0] for r in con.execute("SELECT DISTINCT admin1_code FROM places WHERE admin1_code IS NOT NULL").fetchall()}
+    used = {
+        r[0] for r in con.execute("SELECT DISTINCT admin1_code FROM places WHERE admin1_code IS NOT NULL").fetchall()
+    }
     assert used <= set(govs)
 
 
@@ -81,14 +84,17 @@ def test_no_chart_spec_or_table_holds_a_governorate_code(con):
 
 
 def _pages_with_charts(built_report):
-    return sorted(p for p in (built_report / "generated").glob("*.html") if 'class="chart"' in p.read_text(encoding="utf-8"))
+    return sorted(
+        p for p in (built_report / "generated").glob("*.html") if 'class="chart"' in p.read_text(encoding="utf-8")
+    )
 
 
 def _open(browser, path, width):
     ctx, page = offline_page(browser, path.as_uri(), ("file://",), width)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
-        timeout=20000)
+        timeout=20000,
+    )
     return ctx, page
 
 
@@ -130,12 +136,16 @@ def test_map_has_outline_and_governorate_names(browser, built_report, con, width
         assert outline.count() == 1
         box = outline.bounding_box()
         assert box["width"] > 0.6 * svg.bounding_box()["width"] or box["height"] > 200, box
-        shown = {t.strip() for t in page.evaluate(
-            "() => [...document.querySelectorAll('#chart-place_map svg g.mark-text text')]"
-            ".filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => t.textContent)")}
+        shown = {
+            t.strip()
+            for t in page.evaluate(
+                "() => [...document.querySelectorAll('#chart-place_map svg g.mark-text text')]"
+                ".filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => t.textContent)"
+            )
+        }
         df = queries.run(con, "chart_place_map")
         drawn = set(df["governorate"]) - {"not stated"}
-        assert drawn and drawn <= shown, (drawn - shown)
+        assert drawn and drawn <= shown, drawn - shown
         if width >= 1000:
             assert {g["name"] for g in geo.governorates().values()} <= shown
         assert not page.errors, page.errors
@@ -178,10 +188,16 @@ def test_time_line_draws_the_same_days_in_every_time_zone(browser, built_report)
         try:
             page = ctx.new_page()
             page.goto((built_report / "generated" / "when.html").as_uri())
-            page.wait_for_function("() => document.querySelector('#vis-incident_timeline svg g.role-mark')", timeout=20000)
+            page.wait_for_function(
+                "() => document.querySelector('#vis-incident_timeline svg g.role-mark')", timeout=20000
+            )
             fig = page.locator("figure#chart-incident_timeline")
-            boxes.append([round(fig.locator(f"g.role-mark[class*='rows_layer_{i}'] path").first.bounding_box()["x"])
-                          for i in range(3)])
+            boxes.append(
+                [
+                    round(fig.locator(f"g.role-mark[class*='rows_layer_{i}'] path").first.bounding_box()["x"])
+                    for i in range(3)
+                ]
+            )
         finally:
             ctx.close()
     assert boxes[0] == boxes[1] == boxes[2], boxes

@@ -20,7 +20,9 @@ CFFCONVERT = ROOT / ".venv-cff" / "bin" / "cffconvert"
 
 def test_citation_file_validates_with_cffconvert():
     assert CFFCONVERT.exists(), "make test installs cffconvert into .venv-cff (see requirements-cff.lock)"
-    r = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    r = subprocess.run(
+        [str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -36,7 +38,7 @@ def test_citation_names_the_latest_release_and_its_checksum():
 
 def test_bibtex_parses_with_a_key_version_and_locator():
     bib = parse_string(citation.bibtex(CFF), "bibtex")
-    (key, entry), = bib.entries.items()
+    ((key, entry),) = bib.entries.items()
     assert key == citation.bibtex_key(CFF) and re.fullmatch(r"[a-z0-9_]+", key)
     assert entry.fields["version"] == str(CFF["version"])
     assert "doi" in entry.fields or "url" in entry.fields or "sha256:" in entry.fields["note"]
@@ -90,7 +92,9 @@ def test_zenodo_metadata_is_current(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "data", tmp_path / "data")
     release.write_zenodo(Package.load(tmp_path))
-    assert (tmp_path / ".zenodo.json").read_text(encoding="utf-8") == (ROOT / ".zenodo.json").read_text(encoding="utf-8")
+    assert (tmp_path / ".zenodo.json").read_text(encoding="utf-8") == (ROOT / ".zenodo.json").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_readme_citation_is_current():

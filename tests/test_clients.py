@@ -109,10 +109,16 @@ def need(path: Path | str, client: str) -> str:
     if not log.exists():
         reason = "`make clients` has not been run (make test runs it)"
     else:
-        lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if not line.startswith("WARNING: Location")]  # pip's notes on unused local indexes
-        reason = (f"the last `make clients` logged ({log.relative_to(ROOT)}):\n" + "\n".join(lines[-30:])
-                  if lines else "the last `make clients` installed it without error; it has been removed since")
+        lines = [
+            line
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+            if not line.startswith("WARNING: Location")
+        ]  # pip's notes on unused local indexes
+        reason = (
+            f"the last `make clients` logged ({log.relative_to(ROOT)}):\n" + "\n".join(lines[-30:])
+            if lines
+            else "the last `make clients` installed it without error; it has been removed since"
+        )
     pytest.fail(f"client {client} is not installed ({path} is missing): {reason}", pytrace=False)
 
 
@@ -136,6 +142,7 @@ def text(value) -> str:
 
 # ---- the CSV form itself ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", TABLES)
 def test_sniffer_finds_comma_and_double_quote(name):
     res = next(r for r in RESOURCES if r["name"] == name)
@@ -146,6 +153,7 @@ def test_sniffer_finds_comma_and_double_quote(name):
 
 # ---- Python clients ---------------------------------------------------------------------------------
 
+
 def test_frictionless_to_pandas():
     import pandas as pd
     from frictionless import Package as FPackage
@@ -154,8 +162,10 @@ def test_frictionless_to_pandas():
     loaded = {}
     for name in TABLES:
         frame = package.get_resource(name).to_pandas().reset_index()
-        rows = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else text(v) for v in row]
-                for row in frame.itertuples(index=False, name=None)]
+        rows = [
+            ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else text(v) for v in row]
+            for row in frame.itertuples(index=False, name=None)
+        ]
         loaded[name] = (list(frame.columns), rows)
     assert_same("frictionless -> pandas", loaded)
 
@@ -189,8 +199,11 @@ def test_csvkit():
     # and only those, come back empty. The README tells csvkit users to pass --blanks --null-value "".
     nulls = {"na", "n/a", "none", "null", "."}
     changed = differences("csvkit", default)
-    words = [m for m in changed if re.search(r"CSV '([^']*)', client ''$", m) and
-             re.search(r"CSV '([^']*)'", m).group(1).lower() in nulls]
+    words = [
+        m
+        for m in changed
+        if re.search(r"CSV '([^']*)', client ''$", m) and re.search(r"CSV '([^']*)'", m).group(1).lower() in nulls
+    ]
     assert changed == words, "\n".join(m for m in changed if m not in words)
 
 
@@ -202,6 +215,7 @@ def test_python_datapackage_and_tableschema():
 
 
 # ---- JavaScript and R ------------------------------------------------------------------------------
+
 
 def test_js_datapackage():
     node = need("node", "datapackage-js")
@@ -221,13 +235,16 @@ def test_r_readr(tmp_path):
     loaded = {}
     for name in TABLES:
         header, rows = expected(name)
-        assert report[name] == [str(len(rows)), str(len(header)), "0"], f"readr {name}: rows, columns, problems {report[name]}"
+        assert report[name] == [str(len(rows)), str(len(header)), "0"], (
+            f"readr {name}: rows, columns, problems {report[name]}"
+        )
         loaded[name] = csvio.read(tmp_path / f"{name}.csv")
         loaded[name] = (loaded[name][0], [[r[h] for h in loaded[name][0]] for r in loaded[name][1]])
     assert_same("R readr", loaded)
 
 
 # ---- datasette ------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -246,8 +263,11 @@ def test_datasette_json_api(tmp_path):
     meta = outputs.write_datasette_metadata(PKG, db, tmp_path / "metadata.json")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([datasette, "serve", str(db), "-m", str(meta), "-h", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [datasette, "serve", str(db), "-m", str(meta), "-h", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -284,7 +304,10 @@ def test_datasette_json_api(tmp_path):
                 labels[res["name"]] = {r[key]: r[label] for r in rows}
         shown = 0
         for res in PKG.table_resources():
-            fks = [(fk["fields"], fk["reference"]["resource"] or res["name"]) for fk in res["schema"].get("foreignKeys", [])]
+            fks = [
+                (fk["fields"], fk["reference"]["resource"] or res["name"])
+                for fk in res["schema"].get("foreignKeys", [])
+            ]
             if not fks:
                 continue
             rows = get_json(f"{base}/claims/{res['name']}.json?_shape=array&_labels=on&_size=max&_nocount=1")
@@ -334,8 +357,11 @@ def read_back(path: Path) -> tuple[list[str], list[list[str]]]:
 def test_libreoffice_csv_with_utf8_filter(tmp_path):
     for res in RESOURCES:
         shutil.copy(ROOT / res["path"], tmp_path / f"{res['name']}.csv")
-    soffice(["--infilter=" + LO_IMPORT, "--convert-to", LO_EXPORT, "--outdir", str(tmp_path / "out")]
-            + [f"{name}.csv" for name in TABLES], tmp_path)
+    soffice(
+        ["--infilter=" + LO_IMPORT, "--convert-to", LO_EXPORT, "--outdir", str(tmp_path / "out")]
+        + [f"{name}.csv" for name in TABLES],
+        tmp_path,
+    )
     assert_same("LibreOffice (CSV)", {name: read_back(tmp_path / "out" / f"{name}.csv") for name in TABLES})
 
 

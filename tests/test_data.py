@@ -30,7 +30,7 @@ def test_archive_hash_and_size_match_descriptor():
 
 @pytest.mark.parametrize("claim", rows("claims"), ids=lambda c: c["claim_id"])
 def test_quote_equals_archive_at_offsets(claim):
-    assert TEXT[int(claim["char_start"]):int(claim["char_end"])] == claim["quote"]
+    assert TEXT[int(claim["char_start"]) : int(claim["char_end"])] == claim["quote"]
 
 
 def _paragraphs():
@@ -45,17 +45,28 @@ def _paragraphs():
 def _list_lines():
     """Non-blank lines under the three list headings, up to the political list (found by text here)."""
     lines = TEXT.split("\n")
-    heads = [i for i, ln in enumerate(lines) if ln.strip() in (
-        "Summaries of Russian war crimes", "Large-scale crimes",
-        "Tweets and videos of grisly slaughter over last couple of days")]
+    heads = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.strip()
+        in (
+            "Summaries of Russian war crimes",
+            "Large-scale crimes",
+            "Tweets and videos of grisly slaughter over last couple of days",
+        )
+    ]
     end = next(i for i, ln in enumerate(lines) if ln.startswith("And who Russia wanted to invite"))
     return [i for i in range(heads[0], end) if lines[i].strip() and i not in heads]
 
 
 def test_every_list_line_is_covered_by_a_claim():
     paras = _paragraphs()
-    covered = {i for c in rows("claims") for i, (s, e, _) in enumerate(paras)
-               if s <= int(c["char_start"]) and int(c["char_end"]) <= e}
+    covered = {
+        i
+        for c in rows("claims")
+        for i, (s, e, _) in enumerate(paras)
+        if s <= int(c["char_start"]) and int(c["char_end"]) <= e
+    }
     missing = [paras[i][2][:60] for i in _list_lines() if i not in covered]
     assert not missing
     assert len(_list_lines()) == 9 + 21 + 13  # items in the three lists, headings excluded
@@ -96,22 +107,29 @@ def test_duckdb_reads_every_table_from_the_package_paths():
 
 def test_typed_load_matches_schema_types():
     con = connect(Package.load(ROOT))
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name='incidents'").fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name='incidents'"
+        ).fetchall()
+    )
     assert types["date_start"] == "DATE" and types["killed_min"] == "BIGINT"
 
 
-@pytest.mark.parametrize("phrase,rule,expected", [
-    ("at least 12 innocent civilians", "at_least", (12, None)),
-    ("more than 35 civilians", "more_than", (36, None)),
-    ("over150 000", "more_than", (150001, None)),
-    ("30+ wounded", "n_plus", (30, None)),
-    ("dozens of people", "dozens", (12, None)),
-    ("hundreds injured", "hundreds", (100, None)),
-    ("Thousands of residents", "thousands", (1000, None)),
-    ("1,815 civilians", "exact", (1815, 1815)),
-    ("Kill Seven Women and Children", "exact", (7, 7)),
-    ("victims", "stated_unnumbered", (None, None)),
-])
+@pytest.mark.parametrize(
+    "phrase,rule,expected",
+    [
+        ("at least 12 innocent civilians", "at_least", (12, None)),
+        ("more than 35 civilians", "more_than", (36, None)),
+        ("over150 000", "more_than", (150001, None)),
+        ("30+ wounded", "n_plus", (30, None)),
+        ("dozens of people", "dozens", (12, None)),
+        ("hundreds injured", "hundreds", (100, None)),
+        ("Thousands of residents", "thousands", (1000, None)),
+        ("1,815 civilians", "exact", (1815, 1815)),
+        ("Kill Seven Women and Children", "exact", (7, 7)),
+        ("victims", "stated_unnumbered", (None, None)),
+    ],
+)
 def test_coding_rules(phrase, rule, expected):
     assert coding.code_count(phrase, rule) == expected
 

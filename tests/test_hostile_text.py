@@ -22,25 +22,39 @@ from conftest import checkout
 CORPUS = csvio.read(Path(__file__).parent / "hostile" / "corpus.csv")[1]
 SECRET = "SECRET-TOKEN-7f3a9c1e-do-not-publish"
 # URL fields take URLs that must never become links: not http(s), or http(s) with markup in them.
-HOSTILE_URLS = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
-                'https://example.invalid/"onmouseover="alert(1)', "https://example.invalid/<script>alert(1)</script>",
-                "//example.invalid/protocol-relative", "ftp://example.invalid/x", "https://example.invalid/ok](javascript:alert(1))"]
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    'https://example.invalid/"onmouseover="alert(1)',
+    "https://example.invalid/<script>alert(1)</script>",
+    "//example.invalid/protocol-relative",
+    "ftp://example.invalid/x",
+    "https://example.invalid/ok](javascript:alert(1))",
+]
 ID_LIKE = re.compile(r"^\^\(?[A-Z]|https\?|\[0-9a-f\]|same_place|data/archive")
 # Tables the report does not show cell by cell (it counts their rows, or shows a few derived columns).
 NOT_SHOWN = {"search_log", "documents", "sources", "overlap_groups", "crosswalk", "context_totals"}
 
 
 def url_fields(resource: dict) -> list[str]:
-    return [f["name"] for f in resource["schema"]["fields"]
-            if f.get("constraints", {}).get("pattern", "").startswith("^https?://")]
+    return [
+        f["name"]
+        for f in resource["schema"]["fields"]
+        if f.get("constraints", {}).get("pattern", "").startswith("^https?://")
+    ]
 
 
 def free_text_fields(resource: dict) -> list[str]:
     out = []
     for f in resource["schema"]["fields"]:
         c = f.get("constraints", {})
-        if f["type"] == "string" and "enum" not in c and not ID_LIKE.search(c.get("pattern", "")) \
-                and not f["name"].endswith("_id"):
+        if (
+            f["type"] == "string"
+            and "enum" not in c
+            and not ID_LIKE.search(c.get("pattern", ""))
+            and not f["name"].endswith("_id")
+        ):
             out.append(f["name"])
     return out
 
@@ -101,9 +115,12 @@ def hostile_build(tmp_path_factory):
         res["title"] = texts[(n + 1) % len(texts)]
         last = res["schema"]["fields"][-1]
         last["description"], last["title"] = texts[(n + 2) % len(texts)], texts[(n + 3) % len(texts)]
-        injected += [(res["name"], "-", "description", res["description"]), (res["name"], "-", "title", res["title"]),
-                     (res["name"], "-", last["name"] + ".description", last["description"]),
-                     (res["name"], "-", last["name"] + ".title", last["title"])]
+        injected += [
+            (res["name"], "-", "description", res["description"]),
+            (res["name"], "-", "title", res["title"]),
+            (res["name"], "-", last["name"] + ".description", last["description"]),
+            (res["name"], "-", last["name"] + ".title", last["title"]),
+        ]
         n += 4
     desc["title"], desc["description"] = texts[n % len(texts)], texts[(n + 1) % len(texts)]
     injected += [("datapackage", "-", "title", desc["title"]), ("datapackage", "-", "description", desc["description"])]
@@ -112,10 +129,17 @@ def hostile_build(tmp_path_factory):
     failures = validate.run(Package.load(pkg))
     py = sys.executable
     jb = str(Path(py).parent / "jupyter-book")
-    pages = subprocess.run([py, "-m", "build_report", "--root", str(pkg), "pages"], capture_output=True, text=True, cwd=pkg)
+    pages = subprocess.run(
+        [py, "-m", "build_report", "--root", str(pkg), "pages"], capture_output=True, text=True, cwd=pkg
+    )
     assert pages.returncode == 0, pages.stdout[-2000:] + pages.stderr[-3000:]
-    build = subprocess.run([jb, "build", str(pkg / "book"), "--keep-going", "--quiet"], capture_output=True, text=True,
-                           cwd=pkg, timeout=600)
+    build = subprocess.run(
+        [jb, "build", str(pkg / "book"), "--keep-going", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=pkg,
+        timeout=600,
+    )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-3000:]
     site = pkg / "book" / "_build" / "html"
     text = []

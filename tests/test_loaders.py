@@ -71,8 +71,13 @@ def test_xlsx_round_trip_keeps_every_value(workbook, name):
 
 def test_xlsx_keeps_arabic_text(workbook):
     in_csv = sum(1 for name in TABLES for r in csv_rows(name) for v in r.values() if ARABIC.search(v))
-    in_xlsx = sum(1 for name in TABLES for row in workbook[name].iter_rows(values_only=True)
-                  for v in row if isinstance(v, str) and ARABIC.search(v))
+    in_xlsx = sum(
+        1
+        for name in TABLES
+        for row in workbook[name].iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str) and ARABIC.search(v)
+    )
     assert in_csv > 0 and in_xlsx == in_csv
 
 
@@ -110,15 +115,27 @@ def test_duckdb_foreign_keys_reject_a_dangling_reference(keyed_db):
 
 
 def test_duckdb_has_every_table_key_and_comment(keyed_db):
-    keys = {t for (t,) in keyed_db.execute(
-        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+    keys = {
+        t
+        for (t,) in keyed_db.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+    }
     assert keys == set(TABLES)
-    fks = keyed_db.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'").fetchone()[0]
-    declared = sum(1 for r in PKG.table_resources() for fk in r["schema"].get("foreignKeys", [])
-                   if fk["reference"]["resource"] not in ("", r["name"]))
+    fks = keyed_db.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'"
+    ).fetchone()[0]
+    declared = sum(
+        1
+        for r in PKG.table_resources()
+        for fk in r["schema"].get("foreignKeys", [])
+        if fk["reference"]["resource"] not in ("", r["name"])
+    )
     assert fks == declared
-    missing = keyed_db.execute("SELECT table_name, column_name FROM duckdb_columns() "
-                               "WHERE database_name = current_database() AND (comment IS NULL OR comment = '')").fetchall()
+    missing = keyed_db.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND (comment IS NULL OR comment = '')"
+    ).fetchall()
     assert missing == []
     for name in TABLES:
         assert keyed_db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == len(csv_rows(name))
@@ -151,7 +168,9 @@ def test_sqlite_keys_and_types(sqlite_db):
         sqlite_db.execute("INSERT INTO claims SELECT * FROM claims WHERE claim_id = 'CLM-0001'")
     with pytest.raises(sqlite3.IntegrityError):
         sqlite_db.execute("UPDATE claims SET incident_id = 'INC-9999' WHERE claim_id = 'CLM-0020'")
-    assert "REGEXP" not in " ".join(sql for (sql,) in sqlite_db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    assert "REGEXP" not in " ".join(
+        sql for (sql,) in sqlite_db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+    )
     for name in TABLES:
         fields = {f["name"]: f["type"] for f in PKG.fields(name)}
         cur = sqlite_db.execute(f'SELECT * FROM "{name}"')

@@ -125,8 +125,14 @@ def visit(browser, http_root, rel, device):
     page.on("requestfinished", lambda r: open_requests.discard(r))
     page.on("requestfailed", lambda r: open_requests.discard(r))
     page.on("response", on_response)
-    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((http_root, "data:", "blob:"))
-              else (outside.append(r.request.url), r.abort()))
+    ctx.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith((http_root, "data:", "blob:"))
+            else (outside.append(r.request.url), r.abort())
+        ),
+    )
     try:
         page.goto(f"{http_root}/{rel}")
         page.wait_for_load_state("load")
@@ -144,12 +150,21 @@ def visit(browser, http_root, rel, device):
         # A page taller than SHOT_HEIGHT is shot to that height: the register runs to some 470,000 px on a phone,
         # which takes seconds to encode and no viewer opens. LAYOUT above has checked the whole page.
         height = page.evaluate("document.documentElement.scrollHeight")
-        page.screenshot(path=str(shot(rel, device)), full_page=True,
-                        clip={"x": 0, "y": 0, "width": WIDTHS[device], "height": min(height, SHOT_HEIGHT)})
+        page.screenshot(
+            path=str(shot(rel, device)),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": WIDTHS[device], "height": min(height, SHOT_HEIGHT)},
+        )
     finally:
         ctx.close()
-    return {"loaded": loaded, "outside": outside, "errors": errors, "problems": problems,
-            "accessibility": accessibility, "charts": charts}
+    return {
+        "loaded": loaded,
+        "outside": outside,
+        "errors": errors,
+        "problems": problems,
+        "accessibility": accessibility,
+        "charts": charts,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +180,7 @@ def visits(browser, built_report, http_root):
                 old.unlink()
             done[device] = {rel: visit(browser, http_root, rel, device) for rel in all_pages(built_report)}
         return done[device]
+
     return at
 
 
@@ -196,14 +212,16 @@ class TestDesktop:
         with open(OUT / "page-weights.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["page", "file", "bytes"])
-            w.writerows([[rel, "(all files)", str(total)] for rel, total in sorted(totals.items(), key=lambda x: -x[1])])
+            w.writerows(
+                [[rel, "(all files)", str(total)] for rel, total in sorted(totals.items(), key=lambda x: -x[1])]
+            )
             w.writerows(rows)
         heavy = {rel: total for rel, total in totals.items() if total > LIMIT}
         assert not heavy, heavy
         # The Vega bundle is loaded by the pages that draw a chart and by no other.
         charted = {r for r in totals if "vega-chart" in (built_report / r).read_text(encoding="utf-8")}
         with_vega = {r[0] for r in rows if r[1].endswith("vega-bundle.js")}
-        assert with_vega == charted, (with_vega ^ charted)
+        assert with_vega == charted, with_vega ^ charted
         assert not any(r[1].endswith("fontawesome.js") for r in rows)
 
     def test_screenshots_and_tables_fit(self, visits, built_report):
@@ -271,18 +289,31 @@ def test_register_filters_narrow_and_the_hash_restores_them(browser, built_repor
         ids = visible_ids(page)
         assert 0 < len(ids) < total
         assert shown(page) == (len(ids), total)
-        assert all(gov in e.split("|") for e in page.eval_on_selector_all(
-            "section.register-entry:not([hidden])", "els => els.map(e => e.dataset.gov)"))
+        assert all(
+            gov in e.split("|")
+            for e in page.eval_on_selector_all(
+                "section.register-entry:not([hidden])", "els => els.map(e => e.dataset.gov)"
+            )
+        )
         # Keyboard: the search box, then each filter, in reading order; typing narrows further.
         page.focus("#register-q")
         order = ["register-q"]
         for _ in range(5):
             page.keyboard.press("Tab")
             order.append(page.evaluate("document.activeElement.id"))
-        assert order == ["register-q", "register-gov", "register-grading", "register-kind", "register-link", "register-table"], order
+        assert order == [
+            "register-q",
+            "register-gov",
+            "register-grading",
+            "register-kind",
+            "register-link",
+            "register-table",
+        ], order
         page.focus("#register-q")
         page.keyboard.type(ids[0].lower())
-        page.wait_for_function(f"() => document.getElementById('register-count').innerText !== '{len(ids)} of {total} shown'")
+        page.wait_for_function(
+            f"() => document.getElementById('register-count').innerText !== '{len(ids)} of {total} shown'"
+        )
         texts = page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.textContent)")
         assert texts and all(ids[0] in t for t in texts) and len(texts) < len(ids)
         assert visible_ids(page)[0] == ids[0]
@@ -298,15 +329,20 @@ def test_register_filters_narrow_and_the_hash_restores_them(browser, built_repor
             assert visible_ids(page2) == narrowed
             assert shown(page2) == (len(narrowed), total)
             # A link to an entry the filters hide clears them, so that the entry is seen.
-            hidden = next(i for i in page2.eval_on_selector_all("section.register-entry", "els => els.map(e => e.dataset.id)")
-                          if i not in narrowed)
+            hidden = next(
+                i
+                for i in page2.eval_on_selector_all("section.register-entry", "els => els.map(e => e.dataset.id)")
+                if i not in narrowed
+            )
             page2.evaluate(f"window.location.hash = '#{hidden.lower()}'")
             page2.wait_for_function(f"() => !document.getElementById('{hidden.lower()}').closest('[hidden]')")
             assert shown(page2) == (total, total)
         finally:
             ctx2.close()
         page.click("#register-clear")
-        page.wait_for_function(f"() => document.getElementById('register-count').innerText === '{total} of {total} shown'")
+        page.wait_for_function(
+            f"() => document.getElementById('register-count').innerText === '{total} of {total} shown'"
+        )
         assert page.evaluate("window.location.hash") == ""
     finally:
         ctx.close()

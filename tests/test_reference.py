@@ -28,10 +28,16 @@ from test_validate_faults import FAULTS, apply
 
 ROW_OPS = {"set", "set_many"}  # edits that leave every file readable
 # More schema faults, beside the catalogue's: required, minimum, types, a duplicate key and its references.
-EXTRA = [("places", "PLC-0007", "standard_name", ""), ("claims", "CLM-0011", "line", "0"),
-         ("search_log", "SRCH-0003", "searched_on", "2016-02-30"), ("places", "PLC-0008", "longitude", "east"),
-         ("crosswalk", "XW-0002", "civilians_min", "-1"), ("claims", "CLM-0012", "claim_id", "CLM-0011"),
-         ("sources", "SRC-010", "independence_group", "SRC-9999"), ("corroborations", "COR-0030", "confidence", "certain")]
+EXTRA = [
+    ("places", "PLC-0007", "standard_name", ""),
+    ("claims", "CLM-0011", "line", "0"),
+    ("search_log", "SRCH-0003", "searched_on", "2016-02-30"),
+    ("places", "PLC-0008", "longitude", "east"),
+    ("crosswalk", "XW-0002", "civilians_min", "-1"),
+    ("claims", "CLM-0012", "claim_id", "CLM-0011"),
+    ("sources", "SRC-010", "independence_group", "SRC-9999"),
+    ("corroborations", "COR-0030", "confidence", "certain"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +67,12 @@ def _gate(pkg_dir: Path):
 
 # ---- Frictionless ------------------------------------------------------------------------------
 
-FRICTIONLESS_RULES = {"type-error": "type-error", "primary-key": "primary-key", "unique-error": "constraint-unique",
-                      "foreign-key": "foreign-key"}
+FRICTIONLESS_RULES = {
+    "type-error": "type-error",
+    "primary-key": "primary-key",
+    "unique-error": "constraint-unique",
+    "foreign-key": "foreign-key",
+}
 
 
 def frictionless_failures(pkg: Package) -> set[tuple]:
@@ -103,7 +113,13 @@ def gate_schema_failures(pkg: Package, result) -> set[tuple]:
     for f in result.failures:
         if f.rule in structure.RULES and f.rule.startswith(("type-", "constraint-", "primary-", "foreign-")):
             out.add((f.table, f.lineno, f.field, f.rule))
-        elif f.rule in ("no-script", "no-html", "no-control-characters", "no-formula-lead", "no-leading-or-trailing-blank"):
+        elif f.rule in (
+            "no-script",
+            "no-html",
+            "no-control-characters",
+            "no-formula-lead",
+            "no-leading-or-trailing-blank",
+        ):
             field = next(x for x in pkg.fields(f.table) if x["name"] == f.field)
             pattern = field.get("constraints", {}).get("pattern")
             if pattern and not re.match(f"^{pattern}$", f.value):  # the short values used here are whole
@@ -123,6 +139,7 @@ def test_structure_agrees_with_frictionless(packages, which):
 
 
 # ---- Great Expectations ------------------------------------------------------------------------
+
 
 def gx_failures(con) -> set[tuple]:
     """Run expectations.json through Great Expectations (pandas data source, ephemeral context)."""
@@ -149,18 +166,24 @@ def gx_failures(con) -> set[tuple]:
         for frame, frame_entries in by_frame.items():
             df = queries.frame(con, f'SELECT * FROM "{frame}"')
             key = df.columns[0]
-            batch = source.add_dataframe_asset(frame).add_batch_definition_whole_dataframe(frame).get_batch(
-                batch_parameters={"dataframe": df})
+            batch = (
+                source.add_dataframe_asset(frame)
+                .add_batch_definition_whole_dataframe(frame)
+                .get_batch(batch_parameters={"dataframe": df})
+            )
             suite = gx.ExpectationSuite(name=frame)
             for i, entry in enumerate(frame_entries):
                 kwargs = meaning.bind(entry, params)
                 suite.add_expectation(getattr(gx.expectations, entry["expectation"])(**kwargs, meta={"entry": i}))
-            results = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                           "unexpected_index_column_names": [key]}).results
+            results = batch.validate(
+                suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [key]}
+            ).results
             for res in results:
                 entry = frame_entries[res.expectation_config.meta["entry"]]
                 kwargs = meaning.bind(entry, params)
-                rule = entry.get("rule") or meaning.rule_name(entry["expectation"], meaning.bind(entry, meaning.parameters()))
+                rule = entry.get("rule") or meaning.rule_name(
+                    entry["expectation"], meaning.bind(entry, meaning.parameters())
+                )
                 field = entry.get("field") or kwargs.get("column") or kwargs.get("column_A", "-")
                 table = meaning.table_of(key) if frame.startswith("check_") or frame == "derived_fields" else frame
                 assert res.success or res.result.get("unexpected_index_list"), (frame, rule, res.result)

@@ -24,8 +24,22 @@ def run(args, cwd, **kw):
 
 def make_release(repo: Path, version: str, tests="true", flags="--without-report --date 2026-01-01"):
     env = {**os.environ, "RELEASE_TEST_COMMAND": tests}
-    return run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "release", f"PKG={repo}", f"VERSION={version}",
-                f"RELEASE_FLAGS={flags}"], cwd=ROOT, env=env, timeout=600)
+    return run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            "release",
+            f"PKG={repo}",
+            f"VERSION={version}",
+            f"RELEASE_FLAGS={flags}",
+        ],
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
 
 
 def commit(repo: Path, message: str):
@@ -68,8 +82,12 @@ def new_repo(base: Path) -> Path:
 def step(repo: Path, version: str, steps: dict) -> None:
     """Release a version and keep what it produced, before later steps overwrite CHANGELOG.md and friends."""
     r = make_release(repo, version)
-    steps[version] = {"result": r, "changelog": (repo / "CHANGELOG.md").read_text(),
-                      "versions": release.versions(repo), "citation": (repo / "CITATION.cff").read_text()}
+    steps[version] = {
+        "result": r,
+        "changelog": (repo / "CHANGELOG.md").read_text(),
+        "versions": release.versions(repo),
+        "citation": (repo / "CITATION.cff").read_text(),
+    }
     dist = repo / "dist" / version
     if r.returncode == 0:
         steps[version]["diff"] = json.loads((dist / f"diff-{version}.json").read_text())
@@ -139,9 +157,17 @@ def test_patch_release_diff_and_changelog(history):
     s = ok(steps, "0.1.1")
     refused = steps["0.1.1-unexplained"]["result"]
     assert refused.returncode != 0 and "no reason" in refused.stdout and "incidents INC-0013" in refused.stdout
-    assert s["diff"] == [{"table": "incidents", "id": "INC-0013", "change": "changed", "field": "notes",
-                          "old": "18000 is the number of people the bakery was designed to serve, not a harm count.",
-                          "new": "Corrected note for the bakery report.", "reason": "Bakery note corrected"}]
+    assert s["diff"] == [
+        {
+            "table": "incidents",
+            "id": "INC-0013",
+            "change": "changed",
+            "field": "notes",
+            "old": "18000 is the number of people the bakery was designed to serve, not a harm count.",
+            "new": "Corrected note for the bakery report.",
+            "reason": "Bakery note corrected",
+        }
+    ]
     sums_ok(repo / "dist" / "0.1.1")
     assert s["changelog"].index("## 0.1.1") < s["changelog"].index("## 0.1.0") and "INC-0013: notes" in s["changelog"]
     assert set(s["versions"].values()) == {"0.1.1"}
@@ -153,9 +179,19 @@ def test_a_new_row_needs_a_minor(history):
     assert refused.returncode != 0 and "minor" in refused.stdout
     assert not (repo / "releases" / "0.1.2").exists()
     s = ok(steps, "0.2.0")
-    assert {"table": "overlap_groups", "id": "OG-99", "change": "added", "field": "", "old": "", "new": "",
-            "reason": "A test group"} in s["diff"]
-    assert {(d["id"], d["field"]) for d in s["diff"] if d["change"] == "changed"} == {("INC-0013", "overlap_group"), ("INC-0010", "overlap_group")}
+    assert {
+        "table": "overlap_groups",
+        "id": "OG-99",
+        "change": "added",
+        "field": "",
+        "old": "",
+        "new": "",
+        "reason": "A test group",
+    } in s["diff"]
+    assert {(d["id"], d["field"]) for d in s["diff"] if d["change"] == "changed"} == {
+        ("INC-0013", "overlap_group"),
+        ("INC-0010", "overlap_group"),
+    }
 
 
 def test_schema_change_needs_a_major(history):
@@ -187,7 +223,9 @@ def test_rebuilds_are_byte_identical(history):
     con.execute(f"ATTACH '{fresh}' AS y (READ_ONLY)")
     for t in (r["name"] for r in frozen.table_resources()):
         assert con.execute(f"SELECT * FROM x.{t} EXCEPT ALL SELECT * FROM y.{t}").fetchall() == []
-    comments = con.execute("SELECT comment FROM duckdb_columns() WHERE database_name='x' AND table_name='claims' AND column_name='quote'").fetchone()
+    comments = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE database_name='x' AND table_name='claims' AND column_name='quote'"
+    ).fetchone()
     assert comments and "Verbatim" in comments[0]
 
 
@@ -234,7 +272,9 @@ def test_refuses_when_tests_fail(history):
 
 def test_refuses_a_malformed_doi(history):
     repo, _ = history
-    assert_refused_without_writing(repo, "1.0.1", "not a DOI", flags="--without-report --date 2026-01-01 --doi not-a-doi")
+    assert_refused_without_writing(
+        repo, "1.0.1", "not a DOI", flags="--without-report --date 2026-01-01 --doi not-a-doi"
+    )
 
 
 def test_a_note_names_rows_by_id_or_range():

@@ -34,7 +34,9 @@ def _ids_in(soup):
 
 
 def test_every_internal_link_resolves_to_an_anchor(site):
-    ids = {page: _ids_in(soup) for page, soup in site.items()}  # once per page: the register alone has thousands of links
+    ids = {
+        page: _ids_in(soup) for page, soup in site.items()
+    }  # once per page: the register alone has thousands of links
     broken = []
     for page, soup in site.items():
         for a in soup.find_all("a", href=True):
@@ -59,16 +61,30 @@ def test_every_internal_link_resolves_to_an_anchor(site):
 def test_no_page_loads_anything_from_outside(site, built_report):
     outside = []
     for page, soup in site.items():
-        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
-                          ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src")):
+        for tag, attr in (
+            ("script", "src"),
+            ("link", "href"),
+            ("img", "src"),
+            ("iframe", "src"),
+            ("source", "src"),
+            ("video", "src"),
+            ("audio", "src"),
+            ("embed", "src"),
+        ):
             for el in soup.find_all(tag):
                 v = el.get(attr) or ""
-                if tag == "link" and "stylesheet" not in (el.get("rel") or []) and "preload" not in (el.get("rel") or []):
+                if (
+                    tag == "link"
+                    and "stylesheet" not in (el.get("rel") or [])
+                    and "preload" not in (el.get("rel") or [])
+                ):
                     continue
                 if re.match(r"^(https?:)?//", v):
                     outside.append((page.name, tag, v))
     for css in built_report.rglob("*.css"):
-        for m in re.finditer(r"(@import|url\()\s*['\"]?((https?:)?//[^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
+        for m in re.finditer(
+            r"(@import|url\()\s*['\"]?((https?:)?//[^'\")]+)", css.read_text(encoding="utf-8", errors="replace")
+        ):
             outside.append((css.name, "css", m.group(2)))
     assert not outside, outside[:20]
 
@@ -94,8 +110,12 @@ def _window_reports(inc_active, cor, used):
         if i.empty:
             continue
         i = i.iloc[0]
-        narrows = (k.relation in ("probable_original", "independent") and k.confidence in ("high", "medium")
-                   and i.date_start <= k.event_date_start and k.event_date_end <= i.date_end)
+        narrows = (
+            k.relation in ("probable_original", "independent")
+            and k.confidence in ("high", "medium")
+            and i.date_start <= k.event_date_start
+            and k.event_date_end <= i.date_end
+        )
         if used and narrows and i.date_start_refined != "" or not used and not narrows:
             out.add(k.corroboration_id)
     return out
@@ -119,28 +139,64 @@ def recompute(name, ids):
         "incidents_corroborated": (set(inc_active[inc_active.grading == "fair"].incident_id), len(ids)),
         "incidents_contested": (set(inc_active[inc_active.grading == "contested"].incident_id), len(ids)),
         "incidents_dates_refined": (set(inc_active[inc_active.date_start_refined != ""].incident_id), len(ids)),
-        "claims_with_report": (set(cor[cor.relation.isin(["probable_original", "independent"])
-                                       & cor.confidence.isin(["high", "medium"])].claim_id) & set(claims[claims.status == "active"].claim_id), len(ids)),
-        "claims_nothing_found": ((set(log.claim_id) - {""} - set(cor.claim_id)) & set(claims[claims.status == "active"].claim_id), len(ids)),
+        "claims_with_report": (
+            set(
+                cor[
+                    cor.relation.isin(["probable_original", "independent"]) & cor.confidence.isin(["high", "medium"])
+                ].claim_id
+            )
+            & set(claims[claims.status == "active"].claim_id),
+            len(ids),
+        ),
+        "claims_nothing_found": (
+            (set(log.claim_id) - {""} - set(cor.claim_id)) & set(claims[claims.status == "active"].claim_id),
+            len(ids),
+        ),
         "searches_total": (set(log.claim_id) - {""}, int((log.claim_id != "").sum())),
         "rows_reviewed": (set(data("reviews").row_id), len(ids)),
         "rows_corrected_by_review": (set(data("reviews").query("outcome == 'corrected'").row_id), len(ids)),
-        "rows_not_reviewed": ((set(cor.corroboration_id) | set(data("crosswalk").crosswalk_id) | set(data("context_totals").context_id))
-                              - set(data("reviews").row_id), len(ids)),
+        "rows_not_reviewed": (
+            (set(cor.corroboration_id) | set(data("crosswalk").crosswalk_id) | set(data("context_totals").context_id))
+            - set(data("reviews").row_id),
+            len(ids),
+        ),
         # the When and Where pages (charts)
         "incidents_dates_not_refined": (set(inc_active[inc_active.date_start_refined == ""].incident_id), len(ids)),
         "reports_narrowing_windows": (_window_reports(inc_active, cor, used=True), len(ids)),
         "report_dates_not_used": (_window_reports(inc_active, cor, used=False), len(ids)),
-        "incidents_in_one_month": (set(inc_active[[(a or b)[:7] == (c or d)[:7] for a, b, c, d in zip(
-            inc_active.date_start_refined, inc_active.date_start, inc_active.date_end_refined, inc_active.date_end)]].incident_id), len(ids)),
-        "places_governorate_only": (set(data("places").query("latitude == '' and admin1_code != ''").place_id), len(ids)),
-        "places_without_governorate": (set(data("places").query("latitude == '' and admin1_code == ''").place_id), len(ids)),
+        "incidents_in_one_month": (
+            set(
+                inc_active[
+                    [
+                        (a or b)[:7] == (c or d)[:7]
+                        for a, b, c, d in zip(
+                            inc_active.date_start_refined,
+                            inc_active.date_start,
+                            inc_active.date_end_refined,
+                            inc_active.date_end,
+                        )
+                    ]
+                ].incident_id
+            ),
+            len(ids),
+        ),
+        "places_governorate_only": (
+            set(data("places").query("latitude == '' and admin1_code != ''").place_id),
+            len(ids),
+        ),
+        "places_without_governorate": (
+            set(data("places").query("latitude == '' and admin1_code == ''").place_id),
+            len(ids),
+        ),
     }
     # Independent-report coverage: now, and from the first pass only (reports whose search was made on the first day).
     indep = cor[(cor.relation == "independent") & cor.confidence.isin(["high", "medium"])]
     first_day = log.searched_on.min()
     first = indep[indep.search_id.isin(log[log.searched_on == first_day].search_id)]
-    for fig, sel in (("incidents_with_independent_report", indep), ("incidents_with_independent_report_first_pass", first)):
+    for fig, sel in (
+        ("incidents_with_independent_report", indep),
+        ("incidents_with_independent_report_first_pass", first),
+    ):
         got = set(sel.incident_id) & set(inc_active.incident_id)
         counts[fig] = (got, len(got))
         share = fig.replace("incidents_with_independent_report", "incidents_independent_share")
@@ -155,8 +211,10 @@ def recompute(name, ids):
         if name == "civilians_killed_explicit":
             sel = sel[sel.killed_described_as != "people"]
         maxes = rows.killed_max.map(_int)
-        return set(sel.incident_id), {"value_min": int(killed.sum()),
-                                      "value_max": None if maxes.isna().any() or None in list(maxes) else int(maxes.sum())}
+        return set(sel.incident_id), {
+            "value_min": int(killed.sum()),
+            "value_max": None if maxes.isna().any() or None in list(maxes) else int(maxes.sum()),
+        }
     if name == "killed_conservative_total":
         sel = inc_active[inc_active.killed_min != ""].copy()
         sel["grp"] = [g or i for g, i in zip(sel.overlap_group, sel.incident_id)]

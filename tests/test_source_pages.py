@@ -13,6 +13,7 @@ from conftest import need_chromium, offline_page, ROOT
 
 need_chromium()
 
+
 @pytest.fixture(scope="module")
 def db():
     pkg = Package.load(ROOT)
@@ -49,7 +50,10 @@ def test_source_text_is_the_archive_and_marks_are_the_quotes(browser, built_repo
         excluded = page.locator("pre.archive-text .ln.excluded")
         assert excluded.count() > 0
         assert all(t for t in excluded.evaluate_all("els => els.map(e => e.dataset.excluded && e.title)"))
-        assert page.locator(".archive-sha256").inner_text() == __import__("hashlib").sha256(pkg.archive_bytes()).hexdigest()
+        assert (
+            page.locator(".archive-sha256").inner_text()
+            == __import__("hashlib").sha256(pkg.archive_bytes()).hexdigest()
+        )
         url = records(con, "SELECT url FROM documents")[0]["url"]
         assert page.locator(f".source-url a[href='{url}']").count() == 1
         # a mark's link opens its register entry
@@ -139,7 +143,9 @@ def test_upper_case_row_anchor_lands_on_the_entry(browser, built_report):
         assert page.locator("#inc-0014").is_visible()
     finally:
         ctx.close()
-    ctx, page = open_page(browser, built_report, (built_report / "generated" / "source.html").as_uri() + "#SRC-CLM-0002")
+    ctx, page = open_page(
+        browser, built_report, (built_report / "generated" / "source.html").as_uri() + "#SRC-CLM-0002"
+    )
     try:
         page.wait_for_function("() => location.hash === '#src-clm-0002'", timeout=10000)
     finally:
@@ -148,7 +154,12 @@ def test_upper_case_row_anchor_lands_on_the_entry(browser, built_report):
 
 def test_new_pages_fit_a_phone_and_load_nothing_from_outside(browser, built_report):
     gen = built_report / "generated"
-    for path in [gen / "source.html", gen / "incidents.html", *row_pages(built_report)[:3], row_pages(built_report)[-1]]:
+    for path in [
+        gen / "source.html",
+        gen / "incidents.html",
+        *row_pages(built_report)[:3],
+        row_pages(built_report)[-1],
+    ]:
         ctx, page = open_page(browser, built_report, path.as_uri(), width=375)
         try:
             overflow = page.evaluate("""() => {

@@ -63,6 +63,7 @@ def expected(text: str) -> tuple[set[tuple[str, ...]], int]:
 
 # ---- the operations a catalogue line can apply ---------------------------------------------------
 
+
 def _csv(pkg, table):
     path = pkg / "data" / f"{table}.csv"
     return path, csvio.read_lists(path)
@@ -79,7 +80,7 @@ def _bytes(value: str) -> bytes:
     """A catalogue value as bytes: \\xNN is that byte, \\uNNNN that character in UTF-8, \\n \\r \\t \\\\ as usual."""
     out, pos = bytearray(), 0
     for m in _ESC.finditer(value):
-        out += value[pos:m.start()].encode("utf-8")
+        out += value[pos : m.start()].encode("utf-8")
         tok = m.group(1)
         if tok[0] == "x":
             out.append(int(tok[1:], 16))
@@ -176,7 +177,11 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         return
     if op == "insert_line":  # value (bytes) as a new line after the row whose ID is `row` ("header" for the top)
         lines = path.read_bytes().split(b"\n")
-        at = 1 if row == "header" else next(i for i, ln in enumerate(lines) if ln.startswith(b'"' + row.encode() + b'",')) + 1
+        at = (
+            1
+            if row == "header"
+            else next(i for i, ln in enumerate(lines) if ln.startswith(b'"' + row.encode() + b'",')) + 1
+        )
         lines.insert(at, _bytes(value))
         path.write_bytes(b"\n".join(lines))
         return
@@ -215,10 +220,10 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         _write(path, [r + [field if n == 0 else ""] for n, r in enumerate(rows)])
     elif op == "drop_column":
         i = header.index(field)
-        _write(path, [r[:i] + r[i + 1:] for r in rows])
+        _write(path, [r[:i] + r[i + 1 :] for r in rows])
     elif op == "swap_columns":
         i = header.index(field)
-        _write(path, [[r[i]] + r[:i] + r[i + 1:] for r in rows])
+        _write(path, [[r[i]] + r[:i] + r[i + 1 :] for r in rows])
     elif op == "empty":
         path.write_bytes(b"")
     elif op == "prepend_bytes":
@@ -237,6 +242,7 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
 
 
 # ---- running a case ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory) -> Path:
@@ -277,8 +283,14 @@ def check_case(case_dir: Path, fault: dict) -> None:
         assert output.startswith("error: ") and len(output.splitlines()) == 1, output
         return
     got = {(f["table"], f["row_id"], f["field"], f["rule"]) for f in report["failures"]}
-    assert got == want, ("\nmissing: " + " ; ".join("|".join(x) for x in sorted(want - got))
-                         + "\nunexpected: " + " ; ".join("|".join(x) for x in sorted(got - want)) + "\n" + output)
+    assert got == want, (
+        "\nmissing: "
+        + " ; ".join("|".join(x) for x in sorted(want - got))
+        + "\nunexpected: "
+        + " ; ".join("|".join(x) for x in sorted(got - want))
+        + "\n"
+        + output
+    )
     for f in report["failures"]:  # every excerpt is short and safe
         for k in ("table", "row_id", "field", "rule", "value"):
             assert len(f[k]) <= 200 and all(c >= " " and c not in "\x7f\u202e\u2066" for c in f[k]), f
@@ -308,9 +320,14 @@ def test_malformed_input_gives_exactly_its_failures(case_dir, fault):
 
 # ---- end to end: the real command --------------------------------------------------------------
 
+
 def make_validate(pkg: Path, build: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "validate", f"PKG={pkg}", f"BUILD={build}"],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["make", "-s", "--no-print-directory", "-C", str(ROOT), "validate", f"PKG={pkg}", f"BUILD={build}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_make_validate_passes_on_the_clean_package(case_dir):
@@ -327,8 +344,10 @@ def test_make_validate_names_a_data_fault(case_dir):
     # make ends with 2 whenever its command fails; it names the command's own exit code (1: data failures).
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert re.search(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: validate\] Error 1", result.stderr), result.stderr
-    assert result.stdout.splitlines()[0] == \
-        "claims:CLM-0007:kind: constraint-enum — 'rumour (not one of the allowed values)' (data/claims.csv line 8)"
+    assert (
+        result.stdout.splitlines()[0]
+        == "claims:CLM-0007:kind: constraint-enum — 'rumour (not one of the allowed values)' (data/claims.csv line 8)"
+    )
     assert "1 failure (structure: 1)" in result.stdout
 
 

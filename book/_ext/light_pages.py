@@ -32,15 +32,19 @@ UNUSED_CSS = "_static/mystnb."  # myst-nb's notebook stylesheet, left off every 
 def drop_page_scripts(app, config):
     # jupyter-book adds every .js file under _static/ to html_js_files, so every page would load them.
     # Nor is anything else under vendor/ (a stale file there would otherwise load on every page).
-    config.html_js_files = [js for js in config.html_js_files
-                            if (name := js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS and not name.startswith("vendor/")]
+    config.html_js_files = [
+        js
+        for js in config.html_js_files
+        if (name := js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS and not name.startswith("vendor/")
+    ]
 
 
 def add_page_scripts(app, pagename, templatename, context, doctree):
     # myst-nb's stylesheet (43 kB) styles notebook cells and outputs; the report has none.
     if "css_files" in context:
-        context["css_files"] = [c for c in context["css_files"]
-                                if not str(getattr(c, "filename", c)).startswith(UNUSED_CSS)]
+        context["css_files"] = [
+            c for c in context["css_files"] if not str(getattr(c, "filename", c)).startswith(UNUSED_CSS)
+        ]
     body = context.get("body") or ""
     for script, marker in PAGE_SCRIPTS.items():
         if marker in body:
@@ -61,9 +65,16 @@ def icon_css(outdir: Path) -> str:
     for page in outdir.rglob("*.html"):
         for classes in FA_CLASS.findall(page.read_text(encoding="utf-8")):
             names.update(c for c in classes.split() if c.startswith("fa-") and c not in NOT_ICONS)
-    source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "fontawesome.js"
+    source = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "static"
+        / "scripts"
+        / "fontawesome.js"
+    )
     js = source.read_text(encoding="utf-8")
-    solid = js[js.index('d("far",'):js.index('d("fas",')]  # the solid pack is the one defined before its registration
+    solid = js[js.index('d("far",') : js.index('d("fas",')]  # the solid pack is the one defined before its registration
     rules = []
     for cls in sorted(names):
         name = cls.removeprefix("fa-")
@@ -72,10 +83,16 @@ def icon_css(outdir: Path) -> str:
             raise RuntimeError(f"icon {cls} is not in the theme's Font Awesome solid set")
         w, h, path = int(m.group(1)), int(m.group(2)), m.group(3)
         svg = quote(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"><path d="{path}"/></svg>', safe="")
-        rules.append(f'.{cls}:before{{content:"";display:inline-block;width:{w / h:.4f}em;height:1em;vertical-align:-0.125em;'
-                     f'background-color:currentColor;-webkit-mask:url("data:image/svg+xml,{svg}") no-repeat center/contain;'
-                     f'mask:url("data:image/svg+xml,{svg}") no-repeat center/contain}}')
-    return "\n/* Font Awesome Free 6 icons used by these pages (CC BY 4.0), as SVG masks; see book/_ext/light_pages.py */\n" + "\n".join(rules) + "\n"
+        rules.append(
+            f'.{cls}:before{{content:"";display:inline-block;width:{w / h:.4f}em;height:1em;vertical-align:-0.125em;'
+            f'background-color:currentColor;-webkit-mask:url("data:image/svg+xml,{svg}") no-repeat center/contain;'
+            f'mask:url("data:image/svg+xml,{svg}") no-repeat center/contain}}'
+        )
+    return (
+        "\n/* Font Awesome Free 6 icons used by these pages (CC BY 4.0), as SVG masks; see book/_ext/light_pages.py */\n"
+        + "\n".join(rules)
+        + "\n"
+    )
 
 
 CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -98,7 +115,7 @@ def _blocks(css: str):
             elif c in "\"'":
                 k = css.index(c, k + 1)
             k += 1
-        yield css[i:j].strip(), css[j + 1:k - 1]
+        yield css[i:j].strip(), css[j + 1 : k - 1]
         i = k
 
 

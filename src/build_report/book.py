@@ -28,8 +28,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 def env() -> Environment:
     # Data reaches pages only through these templates, escaped. MyST never sees a data string: each
     # fragment is written to its own file and included with a raw directive, which is not parsed.
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render(template: str, **context) -> str:
@@ -78,9 +83,13 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             spec = figures.FIGURES[name]
             attrs = [(k.replace("_", "-"), "" if v is None else int(v)) for k, v in fig.items() if k != "ids"]
             grading = " This figure depends on the grading rule." if spec.depends_on_grading else ""
-            notes.append(f"[^{name}]: {html.escape(spec.label).capitalize()}, from query `{spec.query}` "
-                         f"({html.escape(queries.describe(spec.query))}). Rows: "
-                         + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none") + "." + grading)
+            notes.append(
+                f"[^{name}]: {html.escape(spec.label).capitalize()}, from query `{spec.query}` "
+                f"({html.escape(queries.describe(spec.query))}). Rows: "
+                + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none")
+                + "."
+                + grading
+            )
             ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
             return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
         if kind == "table":
@@ -88,16 +97,29 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         if kind == "rules":
             return frags.include(rules_table(), "rules")
         if kind == "gate":
-            return frags.include(gate_rules_table(state["root"]) if name == "rules" else lexicons_table(), f"gate-{name}")
+            return frags.include(
+                gate_rules_table(state["root"]) if name == "rules" else lexicons_table(), f"gate-{name}"
+            )
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
         alt_text = charts.describe(chart.builder, df, chart.alt)
         spec = charts.build(chart.builder, df, alt_text)
         columns, rows = charts.table(chart.builder, df)
-        return frags.include(render("chart.html.j2", name=name, rows=len(df), alt=alt_text, caption=chart.caption,
-                                    number=state["chart_no"], spec_json=chart_spec_json(spec),
-                                    columns=columns, table_rows=rows), name)
+        return frags.include(
+            render(
+                "chart.html.j2",
+                name=name,
+                rows=len(df),
+                alt=alt_text,
+                caption=chart.caption,
+                number=state["chart_no"],
+                spec_json=chart_spec_json(spec),
+                columns=columns,
+                table_rows=rows,
+            ),
+            name,
+        )
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
@@ -110,8 +132,13 @@ def rules_table() -> str:
         example = coding.EXAMPLES[rule]
         lo, hi = coding.code_count(example, rule)
         rows.append([rule, what, f"“{example}”", value(lo), value(hi)])
-    return render("table.html.j2", columns=["rule", "what it covers", "example wording", "min", "max"], rows=rows,
-                  cls="rules", note="")
+    return render(
+        "table.html.j2",
+        columns=["rule", "what it covers", "example wording", "min", "max"],
+        rows=rows,
+        cls="rules",
+        note="",
+    )
 
 
 def gate_rules_table(root: Path) -> str:
@@ -133,14 +160,26 @@ def gate_rules_table(root: Path) -> str:
         pattern = re.compile("^" + re.sub(r"\\\{[A-Za-z_]+\\\}", ".+", re.escape(rule)) + "$")
         return next((v for k, v in examples.items() if pattern.match(k)), "")
 
-    rows = [[rule, m.__name__.rsplit(".", 1)[-1], what, example(rule) or "no case in the catalogues yet"]
-            for m in validate.MODULES for rule, what in m.RULES.items()]
-    return render("table.html.j2", columns=["rule", "owner", "what it guards against", "example failure (fault catalogue)"],
-                  rows=rows, cls="gate-rules", note="")
+    rows = [
+        [rule, m.__name__.rsplit(".", 1)[-1], what, example(rule) or "no case in the catalogues yet"]
+        for m in validate.MODULES
+        for rule, what in m.RULES.items()
+    ]
+    return render(
+        "table.html.j2",
+        columns=["rule", "owner", "what it guards against", "example failure (fault catalogue)"],
+        rows=rows,
+        cls="gate-rules",
+        note="",
+    )
 
 
 def lexicons_table() -> str:
-    rows = [[group, key, ", ".join(words)] for group, entries in lexicon.lexicons().items() for key, words in entries.items()]
+    rows = [
+        [group, key, ", ".join(words)]
+        for group, entries in lexicon.lexicons().items()
+        for key, words in entries.items()
+    ]
     return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
 
 
@@ -166,7 +205,9 @@ def query_table(con, query: str) -> str:
                 v = {"text": str(r[c]), "href": str(r["url"])}
             row.append(v)
         rows.append(row)
-    return render("table.html.j2", columns=[c.replace("_", " ") for c in shown], rows=rows, cls=f"query-{query}", note="")
+    return render(
+        "table.html.j2", columns=[c.replace("_", " ") for c in shown], rows=rows, cls=f"query-{query}", note=""
+    )
 
 
 def _int(v):
@@ -193,23 +234,36 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     cors = reports_with_publisher(con)
     reports: dict[str, list[dict]] = {}
     for k in cors:
-        item = {"row": k["corroboration_id"],
-                "label": f"{str(k['relation']).replace('_', ' ')} ({k['confidence']} confidence)",
-                "link": {"text": str(k["publisher"] or k["publisher_as_shown"]), "href": str(k["url"])} if URL.match(str(k["url"])) else str(k["url"])}
+        item = {
+            "row": k["corroboration_id"],
+            "label": f"{str(k['relation']).replace('_', ' ')} ({k['confidence']} confidence)",
+            "link": {"text": str(k["publisher"] or k["publisher_as_shown"]), "href": str(k["url"])}
+            if URL.match(str(k["url"]))
+            else str(k["url"]),
+        }
         for key in ("incident_id", "tally_id", "claim_id"):
             if not missing(k[key]):
                 reports.setdefault(k[key], []).append(item)
     for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id"):
-        item = {"row": "", "label": f"{x['dataset']} {'' if missing(x['external_id']) else x['external_id']} "
-                                    f"({x['match_confidence']} match confidence)",
-                "link": value(x["url"])}
+        item = {
+            "row": "",
+            "label": f"{x['dataset']} {'' if missing(x['external_id']) else x['external_id']} "
+            f"({x['match_confidence']} match confidence)",
+            "link": value(x["url"]),
+        }
         for key in ("incident_id", "tally_id"):
             if not missing(x[key]):
                 reports.setdefault(x[key], []).append(item)
 
     def quotes(cs):
-        return [{**c, "anchor": anchor(c["claim_id"]),
-                 "source_anchor": source_pages.source_anchor(c["claim_id"]) if c["status"] == "active" else ""} for c in cs]
+        return [
+            {
+                **c,
+                "anchor": anchor(c["claim_id"]),
+                "source_anchor": source_pages.source_anchor(c["claim_id"]) if c["status"] == "active" else "",
+            }
+            for c in cs
+        ]
 
     def fields(r, skip=()):
         return [(k, value(v)) for k, v in r.items() if k not in skip and value(v) != ""]
@@ -238,107 +292,224 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         gov = set(gov_of_place(place_id))
         for i in row_ids:
             gov.update(gov_of_place(rows_of.get(i, {}).get("place_id")))
-        return {"table": table, "gov": sorted(gov),
-                "grading": sorted({str(rows_of[i]["grading"]).replace("_", " ") for i in row_ids
-                                   if not missing(rows_of.get(i, {}).get("grading"))}),
-                "kind": sorted({str(c["kind"]).replace("_", " ") for c in claim_rows}),
-                "link": sorted({str(c["link_status"]).replace("_", " ") for c in claim_rows})}
+        return {
+            "table": table,
+            "gov": sorted(gov),
+            "grading": sorted(
+                {
+                    str(rows_of[i]["grading"]).replace("_", " ")
+                    for i in row_ids
+                    if not missing(rows_of.get(i, {}).get("grading"))
+                }
+            ),
+            "kind": sorted({str(c["kind"]).replace("_", " ") for c in claim_rows}),
+            "link": sorted({str(c["link_status"]).replace("_", " ") for c in claim_rows}),
+        }
 
     incidents = []
     for r in records(con, "SELECT * FROM incidents ORDER BY incident_id"):
         p = places.get(r["place_id"], {})
         f = fields(r, ("title",))
-        f.append(("place", f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
-                           f'precision {p.get("location_precision")}'))
+        f.append(
+            (
+                "place",
+                f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
+                f'precision {p.get("location_precision")}',
+            )
+        )
         f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
-        incidents.append({"id": r["incident_id"], "anchor": anchor(r["incident_id"]), "title": r["title"],
-                          "quotes": quotes(by_incident.get(r["incident_id"], [])),
-                          "reports": reports.get(r["incident_id"], []), "fields": [x for x in f if x[1] != ""],
-                          "cite": cite(r["incident_id"]), "page": page_of(r["incident_id"]),
-                          "facets": facets([r["incident_id"]], by_incident.get(r["incident_id"], []), table="incidents")})
+        incidents.append(
+            {
+                "id": r["incident_id"],
+                "anchor": anchor(r["incident_id"]),
+                "title": r["title"],
+                "quotes": quotes(by_incident.get(r["incident_id"], [])),
+                "reports": reports.get(r["incident_id"], []),
+                "fields": [x for x in f if x[1] != ""],
+                "cite": cite(r["incident_id"]),
+                "page": page_of(r["incident_id"]),
+                "facets": facets([r["incident_id"]], by_incident.get(r["incident_id"], []), table="incidents"),
+            }
+        )
     tallies = []
     for r in records(con, "SELECT * FROM tallies ORDER BY tally_id"):
         f = fields(r)
         f.append(("overlap partners", partners(r["tally_id"], r["overlap_group"]) or ""))
-        tallies.append({"id": r["tally_id"], "anchor": anchor(r["tally_id"]),
-                        "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
-                        "quotes": quotes(by_tally.get(r["tally_id"], [])),
-                        "reports": reports.get(r["tally_id"], []), "fields": [x for x in f if x[1] != ""],
-                        "cite": cite(r["tally_id"]), "page": page_of(r["tally_id"]),
-                        "facets": facets([r["tally_id"]], by_tally.get(r["tally_id"], []), table="tallies")})
+        tallies.append(
+            {
+                "id": r["tally_id"],
+                "anchor": anchor(r["tally_id"]),
+                "title": f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}',
+                "quotes": quotes(by_tally.get(r["tally_id"], [])),
+                "reports": reports.get(r["tally_id"], []),
+                "fields": [x for x in f if x[1] != ""],
+                "cite": cite(r["tally_id"]),
+                "page": page_of(r["tally_id"]),
+                "facets": facets([r["tally_id"]], by_tally.get(r["tally_id"], []), table="tallies"),
+            }
+        )
     claim_entries = []
     for c in claims:
         f = fields(c, ("quote",))
         sid = c["source_id"]
         f.append(("source", sources[sid]["name"] if sid in sources else "none named (rests on the compilation)"))
-        claim_entries.append({"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "title": str(c["kind"]).replace("_", " "),
-                              "quotes": quotes([c]), "reports": reports.get(c["claim_id"], []), "fields": f,
-                              "cite": cite(c["claim_id"]), "page": "",
-                              "facets": facets([c["incident_id"], c["tally_id"]], [c], table="claims")})
+        claim_entries.append(
+            {
+                "id": c["claim_id"],
+                "anchor": anchor(c["claim_id"]),
+                "title": str(c["kind"]).replace("_", " "),
+                "quotes": quotes([c]),
+                "reports": reports.get(c["claim_id"], []),
+                "fields": f,
+                "cite": cite(c["claim_id"]),
+                "page": "",
+                "facets": facets([c["incident_id"], c["tally_id"]], [c], table="claims"),
+            }
+        )
     review_of: dict[str, str] = {}
     for v in records(con, "SELECT * FROM reviews ORDER BY review_id"):
-        review_of[v["row_id"]] = (f'{v["outcome"].replace("_", " ")} on {v["reviewed_on"]} ({v["review_id"]}'
-                                  + (f'; corrected: {v["fields_changed"]}' if v["fields_changed"] else "") + f'): {v["note"] or ""}')
+        review_of[v["row_id"]] = (
+            f'{v["outcome"].replace("_", " ")} on {v["reviewed_on"]} ({v["review_id"]}'
+            + (f'; corrected: {v["fields_changed"]}' if v["fields_changed"] else "")
+            + f'): {v["note"] or ""}'
+        )
     for k in cors:
         k["second-pass review"] = review_of.get(k["corroboration_id"], "not yet reviewed")
-    report_entries = [{"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]),
-                       "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}', "quotes": [], "reports": None,
-                       "fields": fields(k, ("corroboration_id",)), "cite": "", "page": "",
-                       "facets": facets([k["incident_id"], k["tally_id"]]
-                                        + ([claim_of[k["claim_id"]]["incident_id"], claim_of[k["claim_id"]]["tally_id"]] if k["claim_id"] in claim_of else []),
-                                        [claim_of[k["claim_id"]]] if k["claim_id"] in claim_of else [], table="reports")} for k in cors]
-    crosswalk_entries = [{"id": x["crosswalk_id"], "anchor": anchor(x["crosswalk_id"]),
-                          "title": f'{x["dataset"]} {x["external_id"] or "record"}', "quotes": [], "reports": None,
-                          "fields": fields(x, ("crosswalk_id",))
-                          + [("second-pass review", review_of.get(x["crosswalk_id"], "not yet reviewed"))], "cite": "", "page": "",
-                          "facets": facets([x["incident_id"], x["tally_id"]],
-                                           by_incident.get(x["incident_id"], []) + by_tally.get(x["tally_id"], []), table="crosswalk")}
-                         for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id")]
-    context_entries = [{"id": x["context_id"], "anchor": anchor(x["context_id"]), "title": f'{x["tracker"]}: {x["measure"]}',
-                        "quotes": [], "reports": None, "fields": fields(x, ("context_id",))
-                        + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))], "cite": "", "page": "",
-                        "facets": facets(table="context")}
-                       for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")]
+    report_entries = [
+        {
+            "id": k["corroboration_id"],
+            "anchor": anchor(k["corroboration_id"]),
+            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}',
+            "quotes": [],
+            "reports": None,
+            "fields": fields(k, ("corroboration_id",)),
+            "cite": "",
+            "page": "",
+            "facets": facets(
+                [k["incident_id"], k["tally_id"]]
+                + (
+                    [claim_of[k["claim_id"]]["incident_id"], claim_of[k["claim_id"]]["tally_id"]]
+                    if k["claim_id"] in claim_of
+                    else []
+                ),
+                [claim_of[k["claim_id"]]] if k["claim_id"] in claim_of else [],
+                table="reports",
+            ),
+        }
+        for k in cors
+    ]
+    crosswalk_entries = [
+        {
+            "id": x["crosswalk_id"],
+            "anchor": anchor(x["crosswalk_id"]),
+            "title": f'{x["dataset"]} {x["external_id"] or "record"}',
+            "quotes": [],
+            "reports": None,
+            "fields": fields(x, ("crosswalk_id",))
+            + [("second-pass review", review_of.get(x["crosswalk_id"], "not yet reviewed"))],
+            "cite": "",
+            "page": "",
+            "facets": facets(
+                [x["incident_id"], x["tally_id"]],
+                by_incident.get(x["incident_id"], []) + by_tally.get(x["tally_id"], []),
+                table="crosswalk",
+            ),
+        }
+        for x in records(con, "SELECT * FROM crosswalk ORDER BY crosswalk_id")
+    ]
+    context_entries = [
+        {
+            "id": x["context_id"],
+            "anchor": anchor(x["context_id"]),
+            "title": f'{x["tracker"]}: {x["measure"]}',
+            "quotes": [],
+            "reports": None,
+            "fields": fields(x, ("context_id",))
+            + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))],
+            "cite": "",
+            "page": "",
+            "facets": facets(table="context"),
+        }
+        for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")
+    ]
     # A governorate is shown by its name, never its code (the code stays in the CSV files).
-    place_entries = [{"id": p["place_id"], "anchor": anchor(p["place_id"]), "title": p["standard_name"], "quotes": [],
-                      "reports": None, "cite": "", "page": "",
-                      "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)],
-                      "facets": facets(place_id=p["place_id"], table="places")}
-                     for p in places.values()]
+    place_entries = [
+        {
+            "id": p["place_id"],
+            "anchor": anchor(p["place_id"]),
+            "title": p["standard_name"],
+            "quotes": [],
+            "reports": None,
+            "cite": "",
+            "page": "",
+            "fields": [("governorate", geo.name(v, "")) if k == "admin1_code" else (k, v) for k, v in fields(p)],
+            "facets": facets(place_id=p["place_id"], table="places"),
+        }
+        for p in places.values()
+    ]
     sections = [
         {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
         {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},
         {"key": "claims", "title": "Claims", "intro": "", "entries": claim_entries},
-        {"key": "reports", "title": "Corroborating reports",
-         "intro": "What each report says is recorded in fields and summarised in our own words; follow the link to read it.",
-         "entries": report_entries},
+        {
+            "key": "reports",
+            "title": "Corroborating reports",
+            "intro": "What each report says is recorded in fields and summarised in our own words; follow the link to read it.",
+            "entries": report_entries,
+        },
         {"key": "crosswalk", "title": "Crosswalk to other datasets", "intro": "", "entries": crosswalk_entries},
-        {"key": "context", "title": "Context totals from systematic trackers",
-         "intro": "Shown for scale only; never added to anything.", "entries": context_entries},
+        {
+            "key": "context",
+            "title": "Context totals from systematic trackers",
+            "intro": "Shown for scale only; never added to anything.",
+            "entries": context_entries,
+        },
         {"key": "places", "title": "Places", "intro": "", "entries": place_entries},
     ]
-    options = {key: sorted({v for sec in sections for e in sec["entries"] for v in e["facets"][key]},
-                           key=lambda v: (v == NO_GOVERNORATE, v))
-               for key in ("gov", "grading", "kind", "link")}
+    options = {
+        key: sorted(
+            {v for sec in sections for e in sec["entries"] for v in e["facets"][key]},
+            key=lambda v: (v == NO_GOVERNORATE, v),
+        )
+        for key in ("gov", "grading", "kind", "link")
+    }
     options["table"] = [(sec["key"], sec["title"]) for sec in sections]
-    intro = ("Every row of the data package has an entry here, with a stable anchor named after its ID "
-             "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
-             "their character offsets in the archived text.\n")
-    return "# Register of incidents, tallies, claims and places\n\n" + intro + frags.include(
-        render("register.html.j2", sections=sections, options=options), "register")
+    intro = (
+        "Every row of the data package has an entry here, with a stable anchor named after its ID "
+        "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
+        "their character offsets in the archived text.\n"
+    )
+    return (
+        "# Register of incidents, tallies, claims and places\n\n"
+        + intro
+        + frags.include(render("register.html.j2", sections=sections, options=options), "register")
+    )
 
 
 def incidents_page(con, frags: Fragments, gen: Path, cff: dict) -> str:
     """A page per incident and per tally (generated/incidents/, generated/tallies/), and their index."""
     index = source_pages.row_pages(con, frags, gen, cff, render)
-    out = ("# Incidents and tallies, one page each\n\nEach incident and each tally has a page of its own at a stable "
-           "address (`incidents/INC-0001.html`, `tallies/TAL-0001.html`): its claims in the compilation's words, the "
-           "values coded from them, the reports found, and a line to cite it. Withdrawn rows keep their page.\n")
+    out = (
+        "# Incidents and tallies, one page each\n\nEach incident and each tally has a page of its own at a stable "
+        "address (`incidents/INC-0001.html`, `tallies/TAL-0001.html`): its claims in the compilation's words, the "
+        "values coded from them, the reports found, and a line to cite it. Withdrawn rows keep their page.\n"
+    )
     for kind, title in (("incident", "Incidents"), ("tally", "Tallies")):
-        rows = [[{"text": i["id"], "href": i["href"]}, i["lead"], i["figure"], i["status"]] for i in index if i["kind"] == kind]
-        out += f"\n## {title}\n" + frags.include(render(
-            "table.html.j2", columns=["page", "what", "killed" if kind == "incident" else "value", "status"], rows=rows,
-            cls=f"row-index row-index-{kind}", note=""), f"index-{kind}")
+        rows = [
+            [{"text": i["id"], "href": i["href"]}, i["lead"], i["figure"], i["status"]]
+            for i in index
+            if i["kind"] == kind
+        ]
+        out += f"\n## {title}\n" + frags.include(
+            render(
+                "table.html.j2",
+                columns=["page", "what", "killed" if kind == "incident" else "value", "status"],
+                rows=rows,
+                cls=f"row-index row-index-{kind}",
+                note="",
+            ),
+            f"index-{kind}",
+        )
     return out
 
 
@@ -348,28 +519,65 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
         fields = []
         for f in res["schema"]["fields"]:
             c = f.get("constraints", {})
-            cons = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items() if k != "pattern")
+            cons = "; ".join(
+                f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items() if k != "pattern"
+            )
             if "pattern" in c:
                 cons += ("; " if cons else "") + f"pattern {c['pattern']}"
-            fields.append({"name": f["name"], "title": f.get("title", ""), "type": f.get("type", ""), "constraints": cons,
-                           "description": f.get("description", "")})
-        tables.append({"name": res["name"], "title": res.get("title", ""), "description": res.get("description", ""), "path": res["path"],
-                       "key": ", ".join(res["schema"].get("primaryKey", [])), "label": res.get("labelField", ""),
-                       "fields": fields})
-    return ("# Data dictionary\n\nGenerated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"
-            + frags.include(render("dictionary.html.j2", tables=tables, package_title=pkg.descriptor.get("title", ""),
-                                 package_description=pkg.descriptor.get("description", "")), "dictionary"))
+            fields.append(
+                {
+                    "name": f["name"],
+                    "title": f.get("title", ""),
+                    "type": f.get("type", ""),
+                    "constraints": cons,
+                    "description": f.get("description", ""),
+                }
+            )
+        tables.append(
+            {
+                "name": res["name"],
+                "title": res.get("title", ""),
+                "description": res.get("description", ""),
+                "path": res["path"],
+                "key": ", ".join(res["schema"].get("primaryKey", [])),
+                "label": res.get("labelField", ""),
+                "fields": fields,
+            }
+        )
+    return (
+        "# Data dictionary\n\nGenerated from `datapackage.json`. Types and constraints are those of the Table Schemas.\n"
+        + frags.include(
+            render(
+                "dictionary.html.j2",
+                tables=tables,
+                package_title=pkg.descriptor.get("title", ""),
+                package_description=pkg.descriptor.get("description", ""),
+            ),
+            "dictionary",
+        )
+    )
 
 
 def cite_page(root: Path, frags: Fragments, pkg_version: str) -> str:
     cff = citation.load(root)
     checksum = citation.checksum(cff) or ""
-    formats = [{"id": "bibtex", "title": "BibTeX", "text": citation.bibtex(cff)},
-               {"id": "ris", "title": "RIS", "text": citation.ris(cff)},
-               {"id": "csl-json", "title": "CSL-JSON", "text": citation.csl_json(cff)}]
-    return "# How to cite\n" + frags.include(render(
-        "cite.html.j2", version=str(cff["version"]), data_version=pkg_version, checksum=checksum, apa=citation.apa(cff), formats=formats,
-        row_example=citation.row(cff, "INC-0014", "register.html#inc-0014")), "cite")
+    formats = [
+        {"id": "bibtex", "title": "BibTeX", "text": citation.bibtex(cff)},
+        {"id": "ris", "title": "RIS", "text": citation.ris(cff)},
+        {"id": "csl-json", "title": "CSL-JSON", "text": citation.csl_json(cff)},
+    ]
+    return "# How to cite\n" + frags.include(
+        render(
+            "cite.html.j2",
+            version=str(cff["version"]),
+            data_version=pkg_version,
+            checksum=checksum,
+            apa=citation.apa(cff),
+            formats=formats,
+            row_example=citation.row(cff, "INC-0014", "register.html#inc-0014"),
+        ),
+        "cite",
+    )
 
 
 def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
@@ -379,9 +587,19 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
     sums = "".join(f"{digest}  {name}\n" for name, _, digest in files)
     (dest / "SHA256SUMS").write_text(sums, encoding="utf-8")
     rows.append([{"text": "SHA256SUMS", "href": "../downloads/SHA256SUMS"}, "the SHA-256 of every file above", ""])
-    return ("# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
-            + frags.include(render("table.html.j2", columns=["file", "what it is", "SHA-256"], rows=rows,
-                                   cls="downloads", note=f"Data package version {pkg.version}."), "downloads"))
+    return (
+        "# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
+        + frags.include(
+            render(
+                "table.html.j2",
+                columns=["file", "what it is", "SHA-256"],
+                rows=rows,
+                cls="downloads",
+                note=f"Data package version {pkg.version}.",
+            ),
+            "downloads",
+        )
+    )
 
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
@@ -433,15 +651,39 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
         entered = sorted(now[1] - then[1]) if now and then else []
         left = sorted(then[1] - now[1]) if now and then else []
         why = sorted({releases.headline(n) for n in notes for rid in entered + left if releases.names_row(n, rid)})
-        rows.append([label, "not computable" if then is None else str(then[0]), "" if now is None else str(now[0]),
-                     ", ".join(entered), ", ".join(left), "; ".join(why)])
+        rows.append(
+            [
+                label,
+                "not computable" if then is None else str(then[0]),
+                "" if now is None else str(now[0]),
+                ", ".join(entered),
+                ", ".join(left),
+                "; ".join(why),
+            ]
+        )
     this = pkg.version + ("" if released else " (not yet released)")
-    return (f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
-            "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
-            "are listed with the changelog notes that name them.\n"
-            + frags.include(render("table.html.j2", columns=["figure", previous, this, "rows that entered",
-                                                             "rows that left", "changelog notes naming those rows"],
-                                   rows=rows, cls="figures-compared", note=""), "figures-compared"))
+    return (
+        f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
+        "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
+        "are listed with the changelog notes that name them.\n"
+        + frags.include(
+            render(
+                "table.html.j2",
+                columns=[
+                    "figure",
+                    previous,
+                    this,
+                    "rows that entered",
+                    "rows that left",
+                    "changelog notes naming those rows",
+                ],
+                rows=rows,
+                cls="figures-compared",
+                note="",
+            ),
+            "figures-compared",
+        )
+    )
 
 
 def changelog_page(pkg: Package, con, frags: Fragments) -> str:
@@ -460,19 +702,27 @@ def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     cols = ["table", "id", "change", "field", "old", "new"] + (["reason"] if rows and "reason" in rows[0] else [])
     shown = [[value(r[k] or None) for k in cols] for r in rows[:300]]
     note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
-    return (text.rstrip() + "\n\n" + f"## What changed in {latest.name}\n\n"
-            f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
-            f"`releases/{latest.name}/diff.csv`).\n"
-            + frags.include(render("table.html.j2", columns=["row" if c == "id" else c for c in cols],
-                                   rows=shown, cls="diff", note=note), "diff"))
+    return (
+        text.rstrip() + "\n\n" + f"## What changed in {latest.name}\n\n"
+        f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
+        f"`releases/{latest.name}/diff.csv`).\n"
+        + frags.include(
+            render(
+                "table.html.j2", columns=["row" if c == "id" else c for c in cols], rows=shown, cls="diff", note=note
+            ),
+            "diff",
+        )
+    )
 
 
 def version_stamp(pkg: Package) -> str:
     """A line at the foot of every page: which data this page was built from, and whether it is released."""
     digest = outputs.data_checksum(pkg)
     latest = releases.latest(pkg.root)
-    return render("stamp.html.j2", version=pkg.version, digest=digest, released=latest == pkg.version,
-                  latest=latest or "") + "\n"
+    return (
+        render("stamp.html.j2", version=pkg.version, digest=digest, released=latest == pkg.version, latest=latest or "")
+        + "\n"
+    )
 
 
 def main(root: str | None) -> int:
@@ -496,26 +746,39 @@ def main(root: str | None) -> int:
     state = {"chart_no": 0, "root": pkg.root}
     frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
-    order = [e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
-             for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines() if "generated/" in e]
-    for template in sorted((book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99):
-        (gen / template.name).write_text(render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8")
+    order = [
+        e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
+        for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines()
+        if "generated/" in e
+    ]
+    for template in sorted(
+        (book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99
+    ):
+        (gen / template.name).write_text(
+            render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8"
+        )
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
-    (gen / "downloads.md").write_text(downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8")
+    (gen / "downloads.md").write_text(
+        downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8"
+    )
     summary = pkg.root / "build" / "validation.md"
     # The validation summary can quote values from the data, so it is shown as preformatted text.
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."
-    (gen / "quality.md").write_text("# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
-                                    + frags.include(render("preformatted.html.j2", cls="validation-summary", text=quality), "quality"),
-                                    encoding="utf-8")
+    (gen / "quality.md").write_text(
+        "# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
+        + frags.include(render("preformatted.html.j2", cls="validation-summary", text=quality), "quality"),
+        encoding="utf-8",
+    )
     stamp = version_stamp(pkg)
     for page in sorted(gen.rglob("*.md")):
         up = "../" * (len(page.relative_to(gen).parts) - 1)
-        page.write_text(page.read_text(encoding="utf-8") + "\n" + frags.include(stamp, "stamp", up=up), encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8") + "\n" + frags.include(stamp, "stamp", up=up), encoding="utf-8"
+        )
     print(f"wrote {len(list(gen.rglob('*.md')))} pages to {gen.relative_to(pkg.root)}")
     return 0

@@ -49,17 +49,26 @@ def stacked_bar(df):
     df = _prepare(df)
     # An open range has no maximum: say so in words rather than showing "null".
     df["max_text"] = ["none stated" if pd.isna(v) else str(int(v)) for v in df["killed_max"]]
-    return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1, color=BLUE).encode(
-        # Two lines: on a phone the governorate names leave the bars about 170 px, too narrow for one.
-        x=alt.X("killed_min:Q", title=["people reported killed", "(minimum)"], stack="zero"),
-        y=alt.Y("governorate:N", title="governorate"),
-        detail="id:N",
-        href="register_url:N",
-        tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="incident"),
-                 alt.Tooltip("governorate:N", title="governorate"),
-                 alt.Tooltip("phrase:N", title="claim words"), alt.Tooltip("killed_min:Q", title="min"),
-                 alt.Tooltip("max_text:N", title="max")],
-    ).properties(height=max(180, 28 * df["governorate"].nunique()))
+    return (
+        alt.Chart(df, name=ROWS)
+        .mark_bar(stroke="white", strokeWidth=1, color=BLUE)
+        .encode(
+            # Two lines: on a phone the governorate names leave the bars about 170 px, too narrow for one.
+            x=alt.X("killed_min:Q", title=["people reported killed", "(minimum)"], stack="zero"),
+            y=alt.Y("governorate:N", title="governorate"),
+            detail="id:N",
+            href="register_url:N",
+            tooltip=[
+                alt.Tooltip("id:N", title="row"),
+                alt.Tooltip("title:N", title="incident"),
+                alt.Tooltip("governorate:N", title="governorate"),
+                alt.Tooltip("phrase:N", title="claim words"),
+                alt.Tooltip("killed_min:Q", title="min"),
+                alt.Tooltip("max_text:N", title="max"),
+            ],
+        )
+        .properties(height=max(180, 28 * df["governorate"].nunique()))
+    )
 
 
 def timeline(df):
@@ -73,28 +82,61 @@ def timeline(df):
     df["report"] = df["report"].fillna("")
     df["report_id"] = df["report_id"].fillna("")
     df["midday"] = [f"{d}T12:00:00Z" for d in df["date_from"]]
-    colour = alt.Color("layer:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=300, symbolType="square",
-                                                         symbolStrokeColor=GREY_LINE, symbolStrokeWidth=1, symbolOpacity=1),
-                       scale=alt.Scale(domain=[COMPILATION, REFINED, USED, NOT_USED],
-                                       range=[GREY_FILL, BLUE, VERMILLION, GREY_LINE]))
+    colour = alt.Color(
+        "layer:N",
+        title=None,
+        legend=alt.Legend(
+            orient="top",
+            direction="vertical",
+            labelLimit=300,
+            symbolType="square",
+            symbolStrokeColor=GREY_LINE,
+            symbolStrokeWidth=1,
+            symbolOpacity=1,
+        ),
+        scale=alt.Scale(domain=[COMPILATION, REFINED, USED, NOT_USED], range=[GREY_FILL, BLUE, VERMILLION, GREY_LINE]),
+    )
     # On a narrow screen the axis names the incident by ID only; the tooltip and the table give the title.
-    y = alt.Y("incident:N", title=None, sort=order, axis=alt.Axis(
-        labelLimit=220, labelColor=TEXT, labelExpr="width < 420 ? slice(datum.label, 0, 8) : datum.label"))
+    y = alt.Y(
+        "incident:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(
+            labelLimit=220, labelColor=TEXT, labelExpr="width < 420 ? slice(datum.label, 0, 8) : datum.label"
+        ),
+    )
     # Dates are days, not instants: a UTC scale draws them on the same day in every reader's time zone.
     utc = alt.Scale(type="utc")
-    x = alt.X("date_from:T", title="date (2016)", scale=utc, axis=alt.Axis(format="%-d %b", labelColor=TEXT, titleColor=TEXT))
-    tooltip = [alt.Tooltip("id:N", title="incident"), alt.Tooltip("title:N", title="title"),
-               alt.Tooltip("layer:N", title="what"), alt.Tooltip("window_start:N", title="from"),
-               alt.Tooltip("window_end:N", title="to"), alt.Tooltip("basis:N", title="basis"),
-               alt.Tooltip("report_id:N", title="report"), alt.Tooltip("report:N", title="reported by")]
+    x = alt.X(
+        "date_from:T", title="date (2016)", scale=utc, axis=alt.Axis(format="%-d %b", labelColor=TEXT, titleColor=TEXT)
+    )
+    tooltip = [
+        alt.Tooltip("id:N", title="incident"),
+        alt.Tooltip("title:N", title="title"),
+        alt.Tooltip("layer:N", title="what"),
+        alt.Tooltip("window_start:N", title="from"),
+        alt.Tooltip("window_end:N", title="to"),
+        alt.Tooltip("basis:N", title="basis"),
+        alt.Tooltip("report_id:N", title="report"),
+        alt.Tooltip("report:N", title="reported by"),
+    ]
     base = alt.Chart(df).encode(y=y, color=colour, href="register_url:N", tooltip=tooltip)
     # The compilation's window first, the refined window over it, the report dates on top.
-    wide = base.transform_filter(alt.datum.layer == COMPILATION).mark_bar(
-        stroke=GREY_LINE, strokeWidth=1, size=16).encode(x=x, x2="date_after:T")
-    narrow = base.transform_filter(alt.datum.layer == REFINED).mark_bar(
-        stroke=BLUE, strokeWidth=1, size=8).encode(x=x, x2="date_after:T")
-    ticks = base.transform_filter(alt.FieldOneOfPredicate("layer", [USED, NOT_USED])).mark_tick(
-        thickness=3, size=20).encode(x=alt.X("midday:T", title="date (2016)", scale=utc))
+    wide = (
+        base.transform_filter(alt.datum.layer == COMPILATION)
+        .mark_bar(stroke=GREY_LINE, strokeWidth=1, size=16)
+        .encode(x=x, x2="date_after:T")
+    )
+    narrow = (
+        base.transform_filter(alt.datum.layer == REFINED)
+        .mark_bar(stroke=BLUE, strokeWidth=1, size=8)
+        .encode(x=x, x2="date_after:T")
+    )
+    ticks = (
+        base.transform_filter(alt.FieldOneOfPredicate("layer", [USED, NOT_USED]))
+        .mark_tick(thickness=3, size=20)
+        .encode(x=alt.X("midday:T", title="date (2016)", scale=utc))
+    )
     layers = [wide, narrow, ticks]
     n = len(order)
     return alt.layer(*layers, name=ROWS).properties(height=max(180, 24 * n))
@@ -102,33 +144,55 @@ def timeline(df):
 
 def count_bar(df):
     category = [c for c in df.columns if c not in ("id", "title", "row_type")][0]
-    return alt.Chart(_prepare(df), name=ROWS).mark_bar(stroke="white", strokeWidth=1, color=BLUE).encode(
-        x=alt.X("count():Q", title="rows"),
-        y=alt.Y(f"{category}:N", title=category.replace("_", " ")),
-        detail="id:N",
-        href="register_url:N",
-        tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="description"),
-                 alt.Tooltip(f"{category}:N", title=category.replace("_", " "))],
+    return (
+        alt.Chart(_prepare(df), name=ROWS)
+        .mark_bar(stroke="white", strokeWidth=1, color=BLUE)
+        .encode(
+            x=alt.X("count():Q", title="rows"),
+            y=alt.Y(f"{category}:N", title=category.replace("_", " ")),
+            detail="id:N",
+            href="register_url:N",
+            tooltip=[
+                alt.Tooltip("id:N", title="row"),
+                alt.Tooltip("title:N", title="description"),
+                alt.Tooltip(f"{category}:N", title=category.replace("_", " ")),
+            ],
+        )
     )
 
 
 def claims_bar(df):
     df = _prepare(df)
     df["named"] = ["no outlet named" if o == "no outlet named" else "an outlet named" for o in df["outlet"]]
-    return alt.Chart(df, name=ROWS).mark_bar(stroke="white", strokeWidth=1).encode(
-        x=alt.X("count():Q", title="claims"),
-        y=alt.Y("kind:N", title="kind of claim"),
-        color=alt.Color("named:N", title="source", legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["an outlet named", "no outlet named"], range=[BLUE, VERMILLION])),
-        detail="id:N",
-        href="register_url:N",
-        tooltip=[alt.Tooltip("id:N", title="row"), alt.Tooltip("outlet:N", title="outlet"),
-                 alt.Tooltip("title:N", title="claim words")],
+    return (
+        alt.Chart(df, name=ROWS)
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("count():Q", title="claims"),
+            y=alt.Y("kind:N", title="kind of claim"),
+            color=alt.Color(
+                "named:N",
+                title="source",
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=["an outlet named", "no outlet named"], range=[BLUE, VERMILLION]),
+            ),
+            detail="id:N",
+            href="register_url:N",
+            tooltip=[
+                alt.Tooltip("id:N", title="row"),
+                alt.Tooltip("outlet:N", title="outlet"),
+                alt.Tooltip("title:N", title="claim words"),
+            ],
+        )
     )
 
 
-PRECISION = {"town": (VERMILLION, "circle"), "village": (GREEN, "triangle-up"), "neighbourhood": (BLUE, "square"),
-             "facility": (BLACK, "diamond")}
+PRECISION = {
+    "town": (VERMILLION, "circle"),
+    "village": (GREEN, "triangle-up"),
+    "neighbourhood": (BLUE, "square"),
+    "facility": (BLACK, "diamond"),
+}
 MAP_FILL = "#F4F4F4"
 
 
@@ -146,8 +210,16 @@ def _label_points(df) -> list[dict]:
         dy = 0
         if g["name"] not in ringed and near:
             dy = -13 if any(h["latitude"] < lat for h in near) else 13
-        out.append({"name": g["name"], "latitude": lat, "longitude": lon, "dy": dy,
-                    "weight": "bold" if g["name"] in ringed else "normal", "drawn": g["name"] in drawn})
+        out.append(
+            {
+                "name": g["name"],
+                "latitude": lat,
+                "longitude": lon,
+                "dy": dy,
+                "weight": "bold" if g["name"] in ringed else "normal",
+                "drawn": g["name"] in drawn,
+            }
+        )
     return out
 
 
@@ -159,31 +231,70 @@ def map(df):  # noqa: A001 - the registry names builders by what they draw
     df["places"] = df["places"].fillna("")
     df["coord_basis"] = df["coord_basis"].fillna("")
     outline = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
-        fill=MAP_FILL, stroke=GREY_LINE, strokeWidth=1.2)
+        fill=MAP_FILL, stroke=GREY_LINE, strokeWidth=1.2
+    )
     names = pd.DataFrame(_label_points(df))
     label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
     layers = []
     for (dy, weight, drawn), at in names.groupby(["dy", "weight", "drawn"]):  # constants of a text mark
         # On a phone only the governorates with something drawn are named, in a smaller type.
-        style = dict(fontSize=alt.ExprRef("width < 420 ? 9 : 11"), dy=int(dy), fontWeight=weight,
-                     opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"))
-        layers += [alt.Chart(at).mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white").encode(**label),
-                   alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label)]
-    tooltip = [alt.Tooltip("id:N", title="row"), alt.Tooltip("title:N", title="place"),
-               alt.Tooltip("governorate:N", title="governorate"), alt.Tooltip("location_precision:N", title="precision"),
-               alt.Tooltip("coord_basis:N", title="coordinate origin"), alt.Tooltip("places:N", title="places")]
-    areas = alt.Chart(df).transform_filter(alt.datum.kind == "area").mark_point(
-        shape="circle", size=alt.ExprRef("width < 420 ? 600 : 2200"), filled=False, stroke=BLACK, strokeWidth=1.5, strokeDash=[4, 3]).encode(
-        longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
+        style = dict(
+            fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
+            dy=int(dy),
+            fontWeight=weight,
+            opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"),
+        )
+        layers += [
+            alt.Chart(at)
+            .mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white")
+            .encode(**label),
+            alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label),
+        ]
+    tooltip = [
+        alt.Tooltip("id:N", title="row"),
+        alt.Tooltip("title:N", title="place"),
+        alt.Tooltip("governorate:N", title="governorate"),
+        alt.Tooltip("location_precision:N", title="precision"),
+        alt.Tooltip("coord_basis:N", title="coordinate origin"),
+        alt.Tooltip("places:N", title="places"),
+    ]
+    areas = (
+        alt.Chart(df)
+        .transform_filter(alt.datum.kind == "area")
+        .mark_point(
+            shape="circle",
+            size=alt.ExprRef("width < 420 ? 600 : 2200"),
+            filled=False,
+            stroke=BLACK,
+            strokeWidth=1.5,
+            strokeDash=[4, 3],
+        )
+        .encode(longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
+    )
     domain = [p for p in PRECISION if p in set(df["location_precision"])] or ["town"]
-    points = alt.Chart(df).transform_filter(alt.datum.kind == "point").mark_point(
-        size=alt.ExprRef("width < 420 ? 60 : 110"), filled=True, opacity=1, stroke="white", strokeWidth=1).encode(
-        longitude="longitude:Q", latitude="latitude:Q",
-        color=alt.Color("location_precision:N", title="location precision", legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=domain, range=[PRECISION[p][0] for p in domain])),
-        shape=alt.Shape("location_precision:N", title="location precision", legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=domain, range=[PRECISION[p][1] for p in domain])),
-        href="register_url:N", tooltip=tooltip)
+    points = (
+        alt.Chart(df)
+        .transform_filter(alt.datum.kind == "point")
+        .mark_point(size=alt.ExprRef("width < 420 ? 60 : 110"), filled=True, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "location_precision:N",
+                title="location precision",
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=domain, range=[PRECISION[p][0] for p in domain]),
+            ),
+            shape=alt.Shape(
+                "location_precision:N",
+                title="location precision",
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=domain, range=[PRECISION[p][1] for p in domain]),
+            ),
+            href="register_url:N",
+            tooltip=tooltip,
+        )
+    )
     rows = alt.layer(areas, points, name=ROWS)
     return alt.layer(outline, *layers, rows).project(type="mercator").properties(height=420)
 
@@ -203,13 +314,21 @@ def context(df):
     df = _prepare(df)
     df["value_max"] = [None if pd.isna(v) else int(v) for v in df["value_max"]]
     df["period_order"] = [str(v)[:10] for v in df["period_order"]]
-    df["label"] = [f"{p} · compilation" if panel == INCIDENTS_PANEL else f"{p} · {_short_series(s)} ({i})"
-                   for p, s, i, panel in zip(df["period_short"], df["series"], df["id"], df["panel"])]
-    ordered = df.assign(first=[0 if p == INCIDENTS_PANEL else 1 for p in df["panel"]]).sort_values(["period_order", "first", "id"])
+    df["label"] = [
+        f"{p} · compilation" if panel == INCIDENTS_PANEL else f"{p} · {_short_series(s)} ({i})"
+        for p, s, i, panel in zip(df["period_short"], df["series"], df["id"], df["panel"])
+    ]
+    ordered = df.assign(first=[0 if p == INCIDENTS_PANEL else 1 for p in df["panel"]]).sort_values(
+        ["period_order", "first", "id"]
+    )
     order = list(dict.fromkeys(ordered["label"]))
-    tooltip = [alt.Tooltip("id:N", title="row"), alt.Tooltip("series:N", title="from"),
-               alt.Tooltip("period:N", title="period"), alt.Tooltip("title:N", title="what"),
-               alt.Tooltip("detail:N", title="window or value")]
+    tooltip = [
+        alt.Tooltip("id:N", title="row"),
+        alt.Tooltip("series:N", title="from"),
+        alt.Tooltip("period:N", title="period"),
+        alt.Tooltip("title:N", title="what"),
+        alt.Tooltip("detail:N", title="window or value"),
+    ]
     # Two panels, one per unit (incidents, people killed): a row's label sits above its bar, so that each
     # panel can take the page's width (an axis of labels beside a panel would overflow it on a phone).
     y = alt.Y("label:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
@@ -218,26 +337,46 @@ def context(df):
 
     def labels(data):
         rows = data.drop_duplicates("label")
-        return alt.Chart(rows).mark_text(align="left", baseline="bottom", dy=-9, fontSize=11, fill=TEXT).encode(
-            y=y, x=alt.datum(0), text="label:N")
+        return (
+            alt.Chart(rows)
+            .mark_text(align="left", baseline="bottom", dy=-9, fontSize=11, fill=TEXT)
+            .encode(y=y, x=alt.datum(0), text="label:N")
+        )
 
     def panel(data, title):
-        return dict(width="container", height=34 * max(1, data["label"].nunique()),
-                    title=alt.TitleParams(title, anchor="start", fontSize=12, color=TEXT))
+        return dict(
+            width="container",
+            height=34 * max(1, data["label"].nunique()),
+            title=alt.TitleParams(title, anchor="start", fontSize=12, color=TEXT),
+        )
 
     incidents = alt.layer(
-        alt.Chart(inc, name=ROWS).mark_bar(color=BLUE, stroke="white", strokeWidth=1).encode(
+        alt.Chart(inc, name=ROWS)
+        .mark_bar(color=BLUE, stroke="white", strokeWidth=1)
+        .encode(
             x=alt.X("sum(value_min):Q", title="incidents (one segment each)", axis=alt.Axis(tickMinStep=1)),
-            y=y, detail="id:N", href="register_url:N", tooltip=tooltip),
-        labels(inc)).properties(**panel(inc, "The compilation: incidents per month"))
+            y=y,
+            detail="id:N",
+            href="register_url:N",
+            tooltip=tooltip,
+        ),
+        labels(inc),
+    ).properties(**panel(inc, "The compilation: incidents per month"))
     ranged = ctx[ctx["value_max"].notna() & (ctx["value_max"] != ctx["value_min"])]
     trackers = alt.layer(
-        alt.Chart(ctx, name=ROWS + "_trackers").mark_bar(color=VERMILLION).encode(
-            x=alt.X("value_min:Q", title="people reported killed (minimum; tick at the maximum)"), y=y,
-            href="register_url:N", tooltip=tooltip),
-        alt.Chart(ranged, name="range_max").mark_tick(color=BLACK, thickness=2, size=16).encode(
-            x="value_max:Q", y=y, tooltip=tooltip, href="register_url:N"),
-        labels(ctx)).properties(**panel(ctx, "Trackers: people reported killed"))
+        alt.Chart(ctx, name=ROWS + "_trackers")
+        .mark_bar(color=VERMILLION)
+        .encode(
+            x=alt.X("value_min:Q", title="people reported killed (minimum; tick at the maximum)"),
+            y=y,
+            href="register_url:N",
+            tooltip=tooltip,
+        ),
+        alt.Chart(ranged, name="range_max")
+        .mark_tick(color=BLACK, thickness=2, size=16)
+        .encode(x="value_max:Q", y=y, tooltip=tooltip, href="register_url:N"),
+        labels(ctx),
+    ).properties(**panel(ctx, "Trackers: people reported killed"))
     return alt.vconcat(incidents, trackers, spacing=24)
 
 
@@ -249,13 +388,17 @@ def build(builder: str, df: pd.DataFrame, description: str = "") -> dict:
     if builder != "context" and "height" not in chart.to_dict(validate=False):
         chart = chart.properties(height=260)
     # White in the theme's dark mode too: the contrast of every colour is measured on white.
-    chart = chart.configure(background="white", padding=6).configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12) \
-        .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=11) \
+    chart = (
+        chart.configure(background="white", padding=6)
+        .configure_axis(labelColor=TEXT, titleColor=TEXT, labelFontSize=11, titleFontSize=12)
+        .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=11)
         .configure_view(stroke=None)
+    )
     return chart.to_dict()
 
 
 # --- text alternatives and data tables: the same rows as the marks, in words ---------------------------
+
 
 def _day(v) -> str:
     return "" if v is None or (isinstance(v, float) and v != v) else str(v)[:10]
@@ -272,21 +415,27 @@ def describe(builder: str, df: pd.DataFrame, alt_text: str) -> str:
         n = int((df["layer"] == COMPILATION).sum())
         r = int((df["layer"] == REFINED).sum())
         used = int((df["layer"] == USED).sum())
-        return (f"{alt_text} {n} incidents; {r} have a refined window narrowed by corroborating reports; "
-                f"{used + int((df['layer'] == NOT_USED).sum())} report dates are marked, {used} of them used for a refined "
-                f"window. The table below lists every window.")
+        return (
+            f"{alt_text} {n} incidents; {r} have a refined window narrowed by corroborating reports; "
+            f"{used + int((df['layer'] == NOT_USED).sum())} report dates are marked, {used} of them used for a refined "
+            f"window. The table below lists every window."
+        )
     if builder == "map":
         pts, areas = df[df["kind"] == "point"], df[df["kind"] == "area"]
-        return (f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown as "
-                f"dashed rings around the names of {len(areas)} governorates: {', '.join(areas['governorate'])}. "
-                "The table below lists every place drawn.")
+        return (
+            f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown as "
+            f"dashed rings around the names of {len(areas)} governorates: {', '.join(areas['governorate'])}. "
+            "The table below lists every place drawn."
+        )
     if builder == "context":
         inc = df[df["panel"] == INCIDENTS_PANEL]
         months = "; ".join(f"{p}: {n}" for p, n in inc.groupby("period", sort=False).size().items())
         ctx = df[df["panel"] != INCIDENTS_PANEL]
         totals = "; ".join(f"{r.series}, {r.period}: {r.detail}" for r in ctx.itertuples())
-        return (f"{alt_text} Incidents in the compilation by month: {months}. Trackers' totals of people reported "
-                f"killed: {totals}. The table below lists every row.")
+        return (
+            f"{alt_text} Incidents in the compilation by month: {months}. Trackers' totals of people reported "
+            f"killed: {totals}. The table below lists every row."
+        )
     return f"{alt_text} {len(df)} rows; the table below lists them."
 
 
@@ -298,26 +447,66 @@ def table(builder: str, df: pd.DataFrame) -> tuple[list[str], list[list]]:
             comp = g[g["layer"] == COMPILATION].iloc[0]
             ref = g[g["layer"] == REFINED]
             reps = g[g["layer"].isin([USED, NOT_USED])]
-            rows.append((comp["window_start"], i, [
-                {"text": i, "href": links.row_url(i)}, title, _span(comp["window_start"], comp["window_end"]),
-                _span(ref.iloc[0]["window_start"], ref.iloc[0]["window_end"]) if len(ref) else "not narrowed",
-                ref.iloc[0]["basis"] if len(ref) else "",
-                "; ".join(f"{r.report_id} {_day(r.window_start)}{' (used)' if r.layer == USED else ''}"
-                          for r in reps.itertuples()) or "none"]))
+            rows.append(
+                (
+                    comp["window_start"],
+                    i,
+                    [
+                        {"text": i, "href": links.row_url(i)},
+                        title,
+                        _span(comp["window_start"], comp["window_end"]),
+                        _span(ref.iloc[0]["window_start"], ref.iloc[0]["window_end"]) if len(ref) else "not narrowed",
+                        ref.iloc[0]["basis"] if len(ref) else "",
+                        "; ".join(
+                            f"{r.report_id} {_day(r.window_start)}{' (used)' if r.layer == USED else ''}"
+                            for r in reps.itertuples()
+                        )
+                        or "none",
+                    ],
+                )
+            )
         rows.sort(key=lambda t: (str(t[0]), t[1]))
-        return (["incident", "title", "compilation's window", "refined window", "basis of the refinement",
-                 "report dates (event date each report gives)"], [r[2] for r in rows])
+        return (
+            [
+                "incident",
+                "title",
+                "compilation's window",
+                "refined window",
+                "basis of the refinement",
+                "report dates (event date each report gives)",
+            ],
+            [r[2] for r in rows],
+        )
     if builder == "map":
-        return (["place", "what", "governorate", "precision", "coordinate origin", "latitude", "longitude"],
-                [[{"text": r["id"], "href": links.row_url(r["id"])} if r["kind"] == "point" else r["places"], r["title"],
-                  r["governorate"], r["location_precision"], r["coord_basis"] or "",
-                  "" if r["kind"] == "area" else f"{r['latitude']:.4f}", "" if r["kind"] == "area" else f"{r['longitude']:.4f}"]
-                 for r in df.to_dict("records")])
+        return (
+            ["place", "what", "governorate", "precision", "coordinate origin", "latitude", "longitude"],
+            [
+                [
+                    {"text": r["id"], "href": links.row_url(r["id"])} if r["kind"] == "point" else r["places"],
+                    r["title"],
+                    r["governorate"],
+                    r["location_precision"],
+                    r["coord_basis"] or "",
+                    "" if r["kind"] == "area" else f"{r['latitude']:.4f}",
+                    "" if r["kind"] == "area" else f"{r['longitude']:.4f}",
+                ]
+                for r in df.to_dict("records")
+            ],
+        )
     hidden = {"row_type", "period_order", "period_short"}
     cols = [c for c in df.columns if c not in hidden]
     out = []
     for r in df.to_dict("records"):
-        out.append([{"text": r[c], "href": links.row_url(r[c])} if c == "id" else
-                    ("" if r[c] is None or (isinstance(r[c], float) and r[c] != r[c]) else
-                     (int(r[c]) if isinstance(r[c], float) and r[c].is_integer() else r[c])) for c in cols])
+        out.append(
+            [
+                {"text": r[c], "href": links.row_url(r[c])}
+                if c == "id"
+                else (
+                    ""
+                    if r[c] is None or (isinstance(r[c], float) and r[c] != r[c])
+                    else (int(r[c]) if isinstance(r[c], float) and r[c].is_integer() else r[c])
+                )
+                for c in cols
+            ]
+        )
     return [c.replace("_", " ") for c in cols], out

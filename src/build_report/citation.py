@@ -27,7 +27,9 @@ def sums_digest(root: Path, version: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 
-def set_identifiers(root: Path, version: str, digest: str | None, doi: str | None = None, url: str | None = None) -> dict:
+def set_identifiers(
+    root: Path, version: str, digest: str | None, doi: str | None = None, url: str | None = None
+) -> dict:
     """Write the version's checksum, and a DOI or URL when given, into CITATION.cff."""
     cff = load(root)
     ids = [i for i in cff.get("identifiers", []) if i.get("type") not in ("other", "doi", "url")]
@@ -38,8 +40,13 @@ def set_identifiers(root: Path, version: str, digest: str | None, doi: str | Non
         cff["url"] = url
         ids.append({"type": "url", "value": url, "description": f"Where version {version} can be downloaded"})
     if digest:
-        ids.append({"type": "other", "value": f"sha256:{digest}",
-                    "description": f"SHA-256 of releases/{version}/SHA256SUMS, which lists the SHA-256 of every file of version {version}"})
+        ids.append(
+            {
+                "type": "other",
+                "value": f"sha256:{digest}",
+                "description": f"SHA-256 of releases/{version}/SHA256SUMS, which lists the SHA-256 of every file of version {version}",
+            }
+        )
     cff["identifiers"] = ids
     (root / CFF).write_text(yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     return cff
@@ -71,8 +78,10 @@ def locator(cff: dict) -> str:
 
 
 def apa(cff: dict) -> str:
-    return (f"{'; '.join(_authors(cff))} ({_year(cff)}). {cff['title']} (Version {cff['version']}) [Data set]. "
-            f"{locator(cff)}")
+    return (
+        f"{'; '.join(_authors(cff))} ({_year(cff)}). {cff['title']} (Version {cff['version']}) [Data set]. "
+        f"{locator(cff)}"
+    )
 
 
 def bibtex_key(cff: dict) -> str:
@@ -106,8 +115,13 @@ def bibtex(cff: dict) -> str:
 def ris(cff: dict) -> str:
     lines = ["TY  - DATA"]
     lines += [f"AU  - {a}" for a in _authors(cff)]
-    lines += [f"TI  - {cff['title']}", f"PY  - {_year(cff)}", f"DA  - {cff.get('date-released', '')}",
-              f"ET  - {cff['version']}", "M3  - Data set"]
+    lines += [
+        f"TI  - {cff['title']}",
+        f"PY  - {_year(cff)}",
+        f"DA  - {cff.get('date-released', '')}",
+        f"ET  - {cff['version']}",
+        "M3  - Data set",
+    ]
     if cff.get("doi"):
         lines.append(f"DO  - {cff['doi']}")
     if cff.get("url"):
@@ -126,7 +140,9 @@ def csl_json(cff: dict) -> str:
         "type": "dataset",
         "title": cff["title"],
         "author": [{"literal": a} for a in _authors(cff)],
-        "issued": {"date-parts": [[int(x) for x in date.split("-")]]} if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else {},
+        "issued": {"date-parts": [[int(x) for x in date.split("-")]]}
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+        else {},
         "version": str(cff["version"]),
         "genre": "Data set",
     }
@@ -141,18 +157,30 @@ def csl_json(cff: dict) -> str:
 
 def row(cff: dict, row_id: str, page: str) -> str:
     """One line to cite a single row: dataset, version, row ID, DOI or checksum, and where it is shown."""
-    return (f"{'; '.join(_authors(cff))} ({_year(cff)}). {cff['title']}, version {cff['version']}, "
-            f"row {row_id} ({page}). {locator(cff)}")
+    return (
+        f"{'; '.join(_authors(cff))} ({_year(cff)}). {cff['title']}, version {cff['version']}, "
+        f"row {row_id} ({page}). {locator(cff)}"
+    )
 
 
-def zenodo(cff: dict, descriptor: dict, compilation_url: str | None, tracker_urls: list[str],
-           period: tuple[str, str]) -> dict:
+def zenodo(
+    cff: dict, descriptor: dict, compilation_url: str | None, tracker_urls: list[str], period: tuple[str, str]
+) -> dict:
     """Zenodo deposit metadata, from CITATION.cff plus what the package knows."""
     related = []
     if compilation_url:
-        related.append({"identifier": compilation_url, "relation": "isDerivedFrom", "resource_type": "publication-other", "scheme": "url"})
+        related.append(
+            {
+                "identifier": compilation_url,
+                "relation": "isDerivedFrom",
+                "resource_type": "publication-other",
+                "scheme": "url",
+            }
+        )
     for url in sorted(set(tracker_urls)):
-        related.append({"identifier": url, "relation": "references", "resource_type": "publication-other", "scheme": "url"})
+        related.append(
+            {"identifier": url, "relation": "references", "resource_type": "publication-other", "scheme": "url"}
+        )
     meta = {
         "upload_type": "dataset",
         "title": cff["title"],
@@ -165,10 +193,16 @@ def zenodo(cff: dict, descriptor: dict, compilation_url: str | None, tracker_url
         "keywords": list(cff.get("keywords", [])),
         "language": "eng",
         "related_identifiers": related,
-        "dates": [{"type": "Valid", "start": period[0], "end": period[1],
-                   "description": "Period of the reported events the claims refer to"}],
+        "dates": [
+            {
+                "type": "Valid",
+                "start": period[0],
+                "end": period[1],
+                "description": "Period of the reported events the claims refer to",
+            }
+        ],
         "notes": "Rows record what sources reported, not established facts. The archived compilation text is "
-                 "third-party material included unchanged for verification and is not covered by the data licence.",
+        "third-party material included unchanged for verification and is not covered by the data licence.",
     }
     if cff.get("doi"):
         meta["doi"] = str(cff["doi"])

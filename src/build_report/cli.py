@@ -13,8 +13,13 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="run every check; non-zero exit on any failure")
     v.add_argument("--json", help="write the machine-readable report here")
     v.add_argument("--summary", help="write the short Markdown summary here")
-    v.add_argument("--show", type=int, default=1000, metavar="N",
-                   help="print at most N failures (default 1000; 0 prints all); the JSON always has all")
+    v.add_argument(
+        "--show",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="print at most N failures (default 1000; 0 prints all); the JSON always has all",
+    )
     sub.add_parser("derive", help="recompute derived columns (n_sources, grading) and show what changed")
     loc = sub.add_parser("locate", help="print the offsets of a quote in the archive, for a new claim row")
     loc.add_argument("quote")
@@ -24,16 +29,24 @@ def parser() -> argparse.ArgumentParser:
     rel.add_argument("version")
     rel.add_argument("--date", help="release date (default: today)")
     rel.add_argument("--without-report", action="store_true", help="skip building and zipping the report")
-    rel.add_argument("--doi", help="the DOI minted for this version, written into CITATION.cff, .zenodo.json and the cite page")
+    rel.add_argument(
+        "--doi", help="the DOI minted for this version, written into CITATION.cff, .zenodo.json and the cite page"
+    )
     rel.add_argument("--url", help="where this version can be downloaded, written into the same files")
-    art = sub.add_parser("artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS")
+    art = sub.add_parser(
+        "artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS"
+    )
     art.add_argument("version")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
-    b = sub.add_parser("bench", help="time the gate on synthetic packages of 10k, 100k and 1M rows; write docs/benchmarks.md")
+    b = sub.add_parser(
+        "bench", help="time the gate on synthetic packages of 10k, 100k and 1M rows; write docs/benchmarks.md"
+    )
     b.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated row counts")
     b.add_argument("--runs", type=int, default=5, help="runs per package (at most 3 above 100k rows)")
-    b.add_argument("--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)")
+    b.add_argument(
+        "--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)"
+    )
     b.add_argument("--out", default="docs/benchmarks.md", help="where to write the table ('' for nowhere)")
     return p
 
@@ -43,31 +56,42 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "validate":
         from . import validate
+
         return validate.main(args.root, args.json, args.summary, args.show)
     if args.command == "derive":
         from . import derive
+
         return derive.main(args.root)
     if args.command == "locate":
         from . import derive
+
         return derive.locate(args.root, args.quote)
     if args.command == "pages":
         from . import book
+
         return book.main(args.root)
     if args.command == "database":
         from . import outputs
+
         return outputs.database_main(args.root)
     if args.command == "release":
         from . import release
+
         return release.main(args.root, args.version, args.date, not args.without_report, args.doi, args.url)
     if args.command == "artefacts":
         from . import release
+
         return release.artefacts_main(args.root, args.version)
     if args.command == "bench":
         from . import bench
-        return bench.main(args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults)
+
+        return bench.main(
+            args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults
+        )
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package
+
         print(releases.snapshot_ids(Package.load(args.root), args.version))
         return 0
     return 2

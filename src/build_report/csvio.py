@@ -14,6 +14,7 @@ from pathlib import Path
 # The same form as a Frictionless CSV dialect: every CSV resource of the descriptor declares it.
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\n", "header": True}
 
+
 def read(path: Path) -> tuple[list[str], list[dict]]:
     """(header, rows as dicts of text) of a CSV table."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -40,7 +41,9 @@ def line(values) -> str:
 
 
 def dumps(header: list[str], rows: list[dict] | list[list]) -> str:
-    return line(header) + "".join(line([row.get(h, "") for h in header] if isinstance(row, dict) else row) for row in rows)
+    return line(header) + "".join(
+        line([row.get(h, "") for h in header] if isinstance(row, dict) else row) for row in rows
+    )
 
 
 def write(path: Path, header: list[str], rows: list[dict] | list[list]) -> None:

@@ -7,8 +7,15 @@ import datetime as dt
 from . import coding, csvio, queries, scope
 from .package import Package, connect, missing, records
 
-DERIVED = ["date_start_refined", "date_end_refined", "killed_min_refined", "killed_max_refined", "refinement_basis",
-           "n_sources", "grading"]
+DERIVED = [
+    "date_start_refined",
+    "date_end_refined",
+    "killed_min_refined",
+    "killed_max_refined",
+    "refinement_basis",
+    "n_sources",
+    "grading",
+]
 
 
 def as_text(v) -> str:
@@ -34,9 +41,14 @@ def compute(con) -> dict[str, dict[str, str]]:
         row["date_start_refined"], row["date_end_refined"] = start, end
         parts = []
         if as_text(r.get("date_ids")):
-            parts.append(f"window narrowed to the event dates given by {r['date_ids']}"
-                         + (f", widened to the {days} days the claim states (counted back from the latest report date)"
-                            if days else ""))
+            parts.append(
+                f"window narrowed to the event dates given by {r['date_ids']}"
+                + (
+                    f", widened to the {days} days the claim states (counted back from the latest report date)"
+                    if days
+                    else ""
+                )
+            )
         if as_text(r.get("killed_ids")):
             parts.append(f"killed range spans the compilation's figures and those of {r['killed_ids']}")
         row["refinement_basis"] = "; ".join(parts)
@@ -49,7 +61,9 @@ def compute(con) -> dict[str, dict[str, str]]:
 def stated_spans(con) -> dict[str, int]:
     """incident_id -> the longest span of time its active claims state, in days (coding.stated_span_days)."""
     out: dict[str, int] = {}
-    for r in records(con, "SELECT incident_id, quote FROM active_claims WHERE incident_id IS NOT NULL ORDER BY claim_id"):
+    for r in records(
+        con, "SELECT incident_id, quote FROM active_claims WHERE incident_id IS NOT NULL ORDER BY claim_id"
+    ):
         days = coding.stated_span_days(r["quote"])
         if days and days > out.get(r["incident_id"], 0):
             out[r["incident_id"]] = days

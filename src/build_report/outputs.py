@@ -59,16 +59,32 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     out = []
     name = f"{pkg.descriptor['name']}-{pkg.version}.zip"
     out.append((name, "the whole data package (descriptor, tables, archive, changelog)", write_zip(pkg, dest / name)))
-    out.append(("claims.duckdb", "a DuckDB database with every table, typed, keyed and commented from the schemas",
-                write_database(pkg, dest / "claims.duckdb")))
+    out.append(
+        (
+            "claims.duckdb",
+            "a DuckDB database with every table, typed, keyed and commented from the schemas",
+            write_database(pkg, dest / "claims.duckdb"),
+        )
+    )
     sqlite = write_sqlite(pkg, dest / "claims.sqlite")
-    out.append(("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools",
-                sqlite))
-    out.append(("claims.metadata.json", "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
-                "datasette serve claims.sqlite -m claims.metadata.json", write_datasette_metadata(pkg, sqlite,
-                                                                                   dest / "claims.metadata.json")))
-    out.append((f"{pkg.descriptor['name']}-{pkg.version}.xlsx", "an Excel workbook: a README sheet and one sheet per table",
-                write_xlsx(pkg, dest / f"{pkg.descriptor['name']}-{pkg.version}.xlsx")))
+    out.append(
+        ("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools", sqlite)
+    )
+    out.append(
+        (
+            "claims.metadata.json",
+            "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
+            "datasette serve claims.sqlite -m claims.metadata.json",
+            write_datasette_metadata(pkg, sqlite, dest / "claims.metadata.json"),
+        )
+    )
+    out.append(
+        (
+            f"{pkg.descriptor['name']}-{pkg.version}.xlsx",
+            "an Excel workbook: a README sheet and one sheet per table",
+            write_xlsx(pkg, dest / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"),
+        )
+    )
     for res in pkg.table_resources():
         target = dest / Path(res["path"]).name
         shutil.copy(pkg.root / res["path"], target)
@@ -85,14 +101,20 @@ def database_main(root: str | None) -> int:
 
 # ---- tables in other formats ---------------------------------------------------------------------
 
+
 def _table_order(pkg: Package) -> list[dict]:
     """Table resources with every referenced table before the tables that point at it (for foreign keys)."""
     todo = {r["name"]: r for r in pkg.table_resources()}
     done: list[dict] = []
     while todo:
-        ready = [n for n, r in todo.items()
-                 if all(fk["reference"]["resource"] in ("", n) or fk["reference"]["resource"] not in todo
-                        for fk in r["schema"].get("foreignKeys", []))]
+        ready = [
+            n
+            for n, r in todo.items()
+            if all(
+                fk["reference"]["resource"] in ("", n) or fk["reference"]["resource"] not in todo
+                for fk in r["schema"].get("foreignKeys", [])
+            )
+        ]
         if not ready:  # a cycle: keep descriptor order for the rest
             ready = list(todo)
         for n in ready:
@@ -111,17 +133,26 @@ def write_database(pkg: Package, dest: Path) -> Path:
     src.execute(f"ATTACH {_lit(str(dest))} AS out")
     for res in _table_order(pkg):
         name, schema = res["name"], res["schema"]
-        types = dict(src.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_catalog = current_database() AND table_name = ?", [name]).fetchall())
-        cols = [f"{_q(f['name'])} {types[f['name']]}" + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
-                for f in schema["fields"]]
+        types = dict(
+            src.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog = current_database() AND table_name = ?",
+                [name],
+            ).fetchall()
+        )
+        cols = [
+            f"{_q(f['name'])} {types[f['name']]}" + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
+            for f in schema["fields"]
+        ]
         cols.append("PRIMARY KEY (" + ", ".join(_q(k) for k in schema["primaryKey"]) + ")")
         for fk in schema.get("foreignKeys", []):
             target = fk["reference"]["resource"] or name
             if target == name:
                 continue  # DuckDB cannot check a key that points into its own table; validation does
-            cols.append(f"FOREIGN KEY ({', '.join(_q(c) for c in fk['fields'])}) REFERENCES "
-                        f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})")
+            cols.append(
+                f"FOREIGN KEY ({', '.join(_q(c) for c in fk['fields'])}) REFERENCES "
+                f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})"
+            )
         src.execute(f"CREATE TABLE out.{_q(name)} ({', '.join(cols)})")
         key = ", ".join(_q(k) for k in schema["primaryKey"])
         src.execute(f"INSERT INTO out.{_q(name)} SELECT * FROM {_q(name)} ORDER BY {key}")
@@ -207,7 +238,9 @@ def write_xlsx(pkg: Package, dest: Path) -> Path:
             fixed_info.compress_type = zipfile.ZIP_DEFLATED
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data
+                )
             out.writestr(fixed_info, data)
     return dest
 
@@ -255,17 +288,27 @@ def write_sqlite(pkg: Package, dest: Path) -> Path:
     con = sqlite3.connect(dest)
     for res in _table_order(pkg):
         name, schema = res["name"], res["schema"]
-        cols = [f"{_q(f['name'])} {SQLITE_TYPES[f['type']]}" + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
-                for f in schema["fields"]]
+        cols = [
+            f"{_q(f['name'])} {SQLITE_TYPES[f['type']]}"
+            + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
+            for f in schema["fields"]
+        ]
         cols.append("PRIMARY KEY (" + ", ".join(_q(k) for k in schema["primaryKey"]) + ")")
         for fk in schema.get("foreignKeys", []):
             target = fk["reference"]["resource"] or name
-            cols.append(f"FOREIGN KEY ({', '.join(_q(c) for c in fk['fields'])}) REFERENCES "
-                        f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})")
+            cols.append(
+                f"FOREIGN KEY ({', '.join(_q(c) for c in fk['fields'])}) REFERENCES "
+                f"{_q(target)} ({', '.join(_q(c) for c in fk['reference']['fields'])})"
+            )
         con.execute(f"CREATE TABLE {_q(name)} ({', '.join(cols)})")
         kinds = [f["type"] for f in schema["fields"]]
-        rows = [[None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
-                 for v, k in zip(row, kinds)] for row in csvio.read_lists(pkg.root / res["path"])[1:]]
+        rows = [
+            [
+                None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
+                for v, k in zip(row, kinds)
+            ]
+            for row in csvio.read_lists(pkg.root / res["path"])[1:]
+        ]
         key = [f["name"] for f in schema["fields"]].index(schema["primaryKey"][0])
         rows.sort(key=lambda r: r[key])
         con.executemany(f"INSERT INTO {_q(name)} VALUES ({', '.join('?' for _ in kinds)})", rows)
@@ -277,7 +320,9 @@ def write_sqlite(pkg: Package, dest: Path) -> Path:
 
 def write_datasette_metadata(pkg: Package, database: Path, dest: Path) -> Path:
     """datasette's metadata.json for the SQLite file `database` (datasette names a database by its stem)."""
-    dest.write_text(json.dumps(datasette_metadata(pkg, database.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    dest.write_text(
+        json.dumps(datasette_metadata(pkg, database.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return dest
 
 

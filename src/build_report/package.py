@@ -78,7 +78,9 @@ def inside(root: Path, rel) -> Path:
     real_root = os.path.realpath(root)
     real = os.path.realpath(os.path.join(real_root, *p.parts))
     if os.path.commonpath([real, real_root]) != real_root:
-        raise PathRefused("path-inside-package", "path is a symlink (or passes through one) leading outside the package")
+        raise PathRefused(
+            "path-inside-package", "path is a symlink (or passes through one) leading outside the package"
+        )
     try:
         st = os.stat(real)
     except FileNotFoundError:
@@ -132,8 +134,11 @@ class Package:
         raise KeyError(f"no resource named {name!r} in datapackage.json")
 
     def table_resources(self) -> list[dict]:
-        return [r for r in self.descriptor.get("resources", [])
-                if isinstance(r, dict) and "schema" in r and (not self.faults or r.get("name") in self.usable)]
+        return [
+            r
+            for r in self.descriptor.get("resources", [])
+            if isinstance(r, dict) and "schema" in r and (not self.faults or r.get("name") in self.usable)
+        ]
 
     def path(self, name: str) -> Path:
         """The file of a resource, refused (PathRefused) unless it is a regular file inside the package."""
@@ -196,8 +201,10 @@ def active_views(con, pkg: Package, names=None) -> None:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
     for res in pkg.table_resources():
         if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
-            con.execute(f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
-                        f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'")
+            con.execute(
+                f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
+                f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
+            )
 
 
 def columns_and_records(con, sql: str, params: list | None = None) -> tuple[list[str], list[dict]]:
@@ -215,8 +222,10 @@ def records(con, sql: str, params: list | None = None) -> list[dict]:
 def overlap_members(con) -> dict[str, list[str]]:
     """The incidents and tallies of each overlap group, in ID order."""
     members: dict[str, list[str]] = {}
-    for rid, g in con.execute("SELECT incident_id, overlap_group FROM incidents UNION ALL "
-                              "SELECT tally_id, overlap_group FROM tallies ORDER BY 1").fetchall():
+    for rid, g in con.execute(
+        "SELECT incident_id, overlap_group FROM incidents UNION ALL "
+        "SELECT tally_id, overlap_group FROM tallies ORDER BY 1"
+    ).fetchall():
         if g:
             members.setdefault(g, []).append(rid)
     return members
@@ -224,13 +233,18 @@ def overlap_members(con) -> dict[str, list[str]]:
 
 def reports_with_publisher(con) -> list[dict]:
     """Every corroboration, with its publisher's name as `publisher`."""
-    return records(con, "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
-                        "ORDER BY corroboration_id")
+    return records(
+        con,
+        "SELECT k.*, s.name AS publisher FROM corroborations k LEFT JOIN sources s USING (source_id) "
+        "ORDER BY corroboration_id",
+    )
 
 
 def typed_select(fields: list[dict], lenient: bool = True) -> str:
     cast = "TRY_CAST" if lenient else "CAST"
-    return ", ".join(f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields)
+    return ", ".join(
+        f"{cast}(NULLIF({_q(f['name'])}, '') AS {DUCK_TYPES[f['type']]}) AS {_q(f['name'])}" for f in fields
+    )
 
 
 def describe(con, res: dict) -> None:

@@ -42,10 +42,13 @@ def bump_level(old: str, new: str) -> str:
 
 # ---- what changed -------------------------------------------------------------------------
 
+
 def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
     """(level, description) of every schema change since a release, as the gate's contract classifies them."""
-    return [(c.level, f"{c.resource}.{c.field} {c.what}" if c.field != "-" else f"resource {c.resource}: {c.what}")
-            for c in contract.changes(pkg, previous, releases.frozen_descriptor(pkg.root, previous), pkg.descriptor)]
+    return [
+        (c.level, f"{c.resource}.{c.field} {c.what}" if c.field != "-" else f"resource {c.resource}: {c.what}")
+        for c in contract.changes(pkg, previous, releases.frozen_descriptor(pkg.root, previous), pkg.descriptor)
+    ]
 
 
 def read_table(path: Path, key: str) -> dict[str, dict]:
@@ -68,11 +71,28 @@ def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
         for rid in sorted(old.keys() & new.keys()):
             a, b = old[rid], new[rid]
             if a.get("status") == "active" and b.get("status") == "withdrawn":
-                out.append({"table": name, "id": rid, "change": "withdrawn", "field": "status", "old": "active", "new": "withdrawn"})
+                out.append(
+                    {
+                        "table": name,
+                        "id": rid,
+                        "change": "withdrawn",
+                        "field": "status",
+                        "old": "active",
+                        "new": "withdrawn",
+                    }
+                )
             for field in sorted((a.keys() | b.keys()) - {"status"}):
                 if a.get(field, "") != b.get(field, ""):
-                    out.append({"table": name, "id": rid, "change": "changed", "field": field,
-                                "old": a.get(field, ""), "new": b.get(field, "")})
+                    out.append(
+                        {
+                            "table": name,
+                            "id": rid,
+                            "change": "changed",
+                            "field": field,
+                            "old": a.get(field, ""),
+                            "new": b.get(field, ""),
+                        }
+                    )
     return out
 
 
@@ -87,15 +107,19 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     from . import derive
 
     derived = set(derive.DERIVED) | set(derive.AFTER)
-    old_fields = {r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
-                  for r in json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    old_fields = {
+        r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
+        for r in json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    }
     new_fields = {r["name"]: {f["name"] for f in r["schema"]["fields"]} for r in pkg.table_resources()}
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"))
     reviews: dict[tuple[str, str], list[str]] = {}
     if any(r["name"] == "reviews" for r in pkg.table_resources()):
         for r in csvio.read(pkg.path("reviews"))[1]:
             if r.get("outcome") == "corrected":
-                reviews.setdefault((r["table"], r["row_id"]), []).append(f"{r['review_id']} (second-pass review): {r['note']}")
+                reviews.setdefault((r["table"], r["row_id"]), []).append(
+                    f"{r['review_id']} (second-pass review): {r['note']}"
+                )
     cited: dict[str, list[str]] = {}  # row ID -> the rows whose cells name it (e.g. a search -> its reviews)
     for res in pkg.table_resources():
         key = res["schema"]["primaryKey"][0]
@@ -110,8 +134,13 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
         why = reviews.get((d["table"], d["id"]), []) if d["change"] == "changed" else []
         if d["change"] == "changed" and d["field"] in derived:
             why = [DERIVED_REASON]
-        elif d["change"] == "changed" and d["field"] not in old_fields.get(d["table"], set()) & new_fields.get(d["table"], set()):
-            why = [f"schema: field {d['field']} " + ("added" if d["field"] in new_fields.get(d["table"], set()) else "removed")]
+        elif d["change"] == "changed" and d["field"] not in old_fields.get(d["table"], set()) & new_fields.get(
+            d["table"], set()
+        ):
+            why = [
+                f"schema: field {d['field']} "
+                + ("added" if d["field"] in new_fields.get(d["table"], set()) else "removed")
+            ]
         if d["change"] == "added" and not named and d["id"] in cited:
             users = sorted(set(cited[d["id"]]))
             why = ["the record of " + ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")]
@@ -132,6 +161,7 @@ def required_level(schema: list[tuple[str, str]], diff: list[dict]) -> str:
 
 
 # ---- versions in files ----------------------------------------------------------------------
+
 
 def changelog_version(text: str) -> str | None:
     m = re.search(r"^## (\d+\.\d+\.\d+)", text, re.M)
@@ -155,7 +185,9 @@ def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str,
     """The texts of the versioned files with the version set, the changelog with its new section; nothing is written."""
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     desc["version"] = version
-    cff = re.sub(r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.M)
+    cff = re.sub(
+        r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.M
+    )
     cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.M)
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     section = f"## {version} ({date})\n\n{diff_md}"
@@ -165,28 +197,45 @@ def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str,
         # the generated row-level summary; Unreleased starts empty.
         notes = m.group(1).strip()
         section = f"## {version} ({date})\n\n" + (notes + "\n\n" if notes else "") + diff_md + "\n"
-        log = log[: m.start()] + "## Unreleased\n\n" + section + log[m.end():]
+        log = log[: m.start()] + "## Unreleased\n\n" + section + log[m.end() :]
     else:
         first = re.search(r"^## ", log, re.M)
-        log = log[: first.start()] + section + log[first.start():] if first else log + "\n" + section
-    return {"datapackage.json": json.dumps(desc, indent=2, ensure_ascii=False) + "\n", "CITATION.cff": cff, "CHANGELOG.md": log}
+        log = log[: first.start()] + section + log[first.start() :] if first else log + "\n" + section
+    return {
+        "datapackage.json": json.dumps(desc, indent=2, ensure_ascii=False) + "\n",
+        "CITATION.cff": cff,
+        "CHANGELOG.md": log,
+    }
 
 
 def write_zenodo(pkg: Package) -> None:
     """.zenodo.json from CITATION.cff plus the package: the compilation it derives from, the trackers it cites."""
     con = connect(pkg)
-    compilation = [u for (u,) in con.execute("SELECT url FROM documents WHERE url IS NOT NULL ORDER BY document_id").fetchall()]
+    compilation = [
+        u for (u,) in con.execute("SELECT url FROM documents WHERE url IS NOT NULL ORDER BY document_id").fetchall()
+    ]
     trackers = [u for (u,) in con.execute("SELECT DISTINCT url FROM context_totals WHERE url IS NOT NULL").fetchall()]
     start, end = con.execute("SELECT min(date_start), max(date_end) FROM incidents").fetchone()
-    meta = citation.zenodo(citation.load(pkg.root), pkg.descriptor, compilation[0] if compilation else None, trackers,
-                           (start.isoformat(), end.isoformat()))
+    meta = citation.zenodo(
+        citation.load(pkg.root),
+        pkg.descriptor,
+        compilation[0] if compilation else None,
+        trackers,
+        (start.isoformat(), end.isoformat()),
+    )
     (pkg.root / ".zenodo.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: list[tuple[str, str]]) -> str:
-    counts = {c: len({(d["table"], d["id"]) for d in diff if d["change"] == c}) for c in ("added", "withdrawn", "changed", "removed")}
-    lines = [f"Row-level changes against {previous or 'nothing (first release)'}: "
-             + ", ".join(f"{n} {c}" for c, n in counts.items()) + f" (details: `releases/{version}/diff.csv`)."]
+    counts = {
+        c: len({(d["table"], d["id"]) for d in diff if d["change"] == c})
+        for c in ("added", "withdrawn", "changed", "removed")
+    }
+    lines = [
+        f"Row-level changes against {previous or 'nothing (first release)'}: "
+        + ", ".join(f"{n} {c}" for c, n in counts.items())
+        + f" (details: `releases/{version}/diff.csv`)."
+    ]
     for level, what in schema:
         lines.append(f"- schema ({level}): {what}")
     changed = [d for d in diff if d["change"] == "changed"]
@@ -220,7 +269,9 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
     made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
     sqlite = outputs.write_sqlite(pkg, dist / f"claims-{pkg.version}.sqlite")
     meta = dist / f"claims-{pkg.version}.metadata.json"
-    meta.write_text(json.dumps(outputs.datasette_metadata(pkg, sqlite.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta.write_text(
+        json.dumps(outputs.datasette_metadata(pkg, sqlite.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     made += [sqlite, meta]
     for ext, writer in (("json", _write_json), ("csv", _write_csv)):
         path = dist / f"diff-{pkg.version}.{ext}"
@@ -233,8 +284,9 @@ def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
 def write_sums(dist: Path) -> None:
     """SHA256SUMS over every artefact in dist/ (the report zip excepted: it shows the checksum of this file)."""
     files = [p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS" and not p.name.startswith("report-")]
-    (dist / "SHA256SUMS").write_text("".join(f"{outputs.sha256(p)}  {p.relative_to(dist).as_posix()}\n"
-                                             for p in sorted(files)), encoding="utf-8")
+    (dist / "SHA256SUMS").write_text(
+        "".join(f"{outputs.sha256(p)}  {p.relative_to(dist).as_posix()}\n" for p in sorted(files)), encoding="utf-8"
+    )
 
 
 def read_sums(path: Path) -> dict[str, str]:
@@ -347,19 +399,23 @@ def artefacts_main(root: str | None, version: str) -> int:
     for p in problems:
         print(p)
     n = len(read_sums(root_path / "releases" / version / "SHA256SUMS"))
-    print(f"{version}: {n - len(problems)} of {n} artefacts match releases/{version}/SHA256SUMS; files in dist/{version}/")
+    print(
+        f"{version}: {n - len(problems)} of {n} artefacts match releases/{version}/SHA256SUMS; files in dist/{version}/"
+    )
     return 1 if problems else 0
 
 
 # ---- the command --------------------------------------------------------------------------------
+
 
 def git_clean(root: Path) -> bool:
     r = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
     return r.returncode == 0 and not r.stdout.strip()
 
 
-def main(root: str | None, version: str, date: str | None, with_report: bool,
-         doi: str | None = None, url: str | None = None) -> int:
+def main(
+    root: str | None, version: str, date: str | None, with_report: bool, doi: str | None = None, url: str | None = None
+) -> int:
     try:
         return _release(Package.load(root), version, date, with_report, doi, url)
     except Refused as e:
@@ -382,17 +438,22 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     pkg.release_version = version  # the contract check holds the descriptor's changes against the version to be set
     failures = validate.run(pkg)
     if failures:
-        raise Refused(f"make validate fails ({len(failures)} failures: "
-                      + "; ".join(f"{f.table}:{f.row_id}:{f.field}: {f.rule} ({f.value})" for f in failures[:3]) + ")")
+        raise Refused(
+            f"make validate fails ({len(failures)} failures: "
+            + "; ".join(f"{f.table}:{f.row_id}:{f.field}: {f.rule} ({f.value})" for f in failures[:3])
+            + ")"
+        )
     old_dir = root / "releases" / previous if previous else None
     schema = schema_changes(pkg, previous) if previous else []
     diff = row_diff(pkg, old_dir)
     if previous:
         unexplained = add_reasons(pkg, diff, old_dir)
         if unexplained:
-            raise Refused(f"{len(unexplained)} changed row(s) have no reason (a second-pass review or a note under "
-                          "\"## Unreleased\" in CHANGELOG.md naming the row): "
-                          + ", ".join(sorted({f"{d['table']} {d['id']}" for d in unexplained})[:10]))
+            raise Refused(
+                f"{len(unexplained)} changed row(s) have no reason (a second-pass review or a note under "
+                "\"## Unreleased\" in CHANGELOG.md naming the row): "
+                + ", ".join(sorted({f"{d['table']} {d['id']}" for d in unexplained})[:10])
+            )
         need = required_level(schema, diff)
         if LEVELS[level] < LEVELS[need]:
             why = "; ".join(w for lv, w in schema if lv == need) or "new rows"
@@ -423,7 +484,9 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     if with_report:  # built again, so that its citation page carries the checksum just recorded
         subprocess.run(["make", "-s", "report"], cwd=root, check=True)
         outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, dist / f"report-{version}.zip")
-    print(f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/), "
-          f"version checksum sha256:{citation.sums_digest(root, version)}")
+    print(
+        f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/), "
+        f"version checksum sha256:{citation.sums_digest(root, version)}"
+    )
     print("next: review, then commit the version files and releases/, and tag the commit v" + version)
     return 0

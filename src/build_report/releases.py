@@ -33,8 +33,11 @@ def latest(root: Path) -> str | None:
 def before(root: Path, version: str) -> str | None:
     """The latest release older than `version`: what a version's changes are measured against."""
     key = version_key(version)
-    done = [p.parent.name for p in (root / "releases").glob("*/datapackage.json")
-            if version_key(p.parent.name) and (key is None or version_key(p.parent.name) < key)]
+    done = [
+        p.parent.name
+        for p in (root / "releases").glob("*/datapackage.json")
+        if version_key(p.parent.name) and (key is None or version_key(p.parent.name) < key)
+    ]
     return max(done, key=version_key) if done else None
 
 
@@ -88,7 +91,13 @@ def snapshot_ids(pkg: Package, version: str) -> str:
     rows = []
     for table, key in keyed(pkg):
         for r in csvio.read(pkg.path(table))[1]:
-            rows.append({"table": table, "id": r[key], "status": r.get("status", "active"),
-                         "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else ""})
+            rows.append(
+                {
+                    "table": table,
+                    "id": r[key],
+                    "status": r.get("status", "active"),
+                    "fingerprint": quote_fingerprint(r["quote"]) if table == "claims" else "",
+                }
+            )
     csvio.write(out, ["table", "id", "status", "fingerprint"], rows)
     return str(out.relative_to(pkg.root))

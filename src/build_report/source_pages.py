@@ -33,9 +33,18 @@ def coded_counts(row: dict) -> list[dict]:
         phrase, rule = row.get(f"{cat}_phrase"), row.get(f"{cat}_rule")
         if missing(phrase) and missing(rule):
             continue
-        out.append({"category": cat, "field": cat, "phrase": "" if missing(phrase) else str(phrase), "rule": "" if missing(rule) else str(rule),
-                    "rule_text": coding.RULES.get(str(rule), ""), "min": _blank(row.get(f"{cat}_min")),
-                    "max": _blank(row.get(f"{cat}_max")), "range": _range(row.get(f"{cat}_min"), row.get(f"{cat}_max"))})
+        out.append(
+            {
+                "category": cat,
+                "field": cat,
+                "phrase": "" if missing(phrase) else str(phrase),
+                "rule": "" if missing(rule) else str(rule),
+                "rule_text": coding.RULES.get(str(rule), ""),
+                "min": _blank(row.get(f"{cat}_min")),
+                "max": _blank(row.get(f"{cat}_max")),
+                "range": _range(row.get(f"{cat}_min"), row.get(f"{cat}_max")),
+            }
+        )
     return out
 
 
@@ -53,12 +62,20 @@ def claim_tips(incidents: dict, tallies: dict, claims: list[dict]) -> dict[str, 
         if not missing(c["incident_id"]) and c["incident_id"] in incidents:
             r = incidents[c["incident_id"]]
             coded = [f'{x["category"]} {x["range"]} (“{x["phrase"]}”, {x["rule"]})' for x in coded_counts(r)]
-            parts.append(f'{c["incident_id"]}: ' + "; ".join(
-                [f'attributed to {r["alleged_perpetrator"]}'] + coded if coded else [f'attributed to {r["alleged_perpetrator"]}', "no count coded"]))
+            parts.append(
+                f'{c["incident_id"]}: '
+                + "; ".join(
+                    [f'attributed to {r["alleged_perpetrator"]}'] + coded
+                    if coded
+                    else [f'attributed to {r["alleged_perpetrator"]}', "no count coded"]
+                )
+            )
         elif not missing(c["tally_id"]) and c["tally_id"] in tallies:
             t = tallies[c["tally_id"]]
-            parts.append(f'{c["tally_id"]}: {str(t["measure"]).replace("_", " ")} '
-                         f'{_range(t["value_min"], t["value_max"])} (“{t["value_phrase"]}”, {t["value_rule"]})')
+            parts.append(
+                f'{c["tally_id"]}: {str(t["measure"]).replace("_", " ")} '
+                f'{_range(t["value_min"], t["value_max"])} (“{t["value_phrase"]}”, {t["value_rule"]})'
+            )
         else:
             parts.append("linked to no incident or tally")
         tips[c["claim_id"]] = f'{c["claim_id"]}: ' + ", ".join(parts)
@@ -81,16 +98,33 @@ def source_lines(text: str, claims: list[dict], tips: dict[str, str]) -> list[di
             s, e = max(s, start), min(e, end)
             if s > pos:
                 segs.append({"text": text[pos:s], "claim": None})
-            first = s == int(c["char_start"])  # a span crossing a line break is marked on each line, its id on the first
-            segs.append({"text": text[s:e], "claim": {"id": c["claim_id"], "anchor": anchor(c["claim_id"]),
-                                                       "source_anchor": source_anchor(c["claim_id"]) if first else "",
-                                                       "tip": tips.get(c["claim_id"], c["claim_id"])}})
+            first = s == int(
+                c["char_start"]
+            )  # a span crossing a line break is marked on each line, its id on the first
+            segs.append(
+                {
+                    "text": text[s:e],
+                    "claim": {
+                        "id": c["claim_id"],
+                        "anchor": anchor(c["claim_id"]),
+                        "source_anchor": source_anchor(c["claim_id"]) if first else "",
+                        "tip": tips.get(c["claim_id"], c["claim_id"]),
+                    },
+                }
+            )
             pos, covered = e, True
         if pos < end:
             segs.append({"text": text[pos:end], "claim": None})
         key = scope.exclusion(text, ln, covered)
-        out.append({"number": ln.number, "segments": segs, "key": key or "", "reason": scope.EXCLUDED.get(key, ""),
-                    "end": "\n" if end < len(text) else ""})
+        out.append(
+            {
+                "number": ln.number,
+                "segments": segs,
+                "key": key or "",
+                "reason": scope.EXCLUDED.get(key, ""),
+                "end": "\n" if end < len(text) else "",
+            }
+        )
     return out
 
 
@@ -105,13 +139,21 @@ def source_page(pkg: Package, con, frags, render) -> str:
 
     lines = source_lines(text, claims, claim_tips(incidents, tallies, claims))
     reasons = {k: sum(1 for ln in lines if ln["key"] == k) for k in scope.EXCLUDED}
-    meta = {"title": doc.get("title") or "", "author": doc.get("author") or "", "url": value(doc.get("url")),
-            "published": value(doc.get("published_date")), "published_basis": value(doc.get("published_date_basis")),
-            "sha256": hashlib.sha256(pkg.archive_bytes()).hexdigest(), "path": pkg.resource("archive").get("path", ""),
-            "n_claims": sum(1 for c in claims if c["status"] == "active"), "n_lines": len(lines)}
+    meta = {
+        "title": doc.get("title") or "",
+        "author": doc.get("author") or "",
+        "url": value(doc.get("url")),
+        "published": value(doc.get("published_date")),
+        "published_basis": value(doc.get("published_date_basis")),
+        "sha256": hashlib.sha256(pkg.archive_bytes()).hexdigest(),
+        "path": pkg.resource("archive").get("path", ""),
+        "n_claims": sum(1 for c in claims if c["status"] == "active"),
+        "n_lines": len(lines),
+    }
     legend = [{"key": k, "reason": r, "count": reasons[k]} for k, r in scope.EXCLUDED.items() if reasons[k]]
-    return ("# The compilation, annotated\n" + frags.include(
-        render("source.html.j2", meta=meta, legend=legend, lines=lines), "source"))
+    return "# The compilation, annotated\n" + frags.include(
+        render("source.html.j2", meta=meta, legend=legend, lines=lines), "source"
+    )
 
 
 def _link(row_id: str, up: str) -> dict | str:
@@ -121,11 +163,13 @@ def _link(row_id: str, up: str) -> dict | str:
 
 def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
     """Write one page per incident and per tally; return the index entries (kind, id, href, lead, figure, status)."""
+
     def value(v):
         return links.value(v, up="../")  # the pages live one folder below the register
 
-    claims = records(con, "SELECT c.*, s.name AS source_name FROM claims c LEFT JOIN sources s USING (source_id) "
-                          "ORDER BY claim_id")
+    claims = records(
+        con, "SELECT c.*, s.name AS source_name FROM claims c LEFT JOIN sources s USING (source_id) ORDER BY claim_id"
+    )
     places = {p["place_id"]: p for p in records(con, "SELECT * FROM places")}
     groups = {g["overlap_group"]: g for g in records(con, "SELECT * FROM overlap_groups")}
     members = overlap_members(con)
@@ -135,33 +179,69 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
     tallies = records(con, "SELECT * FROM tallies ORDER BY tally_id")
 
     def quotes(rid, key):
-        return [{"id": c["claim_id"], "anchor": anchor(c["claim_id"]), "quote": c["quote"], "line": c["line"],
-                 "char_start": c["char_start"], "char_end": c["char_end"], "kind": str(c["kind"]).replace("_", " "),
-                 "source": c["source_name"] or "none named (rests on the compilation)", "status": c["status"],
-                 "source_anchor": source_anchor(c["claim_id"]) if c["status"] == "active" else ""}
-                for c in claims if c[key] == rid]
+        return [
+            {
+                "id": c["claim_id"],
+                "anchor": anchor(c["claim_id"]),
+                "quote": c["quote"],
+                "line": c["line"],
+                "char_start": c["char_start"],
+                "char_end": c["char_end"],
+                "kind": str(c["kind"]).replace("_", " "),
+                "source": c["source_name"] or "none named (rests on the compilation)",
+                "status": c["status"],
+                "source_anchor": source_anchor(c["claim_id"]) if c["status"] == "active" else "",
+            }
+            for c in claims
+            if c[key] == rid
+        ]
 
     def reports(rid, key):
         out = []
         for k in cors:
             if k[key] != rid and not any(k["claim_id"] == c["claim_id"] and c[key] == rid for c in claims):
                 continue
-            link = {"text": str(k["publisher"] or k["publisher_as_shown"]), "href": str(k["url"])} \
-                if URL.match(str(k["url"] or "")) else value(k["url"])
-            out.append({"id": k["corroboration_id"], "anchor": anchor(k["corroboration_id"]), "link": link,
-                        "relation": str(k["relation"]).replace("_", " "), "confidence": k["confidence"],
-                        "title": value(k["title"]), "published": value(k["published_date"]),
-                        "figures": _range(k["killed_min"], k["killed_max"]), "perpetrator": value(k["perpetrator_as_reported"]),
-                        "place": value(k["place_as_reported"]), "reasons": str(k["reasons"] or "").replace(";", ", ").replace("_", " "),
-                        "summary": value(k["summary"])})
+            link = (
+                {"text": str(k["publisher"] or k["publisher_as_shown"]), "href": str(k["url"])}
+                if URL.match(str(k["url"] or ""))
+                else value(k["url"])
+            )
+            out.append(
+                {
+                    "id": k["corroboration_id"],
+                    "anchor": anchor(k["corroboration_id"]),
+                    "link": link,
+                    "relation": str(k["relation"]).replace("_", " "),
+                    "confidence": k["confidence"],
+                    "title": value(k["title"]),
+                    "published": value(k["published_date"]),
+                    "figures": _range(k["killed_min"], k["killed_max"]),
+                    "perpetrator": value(k["perpetrator_as_reported"]),
+                    "place": value(k["place_as_reported"]),
+                    "reasons": str(k["reasons"] or "").replace(";", ", ").replace("_", " "),
+                    "summary": value(k["summary"]),
+                }
+            )
         return out
 
     def crosswalk(rid, key):
-        return [[value(x["crosswalk_id"]), value(x["dataset"]),
-                 {"text": str(x["external_id"] or x["url"]), "href": str(x["url"])} if URL.match(str(x["url"] or "")) else value(x["external_id"]),
-                 value(x["external_date"]), value(x["external_location"]), _range(x["civilians_min"], x["civilians_max"]),
-                 value(x["grading"]), value(x["match_confidence"]), str(x["reasons"] or "").replace(";", ", ").replace("_", " ")]
-                for x in xws if x[key] == rid]
+        return [
+            [
+                value(x["crosswalk_id"]),
+                value(x["dataset"]),
+                {"text": str(x["external_id"] or x["url"]), "href": str(x["url"])}
+                if URL.match(str(x["url"] or ""))
+                else value(x["external_id"]),
+                value(x["external_date"]),
+                value(x["external_location"]),
+                _range(x["civilians_min"], x["civilians_max"]),
+                value(x["grading"]),
+                value(x["match_confidence"]),
+                str(x["reasons"] or "").replace(";", ", ").replace("_", " "),
+            ]
+            for x in xws
+            if x[key] == rid
+        ]
 
     ctxs = records(con, "SELECT * FROM context_totals ORDER BY context_id")
 
@@ -169,27 +249,53 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
         """Systematic trackers' totals whose period overlaps the row's window: for scale, never added."""
         if missing(start) or missing(end):
             return []
-        return [[value(x["context_id"]), {"text": str(x["tracker"]), "href": str(x["url"])} if URL.match(str(x["url"] or "")) else value(x["tracker"]),
-                 f'{value(x["period_start"])} to {value(x["period_end"])}', value(x["measure"]), _range(x["value_min"], x["value_max"])]
-                for x in ctxs if not missing(x["period_start"]) and not missing(x["period_end"])
-                and x["period_start"] <= end and x["period_end"] >= start]
+        return [
+            [
+                value(x["context_id"]),
+                {"text": str(x["tracker"]), "href": str(x["url"])}
+                if URL.match(str(x["url"] or ""))
+                else value(x["tracker"]),
+                f'{value(x["period_start"])} to {value(x["period_end"])}',
+                value(x["measure"]),
+                _range(x["value_min"], x["value_max"]),
+            ]
+            for x in ctxs
+            if not missing(x["period_start"])
+            and not missing(x["period_end"])
+            and x["period_start"] <= end
+            and x["period_end"] >= start
+        ]
 
     def overlap(rid, g, up):
         if missing(g):
             return None
         info = groups.get(g, {})
-        return {"id": g, "label": value(info.get("label")), "reason": value(info.get("reason")),
-                "members": [_link(m, up) for m in members.get(g, []) if m != rid]}
+        return {
+            "id": g,
+            "label": value(info.get("label")),
+            "reason": value(info.get("reason")),
+            "members": [_link(m, up) for m in members.get(g, []) if m != rid],
+        }
 
     def place(pid):
         p = places.get(pid)
         if not p:
             return None
-        coords = (f'{p["latitude"]}, {p["longitude"]}' if not missing(p["latitude"]) and not missing(p["longitude"]) else "")
-        return {"id": pid, "anchor": anchor(pid), "name": value(p["standard_name"]), "as_written": value(p["name_as_written"]),
-                "admin1": geo.name(p["admin1_code"], ""), "admin1_basis": value(p["admin1_basis"]), "coords": coords,
-                "coord_basis": value(p["coord_basis"]), "coord_origin": value(p["coord_origin"]),
-                "precision": value(p["location_precision"])}
+        coords = (
+            f'{p["latitude"]}, {p["longitude"]}' if not missing(p["latitude"]) and not missing(p["longitude"]) else ""
+        )
+        return {
+            "id": pid,
+            "anchor": anchor(pid),
+            "name": value(p["standard_name"]),
+            "as_written": value(p["name_as_written"]),
+            "admin1": geo.name(p["admin1_code"], ""),
+            "admin1_basis": value(p["admin1_basis"]),
+            "coords": coords,
+            "coord_basis": value(p["coord_basis"]),
+            "coord_origin": value(p["coord_origin"]),
+            "precision": value(p["location_precision"]),
+        }
 
     def fields(r):
         return [(k, value(v)) for k, v in r.items() if value(v) != ""]
@@ -206,37 +312,100 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
             if kind == "incident":
                 lead = value(r["title"])
                 counts = coded_counts(r)
-                refined = [(k, value(r[k])) for k in ("date_start_refined", "date_end_refined", "killed_min_refined",
-                                                      "killed_max_refined", "refinement_basis")]
-                when = {"start": value(r["date_start"]), "end": value(r["date_end"]), "precision": value(r["date_precision"]),
-                        "basis": value(r["date_basis"])}
-                stated = [("alleged perpetrator (as stated)", value(r["alleged_perpetrator"])),
-                          ("target", value(r["target_type"])), ("weapon", value(r["weapon"])),
-                          ("killed described as", value(r["killed_described_as"]))]
+                refined = [
+                    (k, value(r[k]))
+                    for k in (
+                        "date_start_refined",
+                        "date_end_refined",
+                        "killed_min_refined",
+                        "killed_max_refined",
+                        "refinement_basis",
+                    )
+                ]
+                when = {
+                    "start": value(r["date_start"]),
+                    "end": value(r["date_end"]),
+                    "precision": value(r["date_precision"]),
+                    "basis": value(r["date_basis"]),
+                }
+                stated = [
+                    ("alleged perpetrator (as stated)", value(r["alleged_perpetrator"])),
+                    ("target", value(r["target_type"])),
+                    ("weapon", value(r["weapon"])),
+                    ("killed described as", value(r["killed_described_as"])),
+                ]
                 grading = {"grading": value(r["grading"]), "n_sources": value(r["n_sources"])}
             else:
                 lead = f'{str(r["measure"]).replace("_", " ")}: {r["value_phrase"]}'
-                counts = [{"category": str(r["measure"]).replace("_", " "), "phrase": str(r["value_phrase"] or ""),
-                           "rule": str(r["value_rule"] or ""), "rule_text": coding.RULES.get(str(r["value_rule"]), ""),
-                           "min": _blank(r["value_min"]), "max": _blank(r["value_max"]), "field": "value",
-                           "range": _range(r["value_min"], r["value_max"])}]
+                counts = [
+                    {
+                        "category": str(r["measure"]).replace("_", " "),
+                        "phrase": str(r["value_phrase"] or ""),
+                        "rule": str(r["value_rule"] or ""),
+                        "rule_text": coding.RULES.get(str(r["value_rule"]), ""),
+                        "min": _blank(r["value_min"]),
+                        "max": _blank(r["value_max"]),
+                        "field": "value",
+                        "range": _range(r["value_min"], r["value_max"]),
+                    }
+                ]
                 refined = None
-                when = {"start": value(r["period_start"]), "end": value(r["period_end"]),
-                        "precision": value(r["period_precision"]), "basis": value(r["period_basis"])}
-                stated = [("alleged perpetrator (as stated)", value(r["alleged_perpetrator"])),
-                          ("area as written", value(r["area_as_written"]))]
+                when = {
+                    "start": value(r["period_start"]),
+                    "end": value(r["period_end"]),
+                    "precision": value(r["period_precision"]),
+                    "basis": value(r["period_basis"]),
+                }
+                stated = [
+                    ("alleged perpetrator (as stated)", value(r["alleged_perpetrator"])),
+                    ("area as written", value(r["area_as_written"])),
+                ]
                 grading = None
             page = page_of(rid)
-            html = render("row.html.j2", kind=kind, id=rid, anchor=anchor(rid), lead=lead, status=str(r["status"]),
-                          notes=value(r["notes"]), counts=counts, refined=refined, when=when, stated=stated,
-                          grading=grading, quotes=quotes(rid, key), reports=reports(rid, key),
-                          crosswalk=crosswalk(rid, key), overlap=overlap(rid, r["overlap_group"], up),
-                          context=context(r["date_start"] if kind == "incident" else r["period_start"],
-                                          r["date_end"] if kind == "incident" else r["period_end"]),
-                          place=place(r["place_id"]), fields=fields(r), cite=citation.row(cff, rid, page), up=up)
-            title = f"{'Incident' if kind == 'incident' else 'Tally'} {rid}" + (" (withdrawn)" if r["status"] == "withdrawn" else "")
-            (folder / f"{rid}.md").write_text(f"# {title}\n" + frags.include(html, rid.lower(), up="../"), encoding="utf-8")
-            index.append({"kind": kind, "id": rid, "href": page, "lead": lead, "status": str(r["status"]),
-                          "figure": counts[0]["range"] if counts and kind == "tally" else
-                          _range(r.get("killed_min"), r.get("killed_max")) if kind == "incident" else ""})
+            html = render(
+                "row.html.j2",
+                kind=kind,
+                id=rid,
+                anchor=anchor(rid),
+                lead=lead,
+                status=str(r["status"]),
+                notes=value(r["notes"]),
+                counts=counts,
+                refined=refined,
+                when=when,
+                stated=stated,
+                grading=grading,
+                quotes=quotes(rid, key),
+                reports=reports(rid, key),
+                crosswalk=crosswalk(rid, key),
+                overlap=overlap(rid, r["overlap_group"], up),
+                context=context(
+                    r["date_start"] if kind == "incident" else r["period_start"],
+                    r["date_end"] if kind == "incident" else r["period_end"],
+                ),
+                place=place(r["place_id"]),
+                fields=fields(r),
+                cite=citation.row(cff, rid, page),
+                up=up,
+            )
+            title = f"{'Incident' if kind == 'incident' else 'Tally'} {rid}" + (
+                " (withdrawn)" if r["status"] == "withdrawn" else ""
+            )
+            (folder / f"{rid}.md").write_text(
+                f"# {title}\n" + frags.include(html, rid.lower(), up="../"), encoding="utf-8"
+            )
+            index.append(
+                {
+                    "kind": kind,
+                    "id": rid,
+                    "href": page,
+                    "lead": lead,
+                    "status": str(r["status"]),
+                    "figure": counts[0]["range"]
+                    if counts and kind == "tally"
+                    else _range(r.get("killed_min"), r.get("killed_max"))
+                    if kind == "incident"
+                    else "",
+                }
+            )
     return index

@@ -48,21 +48,38 @@ def run_report(pkg: Package) -> Report:
     failures += result.failures
     if pkg.faults or result.intact != set(tables):
         broken = (["datapackage.json"] if pkg.faults else []) + [t for t in tables if t not in result.intact]
-        report.skipped.append("the checks of meaning and provenance, which need the descriptor and every table "
-                              f"read whole (not so: {', '.join(broken)}); fix the failures above, then validate again")
+        report.skipped.append(
+            "the checks of meaning and provenance, which need the descriptor and every table "
+            f"read whole (not so: {', '.join(broken)}); fix the failures above, then validate again"
+        )
         report.failures = one_per_cell(failures)
         return _lines(report, con, result, pkg)
     structure.load_typed(pkg, con, set(tables))
     later: list[Failure] = []
-    for name, stage in (("meaning", lambda: meaning.check(con)), ("provenance", lambda: provenance.check(pkg, con)),
-                        ("truth", lambda: truth.check(pkg, con)), ("contract", lambda: contract.check(pkg))):
+    for name, stage in (
+        ("meaning", lambda: meaning.check(con)),
+        ("provenance", lambda: provenance.check(pkg, con)),
+        ("truth", lambda: truth.check(pkg, con)),
+        ("contract", lambda: contract.check(pkg)),
+    ):
         try:
             later += stage()
-        except (duckdb.Error, KeyError, IndexError, AttributeError, ValueError, TypeError, ArithmeticError, OSError) as e:
+        except (
+            duckdb.Error,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ValueError,
+            TypeError,
+            ArithmeticError,
+            OSError,
+        ) as e:
             # A check that cannot run on this package (e.g. a changed field type breaks a query) is a
             # failure of the package, named, not a crash.
             text = str(e).strip().splitlines()
-            later.append(Failure(name, "-", "-", "checks-can-run", f"{type(e).__name__}: {text[0] if text else ''}", name))
+            later.append(
+                Failure(name, "-", "-", "checks-can-run", f"{type(e).__name__}: {text[0] if text else ''}", name)
+            )
     failures += later
     report.failures = one_per_cell(failures)
     return _lines(report, con, result, pkg)
@@ -108,25 +125,43 @@ def _lines(report: Report, con, result, pkg: Package) -> Report:
         for row_id, line in con.execute(f'SELECT {rid}, min("__line") FROM {_q("raw_" + name)} GROUP BY 1').fetchall():
             if row_id in want:
                 lines[(name, row_id)] = line
-    report.failures[:] = [f.with_line(lines[(f.table, f.row_id)]) if f.lineno is None and (f.table, f.row_id) in lines
-                          else f for f in report.failures]
+    report.failures[:] = [
+        f.with_line(lines[(f.table, f.row_id)]) if f.lineno is None and (f.table, f.row_id) in lines else f
+        for f in report.failures
+    ]
     return report
 
 
 def summary_markdown(pkg: Package, failures: list[Failure]) -> str:
     """A short human summary, shown in the report as the Data quality page."""
     tables = [r["name"] for r in pkg.table_resources()]
-    lines = [f"Validation of package version {pkg.version}: "
-             + ("**passed**, no failures." if not failures else f"**{len(failures)} failures**.")]
+    lines = [
+        f"Validation of package version {pkg.version}: "
+        + ("**passed**, no failures." if not failures else f"**{len(failures)} failures**.")
+    ]
     lines.append("")
     lines.append("| check | what it guards against | failures |")
     lines.append("|---|---|---|")
     by_check = Counter(f.check for f in failures)
-    for check, what in [("structure", "broken files, wrong types, missing or duplicate keys, broken references, hostile text"),
-                        ("meaning", "impossible ranges, parts larger than wholes, dates outside the document's period, stale derived fields"),
-                        ("provenance", "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs"),
-                        ("truth", "values the words do not support, double counts, rows resting on withdrawn rows, evidence that disagrees with its searches"),
-                        ("contract", "fields, types, constraints and keys of the latest release removed or loosened without a major version")]:
+    for check, what in [
+        ("structure", "broken files, wrong types, missing or duplicate keys, broken references, hostile text"),
+        (
+            "meaning",
+            "impossible ranges, parts larger than wholes, dates outside the document's period, stale derived fields",
+        ),
+        (
+            "provenance",
+            "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs",
+        ),
+        (
+            "truth",
+            "values the words do not support, double counts, rows resting on withdrawn rows, evidence that disagrees with its searches",
+        ),
+        (
+            "contract",
+            "fields, types, constraints and keys of the latest release removed or loosened without a major version",
+        ),
+    ]:
         lines.append(f"| {check} | {what} | {by_check.get(check, 0)} |")
     lines.append("")
     lines.append(f"Tables checked: {', '.join(tables)}.")
@@ -151,7 +186,9 @@ class _Output:
                 if self.path.exists() and (self.path.is_dir() or not os.access(self.path, os.W_OK)):
                     raise PermissionError(13, "the file exists and cannot be replaced")
             except (FileExistsError, NotADirectoryError):
-                raise UsageError(f"cannot write {str(self.path)!r}: {str(self.path.parent)!r} is not a folder") from None
+                raise UsageError(
+                    f"cannot write {str(self.path)!r}: {str(self.path.parent)!r} is not a folder"
+                ) from None
             except OSError as e:
                 raise UsageError(f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
 
@@ -159,7 +196,9 @@ class _Output:
         if not self.path:
             return
         try:
-            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, prefix=".tmp-", delete=False, encoding="utf-8") as f:
+            with tempfile.NamedTemporaryFile(
+                "w", dir=self.path.parent, prefix=".tmp-", delete=False, encoding="utf-8"
+            ) as f:
                 f.write(text)
             os.replace(f.name, self.path)
         except OSError as e:
@@ -178,8 +217,12 @@ def main(root: str | None, json_path: str | None, summary_path: str | None, show
         if os.environ.get("BUILD_REPORT_DEBUG"):
             raise
         from .checks import safe
-        print(f"error: the validator itself failed ({type(e).__name__}: {safe(e, 300)}); "
-              "set BUILD_REPORT_DEBUG=1 to see where", file=sys.stderr)
+
+        print(
+            f"error: the validator itself failed ({type(e).__name__}: {safe(e, 300)}); "
+            "set BUILD_REPORT_DEBUG=1 to see where",
+            file=sys.stderr,
+        )
         return 2
 
 
@@ -205,10 +248,23 @@ def _main(root, json_path, summary_path, show) -> int:
         except (OSError, ValueError, KeyError, TypeError):
             pass
     by_check = Counter(x.check for x in failures)
-    out.write(f"{len(failures)} failure{'s' if len(failures) != 1 else ''}"
-              + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_check.items()))})" if failures else "")
-              + f" in {seconds:.1f} s\n")
-    json_out.write(json.dumps({"version": pkg.version, "passed": not failures, "count": len(failures),
-                               "skipped": report.skipped, "failures": [f.as_dict() for f in failures]}, indent=1) + "\n")
+    out.write(
+        f"{len(failures)} failure{'s' if len(failures) != 1 else ''}"
+        + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_check.items()))})" if failures else "")
+        + f" in {seconds:.1f} s\n"
+    )
+    json_out.write(
+        json.dumps(
+            {
+                "version": pkg.version,
+                "passed": not failures,
+                "count": len(failures),
+                "skipped": report.skipped,
+                "failures": [f.as_dict() for f in failures],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     summary_out.write(summary_markdown(pkg, failures))
     return 1 if failures else 0

@@ -27,8 +27,11 @@ def main(descriptor: str) -> None:
     for res in resources:
         schema = {f["name"]: TYPES[f["type"]] for f in res["schema"]["fields"]}
         frame = pl.read_csv(os.path.join(root, res["path"]), schema=schema)
-        out[res["name"]] = {"fields": frame.columns, "dtypes": [str(t) for t in frame.dtypes],
-                            "rows": [[text(v) for v in row] for row in frame.iter_rows()]}
+        out[res["name"]] = {
+            "fields": frame.columns,
+            "dtypes": [str(t) for t in frame.dtypes],
+            "rows": [[text(v) for v in row] for row in frame.iter_rows()],
+        }
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 

@@ -63,8 +63,15 @@ class Failure:
         return f"{self.table}:{self.row_id}:{self.field}: {self.rule} — {self.value!r}{where}"
 
     def as_dict(self) -> dict:
-        return {"table": self.table, "row_id": self.row_id, "field": self.field, "rule": self.rule,
-                "value": self.value, "check": self.check, "line": self.lineno}
+        return {
+            "table": self.table,
+            "row_id": self.row_id,
+            "field": self.field,
+            "rule": self.rule,
+            "value": self.value,
+            "check": self.check,
+            "line": self.lineno,
+        }
 
     def with_line(self, lineno: int | None) -> "Failure":
         return Failure(self.table, self.row_id, self.field, self.rule, self.value, self.check, lineno)

@@ -26,7 +26,7 @@ from ..package import Package
 
 RULES = {
     "breaking-change-needs-major-version": "a field, type, constraint, primary or foreign key of the latest release's "
-                                           "descriptor removed, changed or loosened needs a major version (both versions named)",
+    "descriptor removed, changed or loosened needs a major version (both versions named)",
     "addition-needs-minor-version": "a raised version covers the additions since the latest release: at least a minor version",
     "version-not-behind-release": "the working version is not lower than the latest release",
 }
@@ -34,8 +34,12 @@ RULES = {
 CHECK = "contract"
 # Strings that any loosened pattern would start to accept (a pattern widened to '.*' is no widening of IDs).
 PROBES = ["", " ", "x", "0", "-", "null", "None", "DROP", "\u00e9"]
-LOOSER = {"minimum": lambda old, new: new < old, "maximum": lambda old, new: new > old,
-          "minLength": lambda old, new: new < old, "maxLength": lambda old, new: new > old}
+LOOSER = {
+    "minimum": lambda old, new: new < old,
+    "maximum": lambda old, new: new > old,
+    "minLength": lambda old, new: new < old,
+    "maxLength": lambda old, new: new > old,
+}
 
 
 @dataclass
@@ -63,9 +67,11 @@ class Comparison:
     def sentence(self) -> str:
         if not self.release:
             return "No earlier release to compare the descriptor with."
-        return (f"Descriptor compared with release {self.release} (releases/{self.release}/datapackage.json): "
-                f"{len(self.breaking)} breaking change(s), {len(self.additions)} addition(s)"
-                + (" pending a minor release." if self.additions and self.version == self.release else "."))
+        return (
+            f"Descriptor compared with release {self.release} (releases/{self.release}/datapackage.json): "
+            f"{len(self.breaking)} breaking change(s), {len(self.additions)} addition(s)"
+            + (" pending a minor release." if self.additions and self.version == self.release else ".")
+        )
 
 
 def _released_values(pkg: Package, release: str, resource: dict, name: str) -> list[str]:
@@ -107,10 +113,17 @@ def _constraints(pkg: Package, release: str, res: str, old_res: dict, f: str, ca
                 looser = True
             out.append(Change("major" if looser else "minor", res, f, f"constraint {k} {a} -> {b}"))
         elif k == "pattern":
-            widened = (all(_accepts(b, v) for v in _released_values(pkg, release, old_res, f))
-                       and not any(_accepts(b, p) and not _accepts(a, p) for p in PROBES))
-            out.append(Change("minor" if widened else "major", res, f,
-                              f"pattern {a} -> {b}" + ("" if widened else " (accepts what it refused)")))
+            widened = all(_accepts(b, v) for v in _released_values(pkg, release, old_res, f)) and not any(
+                _accepts(b, p) and not _accepts(a, p) for p in PROBES
+            )
+            out.append(
+                Change(
+                    "minor" if widened else "major",
+                    res,
+                    f,
+                    f"pattern {a} -> {b}" + ("" if widened else " (accepts what it refused)"),
+                )
+            )
         else:
             out.append(Change("major", res, f, f"constraint {k} {a!r} -> {b!r}"))
     return out
@@ -149,7 +162,9 @@ def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
                 out.append(Change("major", name, f, f"format {a.get('format')} -> {b.get('format')}"))
             if a.get("description") != b.get("description"):  # a field's description is its meaning
                 out.append(Change("major", name, f, "meaning (description) changed"))
-            out += _constraints(pkg, release, name, old_res[name], f, a.get("constraints") or {}, b.get("constraints") or {})
+            out += _constraints(
+                pkg, release, name, old_res[name], f, a.get("constraints") or {}, b.get("constraints") or {}
+            )
         (pka, fka), (pkb, fkb) = _keys(sa), _keys(sb)
         if pka and pka != pkb:
             out.append(Change("major", name, "primaryKey", f"primary key {pka} -> {pkb or 'none'}"))
@@ -187,15 +202,39 @@ def check(pkg: Package) -> list[Failure]:
     if new is None:
         return []  # structure reports a version that is not MAJOR.MINOR.PATCH
     if new < old:
-        return [Failure("datapackage", "-", "version", "version-not-behind-release",
-                        f"{cmp.version} is lower than the latest release {cmp.release}", CHECK)]
+        return [
+            Failure(
+                "datapackage",
+                "-",
+                "version",
+                "version-not-behind-release",
+                f"{cmp.version} is lower than the latest release {cmp.release}",
+                CHECK,
+            )
+        ]
     out = []
     if new[0] <= old[0]:
-        out += [Failure("datapackage", c.resource, c.field, "breaking-change-needs-major-version",
-                        f"{c.what} since release {cmp.release}; version {cmp.version} is not a major version after it", CHECK)
-                for c in cmp.breaking]
+        out += [
+            Failure(
+                "datapackage",
+                c.resource,
+                c.field,
+                "breaking-change-needs-major-version",
+                f"{c.what} since release {cmp.release}; version {cmp.version} is not a major version after it",
+                CHECK,
+            )
+            for c in cmp.breaking
+        ]
     if new != old and new[:2] == old[:2]:
-        out += [Failure("datapackage", c.resource, c.field, "addition-needs-minor-version",
-                        f"{c.what} since release {cmp.release}; version {cmp.version} is only a patch", CHECK)
-                for c in cmp.additions]
+        out += [
+            Failure(
+                "datapackage",
+                c.resource,
+                c.field,
+                "addition-needs-minor-version",
+                f"{c.what} since release {cmp.release}; version {cmp.version} is only a patch",
+                CHECK,
+            )
+            for c in cmp.additions
+        ]
     return out

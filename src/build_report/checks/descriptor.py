@@ -80,7 +80,13 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
     out: list[Failure] = []
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        what = "missing" if resources is None else f"a JSON {_kind(resources)}" if not isinstance(resources, list) else "empty"
+        what = (
+            "missing"
+            if resources is None
+            else f"a JSON {_kind(resources)}"
+            if not isinstance(resources, list)
+            else "empty"
+        )
         return [_fail("-", "resources", "descriptor-has-resources", what)], set()
     seen: dict[str, int] = {}
     good: dict[str, dict] = {}
@@ -104,8 +110,11 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
             inside(root, res.get("path"))
         except PathRefused as e:
             out.append(_fail(row, "path", e.rule, e.reason))
-        tabular = res.get("profile") == "tabular-data-resource" or res.get("format") == "csv" \
+        tabular = (
+            res.get("profile") == "tabular-data-resource"
+            or res.get("format") == "csv"
             or (isinstance(res.get("path"), str) and res["path"].lower().endswith(".csv"))
+        )
         if "schema" in res or tabular:
             out += _schema(row, res.get("schema"))
         if len(out) == n:
@@ -140,7 +149,14 @@ def _schema(row: str, schema) -> list[Failure]:
         return [_fail(row, "schema", "resource-has-schema", f"a JSON {_kind(schema)}")]
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        return [_fail(row, "schema.fields", "schema-has-fields", "missing" if fields is None else f"a JSON {_kind(fields)}" if not isinstance(fields, list) else "empty")]
+        return [
+            _fail(
+                row,
+                "schema.fields",
+                "schema-has-fields",
+                "missing" if fields is None else f"a JSON {_kind(fields)}" if not isinstance(fields, list) else "empty",
+            )
+        ]
     out = []
     names: set[str] = set()
     for j, f in enumerate(fields):
@@ -154,7 +170,9 @@ def _schema(row: str, schema) -> list[Failure]:
         names.add(f["name"].lower())
         ftype = f.get("type", "string")
         if ftype not in DUCK_TYPES:
-            out.append(_fail(row, where + ".type", "field-is-valid", f"type {ftype!r} is not one of {', '.join(DUCK_TYPES)}"))
+            out.append(
+                _fail(row, where + ".type", "field-is-valid", f"type {ftype!r} is not one of {', '.join(DUCK_TYPES)}")
+            )
             continue
         if f.get("format", "default") != "default":
             out.append(_fail(row, where + ".format", "field-is-valid", f"format {f.get('format')!r} is not supported"))
@@ -215,14 +233,22 @@ def _foreign_keys(name: str, schema: dict, named: dict, twice: set) -> list[Fail
         where = f"schema.foreignKeys[{j}]"
         ref = fk.get("reference") if isinstance(fk, dict) else None
         fields = _names(fk.get("fields")) if isinstance(fk, dict) else None
-        if fields is None or not isinstance(ref, dict) or _names(ref.get("fields")) is None \
-                or not isinstance(ref.get("resource", ""), str):
-            out.append(_fail(name, where, "foreign-key-resolves", "needs fields and a reference with a resource and fields"))
+        if (
+            fields is None
+            or not isinstance(ref, dict)
+            or _names(ref.get("fields")) is None
+            or not isinstance(ref.get("resource", ""), str)
+        ):
+            out.append(
+                _fail(name, where, "foreign-key-resolves", "needs fields and a reference with a resource and fields")
+            )
             continue
         target = ref.get("resource", "") or name
         rfields = _names(ref["fields"])
         if len(rfields) != len(fields) or any(f not in own for f in fields):
-            out.append(_fail(name, where, "foreign-key-resolves", f"fields {', '.join(fields)} are not all fields of {name}"))
+            out.append(
+                _fail(name, where, "foreign-key-resolves", f"fields {', '.join(fields)} are not all fields of {name}")
+            )
             continue
         if target in twice:
             continue  # ambiguous: the duplicate name is reported on the resource
@@ -235,5 +261,12 @@ def _foreign_keys(name: str, schema: dict, named: dict, twice: set) -> list[Fail
             continue  # the target's own fault is reported on the target
         theirs = {f.get("name") for f in tfields if isinstance(f, dict)}
         if any(f not in theirs for f in rfields):
-            out.append(_fail(name, where, "foreign-key-resolves", f"{target} has no field {', '.join(f for f in rfields if f not in theirs)}"))
+            out.append(
+                _fail(
+                    name,
+                    where,
+                    "foreign-key-resolves",
+                    f"{target} has no field {', '.join(f for f in rfields if f not in theirs)}",
+                )
+            )
     return out

@@ -41,7 +41,7 @@ RULES = {
     "same-incident-and-tally-as-its-claim": "a corroboration links what its claim links",
     "query-equals-search-log": "a corroboration's query is the query of its search",
     "crosswalk-url-of-its-dataset": "a crosswalk URL is on its dataset's own site (airwars.org, snhr.org, ...), or a "
-                                     "GitHub file at a fixed commit for a dataset held as a file",
+    "GitHub file at a fixed commit for a dataset held as a file",
     "checks-can-run": "every frame of the suite can be computed (e.g. a changed field type breaks a query)",
 }
 
@@ -75,7 +75,9 @@ def derived_fields(con) -> None:
     rows = []
     for r in records(con, f"SELECT incident_id, {', '.join(derive.DERIVED)} FROM incidents"):
         again = want.get(r["incident_id"], {})
-        rows.append([r["incident_id"], *(derive.as_text(r[c]) for c in derive.DERIVED), *(again.get(c) for c in derive.DERIVED)])
+        rows.append(
+            [r["incident_id"], *(derive.as_text(r[c]) for c in derive.DERIVED), *(again.get(c) for c in derive.DERIVED)]
+        )
     con.execute("CREATE OR REPLACE TEMP TABLE derived_fields (" + ", ".join(f"{_q(c)} VARCHAR" for c in columns) + ")")
     if rows:
         con.executemany(f"INSERT INTO derived_fields VALUES ({', '.join('?' for _ in columns)})", rows)
@@ -126,8 +128,16 @@ def check(con) -> list[Failure]:
             out.append(Failure(table, str(rid), field, rule, shown, "meaning"))
     if failed:
         # One row for the stage: the cause (typically a field type changed in the descriptor) is one fault.
-        out.append(Failure("meaning", "-", "-", "checks-can-run",
-                           f"{len(failed)} could not be evaluated: " + "; ".join(failed), "meaning"))
+        out.append(
+            Failure(
+                "meaning",
+                "-",
+                "-",
+                "checks-can-run",
+                f"{len(failed)} could not be evaluated: " + "; ".join(failed),
+                "meaning",
+            )
+        )
     return out
 
 
@@ -147,9 +157,11 @@ def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[t
             op = "="
         else:
             op = ">=" if kw.get("or_equal") else ">"
-        skip = {"either_value_is_missing": f"{a} IS NULL OR {b} IS NULL",
-                "both_values_are_missing": f"{a} IS NULL AND {b} IS NULL",
-                "neither": "false"}[kw.get("ignore_row_if", "both_values_are_missing")]
+        skip = {
+            "either_value_is_missing": f"{a} IS NULL OR {b} IS NULL",
+            "both_values_are_missing": f"{a} IS NULL AND {b} IS NULL",
+            "neither": "false",
+        }[kw.get("ignore_row_if", "both_values_are_missing")]
         shown = [kw["column_A"], kw["column_B"]]
         sql = f"SELECT {_q(key)}, {a}, {b} FROM {f} WHERE NOT ({skip}) AND NOT coalesce({a} {op} {b}, false)"
         rows = con.execute(sql).fetchall()
@@ -163,24 +175,31 @@ def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[t
             conds.append(f"{c} {'>=' if kw.get('strict_max') else '>'} ?")
             args.append(kw["max_value"])
         shown = [kw["column"]]
-        rows = con.execute(f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL AND ({' OR '.join(conds) or 'false'})",
-                           args).fetchall()
+        rows = con.execute(
+            f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL AND ({' OR '.join(conds) or 'false'})", args
+        ).fetchall()
     elif expectation == "ExpectColumnValuesToBeInSet":
         c = _q(kw["column"])
         shown = [kw["column"]]
-        rows = con.execute(f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL AND NOT list_contains(?, {c})",
-                           [list(kw["value_set"])]).fetchall()
+        rows = con.execute(
+            f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL AND NOT list_contains(?, {c})",
+            [list(kw["value_set"])],
+        ).fetchall()
     elif expectation == "ExpectColumnValuesToMatchRegex":
         c = _q(kw["column"])
         rx = re.compile(kw["regex"])  # Python's re, as GX's pandas engine uses
         shown = [kw["column"]]
-        rows = [r for r in con.execute(f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL").fetchall()
-                if not rx.search(str(r[1]))]
+        rows = [
+            r
+            for r in con.execute(f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL").fetchall()
+            if not rx.search(str(r[1]))
+        ]
     elif expectation == "ExpectColumnValuesToBeUnique":
         c = _q(kw["column"])
         shown = [kw["column"]]
-        rows = con.execute(f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL "
-                           f"QUALIFY count(*) OVER (PARTITION BY {c}) > 1").fetchall()
+        rows = con.execute(
+            f"SELECT {_q(key)}, {c} FROM {f} WHERE {c} IS NOT NULL QUALIFY count(*) OVER (PARTITION BY {c}) > 1"
+        ).fetchall()
     elif expectation == "ExpectColumnValuesToNotBeNull":
         c = _q(kw["column"])
         shown = [kw["column"]]
@@ -199,8 +218,15 @@ def _show(v) -> str:
 
 
 def table_of(key: str) -> str:
-    return {"corroboration_id": "corroborations", "incident_id": "incidents", "tally_id": "tallies", "claim_id": "claims",
-            "overlap_group": "overlap_groups", "place_id": "places", "crosswalk_id": "crosswalk"}.get(key, key)
+    return {
+        "corroboration_id": "corroborations",
+        "incident_id": "incidents",
+        "tally_id": "tallies",
+        "claim_id": "claims",
+        "overlap_group": "overlap_groups",
+        "place_id": "places",
+        "crosswalk_id": "crosswalk",
+    }.get(key, key)
 
 
 def rule_name(expectation: str, kwargs: dict) -> str:

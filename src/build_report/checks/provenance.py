@@ -90,12 +90,34 @@ def archive(pkg: Package, con) -> list[Failure]:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if res.get("hash") != f"sha256:{digest}":
-        out.append(Failure("archive", "-", "hash", "sha256-matches-datapackage", f"file {digest}, recorded {res.get('hash')}", "provenance"))
+        out.append(
+            Failure(
+                "archive",
+                "-",
+                "hash",
+                "sha256-matches-datapackage",
+                f"file {digest}, recorded {res.get('hash')}",
+                "provenance",
+            )
+        )
     if res.get("bytes") != len(data):
-        out.append(Failure("archive", "-", "bytes", "size-matches-datapackage", f"file {len(data)}, recorded {res.get('bytes')}", "provenance"))
-    for doc_id, sha, size, apath in con.execute("SELECT document_id, sha256, bytes, archive_path FROM documents").fetchall():
+        out.append(
+            Failure(
+                "archive",
+                "-",
+                "bytes",
+                "size-matches-datapackage",
+                f"file {len(data)}, recorded {res.get('bytes')}",
+                "provenance",
+            )
+        )
+    for doc_id, sha, size, apath in con.execute(
+        "SELECT document_id, sha256, bytes, archive_path FROM documents"
+    ).fetchall():
         if apath != res["path"]:
-            out.append(Failure("documents", doc_id, "archive_path", "matches-archive-resource", str(apath), "provenance"))
+            out.append(
+                Failure("documents", doc_id, "archive_path", "matches-archive-resource", str(apath), "provenance")
+            )
         # Compared with the descriptor's record, which is compared with the file above: each fact once.
         if f"sha256:{sha}" != res.get("hash"):
             out.append(Failure("documents", doc_id, "sha256", "sha256-matches-archive", str(sha), "provenance"))
@@ -113,19 +135,47 @@ def quotes(text: str, claims: list[dict]) -> list[Failure]:
             continue  # structure reports the missing offset
         start, end = int(start), int(end)
         if text[start:end] != quote:
-            out.append(Failure("claims", cid, "quote", "quote-equals-archive-at-offsets",
-                               f"archive has {text[start:end]!r} at {start}:{end}", "provenance"))
+            out.append(
+                Failure(
+                    "claims",
+                    cid,
+                    "quote",
+                    "quote-equals-archive-at-offsets",
+                    f"archive has {text[start:end]!r} at {start}:{end}",
+                    "provenance",
+                )
+            )
             continue
         ln = scope.line_at(text, start)
         if "\n" in quote:
             out.append(Failure("claims", cid, "quote", "quote-within-one-item", quote, "provenance"))
         elif ln is None or ln.section is None or ln.section == "heading":
-            out.append(Failure("claims", cid, "char_start", "quote-in-scope", f"line {ln.number if ln else '?'}", "provenance"))
+            out.append(
+                Failure("claims", cid, "char_start", "quote-in-scope", f"line {ln.number if ln else '?'}", "provenance")
+            )
         else:
             if _v(c["line"]) is not None and int(c["line"]) != ln.number:
-                out.append(Failure("claims", cid, "line", "line-matches-offsets", f"{c['line']} (offsets are on line {ln.number})", "provenance"))
+                out.append(
+                    Failure(
+                        "claims",
+                        cid,
+                        "line",
+                        "line-matches-offsets",
+                        f"{c['line']} (offsets are on line {ln.number})",
+                        "provenance",
+                    )
+                )
             if c["section"] != ln.section:
-                out.append(Failure("claims", cid, "section", "section-matches-archive", f"{c['section']} (archive: {ln.section})", "provenance"))
+                out.append(
+                    Failure(
+                        "claims",
+                        cid,
+                        "section",
+                        "section-matches-archive",
+                        f"{c['section']} (archive: {ln.section})",
+                        "provenance",
+                    )
+                )
     return out
 
 
@@ -136,14 +186,22 @@ def coverage(text: str, claims: list[dict]) -> list[Failure]:
             ln = scope.line_at(text, int(c["char_start"]))
             if ln:
                 covered.add(ln.number)
-    return [Failure("claims", "-", "-", "every-list-item-has-a-claim", f"line {ln.number}: {ln.text.strip()[:80]}", "provenance")
-            for ln in scope.list_items(text) if ln.number not in covered]
+    return [
+        Failure(
+            "claims", "-", "-", "every-list-item-has-a-claim", f"line {ln.number}: {ln.text.strip()[:80]}", "provenance"
+        )
+        for ln in scope.list_items(text)
+        if ln.number not in covered
+    ]
 
 
 def claimed(pkg: Package) -> list[tuple[str, str, str]]:
     """(table, key, claims' field) of every table with a status that claims refer to (foreign keys of claims)."""
-    return [(target, tkey, field) for table, field, target, tkey in pkg.foreign_keys()
-            if table == "claims" and pkg.has_field(target, "status")]
+    return [
+        (target, tkey, field)
+        for table, field, target, tkey in pkg.foreign_keys()
+        if table == "claims" and pkg.has_field(target, "status")
+    ]
 
 
 def linked(pkg: Package, con) -> list[Failure]:
@@ -174,7 +232,16 @@ def counts(con, claims: list[dict]) -> list[Failure]:
                     out.append(Failure(table, rid, cphrase, "count-has-phrase", f"min={lo}, max={hi}", "provenance"))
                 continue
             if phrase is None or rule is None:
-                out.append(Failure(table, rid, crule if rule is None else cphrase, "phrase-and-rule-together", str(phrase or rule), "provenance"))
+                out.append(
+                    Failure(
+                        table,
+                        rid,
+                        crule if rule is None else cphrase,
+                        "phrase-and-rule-together",
+                        str(phrase or rule),
+                        "provenance",
+                    )
+                )
                 continue
             # Whole words only: "9 civilians" is not a phrase of "99 civilians".
             if not any(lexicon.contains_phrase(q, phrase) for q in quotes_of.get((key, rid), [])):
@@ -186,8 +253,16 @@ def counts(con, claims: list[dict]) -> list[Failure]:
                 out.append(Failure(table, rid, crule, "rule-fits-phrase", str(e), "provenance"))
                 continue
             if (lo, hi) != want:
-                out.append(Failure(table, rid, cmin if lo != want[0] else cmax, f"coded-by-rule-{rule}",
-                                   f"min={lo}, max={hi}; rule gives min={want[0]}, max={want[1]}", "provenance"))
+                out.append(
+                    Failure(
+                        table,
+                        rid,
+                        cmin if lo != want[0] else cmax,
+                        f"coded-by-rule-{rule}",
+                        f"min={lo}, max={hi}; rule gives min={want[0]}, max={want[1]}",
+                        "provenance",
+                    )
+                )
     return out
 
 
@@ -227,7 +302,11 @@ def places(con) -> list[Failure]:
                 if entry is None:
                     fail("geonames_id", "geonames-id-in-gazetteer", gid)
                 elif abs(entry["latitude"] - lat) > 1e-4 or abs(entry["longitude"] - lon) > 1e-4:
-                    fail("latitude", "coordinates-equal-gazetteer", f"{lat}, {lon}; gazetteer {entry['latitude']}, {entry['longitude']}")
+                    fail(
+                        "latitude",
+                        "coordinates-equal-gazetteer",
+                        f"{lat}, {lon}; gazetteer {entry['latitude']}, {entry['longitude']}",
+                    )
         ab, ao, code = p["admin1_basis"], _v(p["admin1_origin"]), _v(p["admin1_code"])
         if ab == "none" and code:
             fail("admin1_basis", "governorate-has-origin", code)
@@ -252,8 +331,11 @@ def sources_named(con) -> list[Failure]:
     rows = con.execute("""
         SELECT c.claim_id, c.quote, s.name_as_written FROM claims c JOIN sources s USING (source_id)
         WHERE c.source_basis = 'named_in_quote'""").fetchall()
-    return [Failure("claims", cid, "source_id", "source-named-in-quote", name or "", "provenance")
-            for cid, quote, name in rows if not name or name.lower() not in (quote or "").lower()]
+    return [
+        Failure("claims", cid, "source_id", "source-named-in-quote", name or "", "provenance")
+        for cid, quote, name in rows
+        if not name or name.lower() not in (quote or "").lower()
+    ]
 
 
 def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
@@ -281,10 +363,18 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
     quote_of = {c["claim_id"]: c["quote"] or "" for c in claims}
     for r in rows:
         if r["id"] not in present.get(r["table"], set()):
-            out.append(Failure(r["table"], r["id"], "-", f"released-in-{version}-kept-or-tombstoned", r["id"], "provenance"))
-        elif r["table"] == "claims" and r.get("fingerprint") and quote_of.get(r["id"]) is not None \
-                and quote_fingerprint(quote_of[r["id"]]) != r["fingerprint"]:
-            out.append(Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance"))
+            out.append(
+                Failure(r["table"], r["id"], "-", f"released-in-{version}-kept-or-tombstoned", r["id"], "provenance")
+            )
+        elif (
+            r["table"] == "claims"
+            and r.get("fingerprint")
+            and quote_of.get(r["id"]) is not None
+            and quote_fingerprint(quote_of[r["id"]]) != r["fingerprint"]
+        ):
+            out.append(
+                Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance")
+            )
     return out
 
 
@@ -311,5 +401,9 @@ def searches(con) -> list[Failure]:
     for table, key, url_col, via, kept in checks:
         for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
             if url and URL.match(url) and url not in kept.get(ref or "", set()):
-                out.append(Failure(table, rid, url_col, "url-returned-by-recorded-search", f"{url} ({via}: {ref})", "provenance"))
+                out.append(
+                    Failure(
+                        table, rid, url_col, "url-returned-by-recorded-search", f"{url} ({via}: {ref})", "provenance"
+                    )
+                )
     return out

@@ -42,7 +42,7 @@ RULES = {
     "csv-quoting": "quotes are balanced and closed before a comma or line end",
     "dialect-declared": "every CSV resource declares the written form as its dialect, so that clients need not guess it",
     "label-field-named": "every table that another table links to names its labelField: one of its own string fields, "
-                         "the text that stands for a row where a link to it is shown (datasette's label_column)",
+    "the text that stands for a row where a link to it is shown (datasette's label_column)",
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
@@ -87,9 +87,9 @@ _INT = re.compile(r"[+-]?[0-9]+").fullmatch
 _NUM = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
-I64 = 2 ** 63
+I64 = 2**63
 
-csv.field_size_limit(min(sys.maxsize, 2 ** 31 - 1))  # cell size is a rule below, not a crash
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # cell size is a rule below, not a crash
 
 
 def parse_value(ftype: str, v: str):
@@ -147,8 +147,10 @@ def _checker(f: dict):
     c = f.get("constraints", {})
     enum = pattern = lo = hi = minlen = maxlen = None
     if "enum" in c:
-        enum = {parse_value(ftype, x if isinstance(x, str) else str(x).lower() if isinstance(x, bool) else str(x))[0]
-                for x in c["enum"]}
+        enum = {
+            parse_value(ftype, x if isinstance(x, str) else str(x).lower() if isinstance(x, bool) else str(x))[0]
+            for x in c["enum"]
+        }
     if "pattern" in c:
         pattern = re.compile(c["pattern"]).fullmatch
     if "minimum" in c:
@@ -160,10 +162,12 @@ def _checker(f: dict):
         return None
 
     if ftype == "string" and enum is None and minlen is None and maxlen is None:
+
         def check_pattern(v: str):  # the common case, kept short: a text field with a pattern
             if pattern(v) is None:
                 return "constraint-pattern", f"does not match {c['pattern']}"
             return None
+
         return check_pattern
 
     def check(v: str):
@@ -199,8 +203,11 @@ def _label_fields(pkg: Package, resources: list[dict]) -> list[Failure]:
     """A table that others link to says which of its fields names a row (its labelField), so that a client
     showing a link can show that text instead of a bare ID. (A rule of the gate, not of loading: releases up
     to 0.2.0 name no label field, and still load.)"""
-    targets = {fk["reference"].get("resource") or res["name"] for res in pkg.table_resources()
-               for fk in res["schema"].get("foreignKeys", [])}
+    targets = {
+        fk["reference"].get("resource") or res["name"]
+        for res in pkg.table_resources()
+        for fk in res["schema"].get("foreignKeys", [])
+    }
     out = []
     for res in resources:
         if res["name"] not in targets:
@@ -232,8 +239,16 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
     result.failures += _label_fields(pkg, resources)
     for res in resources:
         if res.get("dialect") != csvio.DIALECT:  # the table is still read: the gate reads the written form
-            result.failures.append(Failure("datapackage", res["name"], "dialect", "dialect-declared",
-                                           json.dumps(res.get("dialect")), "structure"))
+            result.failures.append(
+                Failure(
+                    "datapackage",
+                    res["name"],
+                    "dialect",
+                    "dialect-declared",
+                    json.dumps(res.get("dialect")),
+                    "structure",
+                )
+            )
         try:
             before = len(result.failures)
             scan(pkg, res, con, result)
@@ -241,8 +256,14 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
             if len(result.failures) == before and res["name"] in result.intact:
                 line = csvio.first_noncanonical_line(pkg.path(res["name"]))
                 if line is not None:
-                    result.fail(res["name"], "header" if line == 1 else f"line {line}", "-", "csv-form",
-                                "differs from the written form: non-empty fields in double quotes, empty fields bare", line)
+                    result.fail(
+                        res["name"],
+                        "header" if line == 1 else f"line {line}",
+                        "-",
+                        "csv-form",
+                        "differs from the written form: non-empty fields in double quotes, empty fields bare",
+                        line,
+                    )
         except PathRefused as e:  # the file changed since the descriptor check
             result.fail(res["name"], "-", "-", e.rule, e.reason)
         except OSError as e:
@@ -265,14 +286,20 @@ def _sniff(path, name: str, result: Result) -> bool:
         if head.startswith(codecs.BOM_UTF8):
             result.fail(name, "-", "-", "no-byte-order-mark", "EF BB BF at byte 0", 1)
             return False
-        for bom, enc in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-                         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        for bom, enc in (
+            (codecs.BOM_UTF32_LE, "UTF-32"),
+            (codecs.BOM_UTF32_BE, "UTF-32"),
+            (codecs.BOM_UTF16_LE, "UTF-16"),
+            (codecs.BOM_UTF16_BE, "UTF-16"),
+        ):
             if head.startswith(bom):
                 result.fail(name, "-", "-", "utf-8", f"{enc} byte-order mark: the file is {enc}, not UTF-8", 1)
                 return False
         first = head.split(b"\n", 1)[0]
         if b"\x00" in first:
-            result.fail(name, "-", "-", "utf-8", "NUL bytes in the header: the file looks like UTF-16 or UTF-32, not UTF-8", 1)
+            result.fail(
+                name, "-", "-", "utf-8", "NUL bytes in the header: the file looks like UTF-16 or UTF-32, not UTF-8", 1
+            )
             return False
         # Carriage returns anywhere: one failure for the file, at the first, with a count.
         f.seek(0)
@@ -285,8 +312,14 @@ def _sniff(path, name: str, result: Result) -> bool:
             count += chunk.count(b"\r")
             line += chunk.count(b"\n")
         if first_cr is not None:
-            result.fail(name, "header" if first_cr == 1 else f"line {first_cr}", "-", "no-carriage-return",
-                        f"CR on line {first_cr}" + (f" and {count - 1} more" if count > 1 else ""), first_cr)
+            result.fail(
+                name,
+                "header" if first_cr == 1 else f"line {first_cr}",
+                "-",
+                "no-carriage-return",
+                f"CR on line {first_cr}" + (f" and {count - 1} more" if count > 1 else ""),
+                first_cr,
+            )
             return False
     return True
 
@@ -333,8 +366,11 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
         fails = result.failures
         suspect, lead = _SUSPECT_CHAR, _LEAD
         schema = pa.schema([(n, pa.string()) for n in names] + [("__line", pa.int64())])
-        con.execute(f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
-                    + ", ".join(f"{_q(n)} VARCHAR" for n in names) + ', "__line" BIGINT)')
+        con.execute(
+            f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
+            + ", ".join(f"{_q(n)} VARCHAR" for n in names)
+            + ', "__line" BIGINT)'
+        )
         buf: list[list] = []
         lines: list[int] = []
         intact = True
@@ -357,8 +393,14 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                 break
             except csv.Error as e:
                 start, prev = prev + 1, reader.line_num
-                result.fail(name, f"line {start}", "-", "csv-quoting",
-                            f"{e}; lines {start}-{prev} could not be read as rows" if prev > start else str(e), start)
+                result.fail(
+                    name,
+                    f"line {start}",
+                    "-",
+                    "csv-quoting",
+                    f"{e}; lines {start}-{prev} could not be read as rows" if prev > start else str(e),
+                    start,
+                )
                 intact = False
                 continue
             start, prev = prev + 1, reader.line_num
@@ -434,8 +476,11 @@ def keys(res: dict, con, result: Result) -> None:
     raw = _q("raw_" + name)
     pk_expr = " || '/' || ".join(_q(k) for k in pk)
     # Each duplicate after the first, naming the line of the first.
-    for field_list, rule in [(pk, "primary-key")] + [([f["name"]], "constraint-unique") for f in schema["fields"]
-                                                    if f.get("constraints", {}).get("unique") and [f["name"]] != pk]:
+    for field_list, rule in [(pk, "primary-key")] + [
+        ([f["name"]], "constraint-unique")
+        for f in schema["fields"]
+        if f.get("constraints", {}).get("unique") and [f["name"]] != pk
+    ]:
         cols = ", ".join(_q(c) for c in field_list)
         not_null = " AND ".join(f"{_q(c)} IS NOT NULL AND {_q(c)} <> ''" for c in field_list)
         rows = con.execute(f"""
@@ -443,8 +488,7 @@ def keys(res: dict, con, result: Result) -> None:
                 SELECT *, min("__line") OVER (PARTITION BY {cols}) AS first_line FROM {raw} WHERE {not_null})
             WHERE "__line" > first_line ORDER BY "__line" """).fetchall()
         for rid, line, first, v in rows:
-            result.fail(name, rid if rid else f"line {line}", field_list[0], rule,
-                        f"{v} is also on line {first}", line)
+            result.fail(name, rid if rid else f"line {line}", field_list[0], rule, f"{v} is also on line {first}", line)
     for fk in schema.get("foreignKeys", []):
         fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
         ref = fk["reference"]
@@ -460,15 +504,22 @@ def keys(res: dict, con, result: Result) -> None:
             FROM {raw} AS r WHERE {present} AND NOT EXISTS (SELECT 1 FROM {traw} AS t WHERE {match})
             ORDER BY r."__line" """).fetchall()
         for rid, line, v in rows:
-            result.fail(name, rid if rid else f"line {line}", fields[0], "foreign-key",
-                        f"{v} is not a {'/'.join(rfields)} of {target}", line)
+            result.fail(
+                name,
+                rid if rid else f"line {line}",
+                fields[0],
+                "foreign-key",
+                f"{v} is not a {'/'.join(rfields)} of {target}",
+                line,
+            )
 
 
 def load_typed(pkg: Package, con, names) -> None:
     """Typed tables (named as the resources) from the raw ones: the view the checks of meaning use."""
     for res in pkg.table_resources():
         if res["name"] in names:
-            con.execute(f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
-                        f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\"")
+            con.execute(
+                f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
+                f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\""
+            )
     active_views(con, pkg, names)
-

@@ -19,35 +19,35 @@ from ..package import Package, records
 
 RULES = {
     "phrase-expresses-category": "children and women phrases name their group; a killed phrase has a word of death nearer "
-                                 "to it than any word of injury (in the phrase, or within a few words of it in its quote, "
-                                 "no other number between), injured the reverse; displaced and strikes a word of theirs",
+    "to it than any word of injury (in the phrase, or within a few words of it in its quote, "
+    "no other number between), injured the reverse; displaced and strikes a word of theirs",
     "attribution-supported-by-words": "every party of an alleged perpetrator is named in the quote, its list heading or the "
-                                      "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
+    "compilation's title; 'US-led coalition' needs those words, never only 'coalition' or 'US'",
     "target-supported-by-words": "a target type other than unspecified is named in the quote or its list heading",
     "weapon-supported-by-words": "a weapon other than 'not stated' is named in the quote or its list heading",
     "basis-recorded": "attribution_basis, target_basis and weapon_basis say where the words of the value stand: quote, "
-                      "list heading or compilation title, the nearest that holds them (empty when not stated); run derive",
+    "list heading or compilation title, the nearest that holds them (empty when not stated); run derive",
     "claim-spans-do-not-overlap": "two active claims never quote overlapping characters of the archive (one passage, one claim)",
     "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
     "date-not-in-future": "search and publication dates are not after the day of validation",
     "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named), "
-                                        "unless one of its rows records 'distinct_event' among its reasons",
+    "unless one of its rows records 'distinct_event' among its reasons",
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
-                            "(places known only to country level excepted)",
+    "(places known only to country level excepted)",
     "review-names-a-row": "a review names a row that exists in the table it names",
     "report-one-independence-group": "rows citing one report (URL) for the same incident or tally resolve it to one independence "
-                                     "group: the group of the source it relies on, else of its publisher (both rows named)",
+    "group: the group of the source it relies on, else of its publisher (both rows named)",
     "independence-group-derived": "a source's independence group is the group of the source it relies on "
-                                  "(relies_on_source_id), else the source itself: typed groups that contradict this fail",
+    "(relies_on_source_id), else the source itself: typed groups that contradict this fail",
     "archive-equals-released-archive": "the archive's bytes hash to the hash recorded by the latest release",
     "refined-window-covers-stated-span": "a refined date window is never shorter than the span its claim states "
-                                         "('72 hours' and '3 days' are 3 days); refinement_basis says when it was widened",
+    "('72 hours' and '3 days' are 3 days); refinement_basis says when it was widened",
     "report-dated-in-window": "a probable original or independent report of high or medium confidence is dated inside its "
-                              "incident's window; one dated outside is marked conflicting (different_date), never used to refine",
+    "incident's window; one dated outside is marked conflicting (different_date), never used to refine",
     "refined-range-one-category": "a report named in an incident's refined killed range counts the same category as the claim "
-                                  "(killed_described_as: civilians with civilians; a toll with fighters is 'people')",
+    "(killed_described_as: civilians with civilians; a toll with fighters is 'people')",
 }
 
 CHECK = "truth"
@@ -81,7 +81,9 @@ def _claim_texts(con, key: str, archive: str) -> dict[str, list[tuple[str, str]]
     headings of the lists they stand in, the compilation's title."""
     title = archive.split("\n", 1)[0]
     out: dict[str, list[tuple[str, str]]] = {}
-    for c in records(con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+    for c in records(
+        con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"
+    ):
         texts = out.setdefault(c[key], [])
         texts.append(("quote", c["quote"] or ""))
         if c["section"] in scope.LISTS:
@@ -100,11 +102,11 @@ def _contexts(quote: str, phrase: str) -> list[tuple[list[str], int, int]]:
     words either side, cut at a sentence break and at any other number (a number belongs to its own count)."""
     out = []
     for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", quote):
-        before = re.split(r"[.;!?|\n]", quote[:m.start()])[-1].split()[-CONTEXT_WORDS:]
-        after = re.split(r"[.;!?|\n]", quote[m.end():])[0].split()[:CONTEXT_WORDS]
+        before = re.split(r"[.;!?|\n]", quote[: m.start()])[-1].split()[-CONTEXT_WORDS:]
+        after = re.split(r"[.;!?|\n]", quote[m.end() :])[0].split()[:CONTEXT_WORDS]
         cut = max((k for k, w in enumerate(before) if re.search(r"\d", w)), default=-1)
-        before = before[cut + 1:]
-        after = after[:min((k for k, w in enumerate(after) if re.search(r"\d", w)), default=len(after))]
+        before = before[cut + 1 :]
+        after = after[: min((k for k, w in enumerate(after) if re.search(r"\d", w)), default=len(after))]
         words = before + phrase.split() + after
         out.append((words, len(before), len(before) + len(phrase.split()) - 1))
     return out
@@ -136,25 +138,44 @@ def expresses(measure: str, phrase: str, quotes: list[str], lex: dict) -> bool:
 def categories(con) -> list[Failure]:
     lex = lexicon.lexicons()["count_categories"]
     quotes: dict[str, list[str]] = {}
-    for c in records(con, "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active' ORDER BY claim_id"):
+    for c in records(
+        con,
+        "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active' ORDER BY claim_id",
+    ):
         quotes.setdefault(c["incident_id"], []).append(c["quote"] or "")
     out = []
     for measure in lex:
-        for r in records(con, f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
-                            f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id"):
+        for r in records(
+            con,
+            f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
+            f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id",
+        ):
             qs = quotes.get(r["incident_id"], [])
             if not any(lexicon.contains_phrase(q, r["phrase"]) for q in qs):
                 continue  # not in its quote: provenance reports that (phrase-in-linked-quote)
             if not expresses(measure, r["phrase"], qs, lex):
-                out.append(Failure("incidents", r["incident_id"], f"{measure}_phrase", "phrase-expresses-category", r["phrase"], CHECK))
+                out.append(
+                    Failure(
+                        "incidents",
+                        r["incident_id"],
+                        f"{measure}_phrase",
+                        "phrase-expresses-category",
+                        r["phrase"],
+                        CHECK,
+                    )
+                )
     return out
 
 
 def parties(value: str) -> list[str]:
     """The parties an attribution names, as keys of the perpetrators lexicon."""
     v = value.lower()
-    named = [("Russia", r"\brussia"), ("Syrian government", r"syrian government|\bregime\b"),
-             ("coalition", r"\bcoalition\b"), ("US", r"\bus\b")]
+    named = [
+        ("Russia", r"\brussia"),
+        ("Syrian government", r"syrian government|\bregime\b"),
+        ("coalition", r"\bcoalition\b"),
+        ("US", r"\bus\b"),
+    ]
     return [party for party, pattern in named if re.search(pattern, v)]
 
 
@@ -191,23 +212,32 @@ def bases(con, archive: str) -> dict[tuple[str, str], dict[str, str]]:
                 got["attribution_basis"] = _basis(support, wanted) if named else None
             if has_target:
                 near = [(k, t) for k, t in support if k != "compilation title"]  # the title names no target or weapon
-                for col, basis_col, none, vocab in (("target_type", "target_basis", "unspecified", lex["targets"]),
-                                                    ("weapon", "weapon_basis", "not stated", lex["weapons"])):
+                for col, basis_col, none, vocab in (
+                    ("target_type", "target_basis", "unspecified", lex["targets"]),
+                    ("weapon", "weapon_basis", "not stated", lex["weapons"]),
+                ):
                     v = r[col]
-                    got[basis_col] = "" if v in (None, none) else _basis(near, [vocab.get(v, [])]) if vocab.get(v) else None
+                    got[basis_col] = (
+                        "" if v in (None, none) else _basis(near, [vocab.get(v, [])]) if vocab.get(v) else None
+                    )
             out[(table, r[key])] = got
     return out
 
 
-FIELD_OF = {"attribution_basis": ("alleged_perpetrator", "attribution-supported-by-words"),
-            "target_basis": ("target_type", "target-supported-by-words"),
-            "weapon_basis": ("weapon", "weapon-supported-by-words")}
+FIELD_OF = {
+    "attribution_basis": ("alleged_perpetrator", "attribution-supported-by-words"),
+    "target_basis": ("target_type", "target-supported-by-words"),
+    "weapon_basis": ("weapon", "weapon-supported-by-words"),
+}
 
 
 def attribution(con, archive: str) -> list[Failure]:
     out = []
     stored: dict[tuple[str, str], dict] = {}
-    for table, key, cols in (("incidents", "incident_id", list(FIELD_OF)), ("tallies", "tally_id", ["attribution_basis"])):
+    for table, key, cols in (
+        ("incidents", "incident_id", list(FIELD_OF)),
+        ("tallies", "tally_id", ["attribution_basis"]),
+    ):
         select = ", ".join(cols + [FIELD_OF[c][0] for c in cols])
         for r in records(con, f"SELECT {key} AS id, {select} FROM {table} WHERE status = 'active'"):
             stored[(table, r["id"])] = r
@@ -218,20 +248,40 @@ def attribution(con, archive: str) -> list[Failure]:
             if basis is None:
                 out.append(Failure(table, rid, field, rule, values[field], CHECK))
             elif (values[col] or "") != basis:
-                out.append(Failure(table, rid, col, "basis-recorded",
-                                   f"{values[col] or 'empty'}; the words are found in: {basis or 'nothing (not stated)'}", CHECK))
+                out.append(
+                    Failure(
+                        table,
+                        rid,
+                        col,
+                        "basis-recorded",
+                        f"{values[col] or 'empty'}; the words are found in: {basis or 'nothing (not stated)'}",
+                        CHECK,
+                    )
+                )
     return out
 
 
 def spans(con, archive: str) -> list[Failure]:
-    rows = records(con, "SELECT a.claim_id AS a, b.claim_id AS b, a.char_start AS s, a.char_end AS e, b.quote AS q, "
-                      "b.char_start AS bs, b.char_end AS be FROM claims a JOIN claims b "
-                      "ON a.claim_id < b.claim_id AND a.char_start < b.char_end AND b.char_start < a.char_end "
-                      "WHERE a.status = 'active' AND b.status = 'active' ORDER BY a.claim_id, b.claim_id")
+    rows = records(
+        con,
+        "SELECT a.claim_id AS a, b.claim_id AS b, a.char_start AS s, a.char_end AS e, b.quote AS q, "
+        "b.char_start AS bs, b.char_end AS be FROM claims a JOIN claims b "
+        "ON a.claim_id < b.claim_id AND a.char_start < b.char_end AND b.char_start < a.char_end "
+        "WHERE a.status = 'active' AND b.status = 'active' ORDER BY a.claim_id, b.claim_id",
+    )
     # A quote that is not the archive at its offsets is provenance's failure, not an overlap.
-    return [Failure("claims", r["b"], "char_start", "claim-spans-do-not-overlap",
-                    f"overlaps {r['a']} (characters {r['s']}-{r['e']})", CHECK)
-            for r in rows if archive[r["bs"]:r["be"]] == r["q"]]
+    return [
+        Failure(
+            "claims",
+            r["b"],
+            "char_start",
+            "claim-spans-do-not-overlap",
+            f"overlaps {r['a']} (characters {r['s']}-{r['e']})",
+            CHECK,
+        )
+        for r in rows
+        if archive[r["bs"] : r["be"]] == r["q"]
+    ]
 
 
 # The search log records searches made; a search stays true whatever became of the claim it was made for.
@@ -241,17 +291,26 @@ NOT_IN_FORCE = {"search_log"}
 def links(pkg: Package) -> list[tuple[str, str, str, str, str]]:
     """(table, key, field, target table, target key) of every foreign key, read from the descriptor, into a
     table whose rows can be withdrawn (it has a status field), from a table whose rows stay in force."""
-    return [(table, pkg.primary_key(table), field, target, tkey) for table, field, target, tkey in pkg.foreign_keys()
-            if target != table and table not in NOT_IN_FORCE and pkg.has_field(target, "status")]
+    return [
+        (table, pkg.primary_key(table), field, target, tkey)
+        for table, field, target, tkey in pkg.foreign_keys()
+        if target != table and table not in NOT_IN_FORCE and pkg.has_field(target, "status")
+    ]
 
 
 def references(pkg: Package, con) -> list[Failure]:
     out = []
     for table, key, field, target, tkey in links(pkg):
         active = "s.status = 'active'" if pkg.has_field(table, "status") else "TRUE"
-        rows = records(con, f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
-                          f"WHERE {active} AND t.status = 'withdrawn' ORDER BY s.{key}")
-        out += [Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK) for r in rows]
+        rows = records(
+            con,
+            f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
+            f"WHERE {active} AND t.status = 'withdrawn' ORDER BY s.{key}",
+        )
+        out += [
+            Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK)
+            for r in rows
+        ]
     return out
 
 
@@ -260,23 +319,39 @@ def searches(con) -> list[Failure]:
     for r in records(con, "SELECT search_id, outcome, n_results, urls_kept FROM search_log ORDER BY search_id"):
         kept = bool((r["urls_kept"] or "").strip())
         if (r["outcome"] == "found") != kept or (r["n_results"] == 0 and kept):
-            out.append(Failure("search_log", r["search_id"], "outcome", "search-outcome-agrees",
-                               f"outcome={r['outcome']}, n_results={r['n_results']}, urls kept={'yes' if kept else 'none'}", CHECK))
+            out.append(
+                Failure(
+                    "search_log",
+                    r["search_id"],
+                    "outcome",
+                    "search-outcome-agrees",
+                    f"outcome={r['outcome']}, n_results={r['n_results']}, urls kept={'yes' if kept else 'none'}",
+                    CHECK,
+                )
+            )
     return out
 
 
 def dates(con) -> list[Failure]:
     today = dt.date.today()
     out = []
-    for table, key, field in (("search_log", "search_id", "searched_on"), ("corroborations", "corroboration_id", "published_date"),
-                              ("documents", "document_id", "published_date")):
-        for r in records(con, f"SELECT {key} AS id, {field} AS d FROM {table} WHERE TRY_CAST({field} AS DATE) > current_date ORDER BY {key}"):
+    for table, key, field in (
+        ("search_log", "search_id", "searched_on"),
+        ("corroborations", "corroboration_id", "published_date"),
+        ("documents", "document_id", "published_date"),
+    ):
+        for r in records(
+            con,
+            f"SELECT {key} AS id, {field} AS d FROM {table} WHERE TRY_CAST({field} AS DATE) > current_date ORDER BY {key}",
+        ):
             out.append(Failure(table, r["id"], field, "date-not-in-future", f"{r['d']} is after {today}", CHECK))
     return out
 
 
 def shared_reports(con) -> list[Failure]:
-    rows = records(con, """
+    rows = records(
+        con,
+        """
         SELECT DISTINCT a.incident_id AS a, b.incident_id AS b, a.url AS url
         FROM corroborations a JOIN corroborations b ON a.url = b.url AND a.incident_id < b.incident_id
         JOIN incidents ia ON ia.incident_id = a.incident_id JOIN incidents ib ON ib.incident_id = b.incident_id
@@ -286,9 +361,19 @@ def shared_reports(con) -> list[Failure]:
           AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL OR ia.overlap_group <> ib.overlap_group)
           -- A row may record that the report covers several events and this is a different one.
           AND NOT (coalesce(a.reasons, '') LIKE '%distinct_event%' OR coalesce(b.reasons, '') LIKE '%distinct_event%')
-        ORDER BY a, b""")
-    return [Failure("incidents", r["b"], "overlap_group", "shared-report-same-overlap-group",
-                    f"shares the report {r['url']} with {r['a']} but not an overlap group", CHECK) for r in rows]
+        ORDER BY a, b""",
+    )
+    return [
+        Failure(
+            "incidents",
+            r["b"],
+            "overlap_group",
+            "shared-report-same-overlap-group",
+            f"shares the report {r['url']} with {r['a']} but not an overlap group",
+            CHECK,
+        )
+        for r in rows
+    ]
 
 
 def _plain(text: str) -> str:
@@ -298,30 +383,53 @@ def _plain(text: str) -> str:
 
 def places_named(con) -> list[Failure]:
     out = []
-    for r in records(con, """
+    for r in records(
+        con,
+        """
             SELECT i.incident_id, p.place_id, p.name_as_written, string_agg(c.quote, ' | ') AS quotes,
                    list(DISTINCT c.section) AS sections
             FROM incidents i JOIN places p USING (place_id)
             JOIN claims c ON c.incident_id = i.incident_id AND c.status = 'active'
             WHERE i.status = 'active' AND p.location_precision <> 'country' AND p.name_as_written IS NOT NULL
-            GROUP BY ALL ORDER BY i.incident_id"""):
+            GROUP BY ALL ORDER BY i.incident_id""",
+    ):
         words = _plain(r["quotes"] + " | " + " | ".join(scope.LISTS.get(s, "") for s in r["sections"]))
         names = [n.strip() for n in r["name_as_written"].split(";") if n.strip()]
         if not any(lexicon.contains_phrase(words, _plain(n)) for n in names):
-            out.append(Failure("incidents", r["incident_id"], "place_id", "place-named-in-words",
-                               f"{r['place_id']} ({r['name_as_written']}) is not named in its quotes", CHECK))
+            out.append(
+                Failure(
+                    "incidents",
+                    r["incident_id"],
+                    "place_id",
+                    "place-named-in-words",
+                    f"{r['place_id']} ({r['name_as_written']}) is not named in its quotes",
+                    CHECK,
+                )
+            )
     return out
 
 
 def group_governorates(con) -> list[Failure]:
-    rows = records(con, """
+    rows = records(
+        con,
+        """
         SELECT g.overlap_group, g.reason, list(DISTINCT p.admin1_code ORDER BY p.admin1_code) AS codes
         FROM overlap_groups g JOIN incidents i ON i.overlap_group = g.overlap_group AND i.status = 'active'
         JOIN places p ON p.place_id = i.place_id AND p.admin1_code IS NOT NULL
-        GROUP BY ALL HAVING count(DISTINCT p.admin1_code) > 1 ORDER BY 1""")
-    return [Failure("overlap_groups", r["overlap_group"], "reason", "overlap-group-in-one-governorate",
-                    f"incidents in {', '.join(r['codes'])}", CHECK)
-            for r in rows if not lexicon.has_word(r["reason"] or "", ["governorates"])]
+        GROUP BY ALL HAVING count(DISTINCT p.admin1_code) > 1 ORDER BY 1""",
+    )
+    return [
+        Failure(
+            "overlap_groups",
+            r["overlap_group"],
+            "reason",
+            "overlap-group-in-one-governorate",
+            f"incidents in {', '.join(r['codes'])}",
+            CHECK,
+        )
+        for r in rows
+        if not lexicon.has_word(r["reason"] or "", ["governorates"])
+    ]
 
 
 def released_archive(pkg: Package) -> list[Failure]:
@@ -334,21 +442,43 @@ def released_archive(pkg: Package) -> list[Failure]:
     current = next((r.get("hash") for r in pkg.descriptor.get("resources", []) if r.get("name") == "archive"), None)
     # When the file differs from the descriptor too, provenance reports it (sha256-matches-datapackage).
     if want and got != want and got == current:
-        return [Failure("archive", "-", "hash", "archive-equals-released-archive", f"{got}; release {latest} recorded {want}", CHECK)]
+        return [
+            Failure(
+                "archive",
+                "-",
+                "hash",
+                "archive-equals-released-archive",
+                f"{got}; release {latest} recorded {want}",
+                CHECK,
+            )
+        ]
     return []
 
 
 def reviews(con) -> list[Failure]:
     tables = {"corroborations": "corroboration_id", "crosswalk": "crosswalk_id", "context_totals": "context_id"}
     known = {t: {r[0] for r in con.execute(f"SELECT {k} FROM {t}").fetchall()} for t, k in tables.items()}
-    return [Failure("reviews", r["review_id"], "row_id", "review-names-a-row", f"{r['row_id']} is not a row of {r['table']}", CHECK)
-            for r in records(con, 'SELECT review_id, "table", row_id FROM reviews ORDER BY review_id')
-            if r["row_id"] not in known.get(r["table"], set())]
+    return [
+        Failure(
+            "reviews",
+            r["review_id"],
+            "row_id",
+            "review-names-a-row",
+            f"{r['row_id']} is not a row of {r['table']}",
+            CHECK,
+        )
+        for r in records(con, 'SELECT review_id, "table", row_id FROM reviews ORDER BY review_id')
+        if r["row_id"] not in known.get(r["table"], set())
+    ]
+
+
 def independence(con) -> list[Failure]:
     """Independence is derived from data: a report counts in the group of the source it relies on, so two
     rows citing the same report for the same incident or tally must name sources of one group. (One page
     may rely on different monitors for different events, e.g. Raqqa deaths from one, Deir ez-Zor from another.)"""
-    rows = records(con, """
+    rows = records(
+        con,
+        """
         WITH r AS (
             SELECT c.corroboration_id AS id, c.url, coalesce(c.incident_id, c.tally_id) AS target,
                    c.relies_on_source_id AS relies, s.independence_group AS grp
@@ -357,20 +487,32 @@ def independence(con) -> list[Failure]:
         FROM r a JOIN r b ON a.url = b.url AND a.target IS NOT DISTINCT FROM b.target AND a.grp <> b.grp AND a.id < b.id
         WHERE NOT EXISTS (SELECT 1 FROM r x WHERE x.url = b.url AND x.target IS NOT DISTINCT FROM b.target
                           AND x.grp <> b.grp AND x.id < a.id)
-        ORDER BY b.id""")
+        ORDER BY b.id""",
+    )
     seen, out = set(), []
     for r in rows:
         if r["b"] in seen:
             continue
         seen.add(r["b"])
-        out.append(Failure("corroborations", r["b"], "relies_on_source_id", "report-one-independence-group",
-                           f"cites the report {r['url']} as {r['a']} does, but in group {r['gb']}, not {r['ga']}", CHECK))
+        out.append(
+            Failure(
+                "corroborations",
+                r["b"],
+                "relies_on_source_id",
+                "report-one-independence-group",
+                f"cites the report {r['url']} as {r['a']} does, but in group {r['gb']}, not {r['ga']}",
+                CHECK,
+            )
+        )
     return out
 
 
 def source_groups(con) -> list[Failure]:
     """Independence groups derived from data: follow relies_on_source_id to a source that relies on none."""
-    rows = {r["source_id"]: r for r in records(con, "SELECT source_id, relies_on_source_id, independence_group FROM sources")}
+    rows = {
+        r["source_id"]: r
+        for r in records(con, "SELECT source_id, relies_on_source_id, independence_group FROM sources")
+    }
     out = []
     for sid in sorted(rows):
         seen, cur = [sid], sid
@@ -379,9 +521,21 @@ def source_groups(con) -> list[Failure]:
             seen.append(cur)
         want = cur if cur in rows else sid
         if rows[sid]["independence_group"] != want:
-            via = f" (relies on {rows[sid]['relies_on_source_id']})" if rows[sid]["relies_on_source_id"] else " (relies on no source)"
-            out.append(Failure("sources", sid, "independence_group", "independence-group-derived",
-                               f"{rows[sid]['independence_group']}; derived from the data: {want}{via}", CHECK))
+            via = (
+                f" (relies on {rows[sid]['relies_on_source_id']})"
+                if rows[sid]["relies_on_source_id"]
+                else " (relies on no source)"
+            )
+            out.append(
+                Failure(
+                    "sources",
+                    sid,
+                    "independence_group",
+                    "independence-group-derived",
+                    f"{rows[sid]['independence_group']}; derived from the data: {want}{via}",
+                    CHECK,
+                )
+            )
     return out
 
 
@@ -396,13 +550,26 @@ def refinements(con) -> list[Failure]:
         days = coding.stated_span_days(r["quote"])
         if days and days > spans.get(r["incident_id"], 0):
             spans[r["incident_id"]] = days
-    for r in records(con, """SELECT incident_id, TRY_CAST(date_start_refined AS DATE) AS s, TRY_CAST(date_end_refined AS DATE) AS e
-                             FROM incidents WHERE status = 'active' ORDER BY incident_id"""):
+    for r in records(
+        con,
+        """SELECT incident_id, TRY_CAST(date_start_refined AS DATE) AS s, TRY_CAST(date_end_refined AS DATE) AS e
+                             FROM incidents WHERE status = 'active' ORDER BY incident_id""",
+    ):
         want = spans.get(r["incident_id"])
         if want and r["s"] and r["e"] and (r["e"] - r["s"]).days + 1 < want:
-            out.append(Failure("incidents", r["incident_id"], "refinement_basis", "refined-window-covers-stated-span",
-                               f"refined window {r['s']}..{r['e']} is shorter than the {want} days its claim states", CHECK))
-    for r in records(con, """
+            out.append(
+                Failure(
+                    "incidents",
+                    r["incident_id"],
+                    "refinement_basis",
+                    "refined-window-covers-stated-span",
+                    f"refined window {r['s']}..{r['e']} is shorter than the {want} days its claim states",
+                    CHECK,
+                )
+            )
+    for r in records(
+        con,
+        """
             SELECT k.corroboration_id, k.incident_id, k.event_date_start, coalesce(k.event_date_end, k.event_date_start) AS e,
                    i.date_start, i.date_end
             FROM corroborations k JOIN incidents i USING (incident_id)
@@ -412,18 +579,40 @@ def refinements(con) -> list[Failure]:
               AND TRY_CAST(i.date_end AS DATE) >= TRY_CAST(i.date_start AS DATE)
               AND (TRY_CAST(k.event_date_start AS DATE) < TRY_CAST(i.date_start AS DATE)
                    OR TRY_CAST(coalesce(k.event_date_end, k.event_date_start) AS DATE) > TRY_CAST(i.date_end AS DATE))
-            ORDER BY k.corroboration_id"""):
-        out.append(Failure("corroborations", r["corroboration_id"], "relation", "report-dated-in-window",
-                           f"dated {r['event_date_start']}..{r['e']}, outside {r['incident_id']}'s window "
-                           f"{r['date_start']}..{r['date_end']}: mark it conflicting", CHECK))
-    cats = {r["corroboration_id"]: r["killed_described_as"]
-            for r in records(con, "SELECT corroboration_id, killed_described_as FROM corroborations")}
-    for r in records(con, """SELECT incident_id, killed_described_as, refinement_basis FROM incidents
-                             WHERE status = 'active' AND refinement_basis LIKE '%killed range spans%' ORDER BY incident_id"""):
+            ORDER BY k.corroboration_id""",
+    ):
+        out.append(
+            Failure(
+                "corroborations",
+                r["corroboration_id"],
+                "relation",
+                "report-dated-in-window",
+                f"dated {r['event_date_start']}..{r['e']}, outside {r['incident_id']}'s window "
+                f"{r['date_start']}..{r['date_end']}: mark it conflicting",
+                CHECK,
+            )
+        )
+    cats = {
+        r["corroboration_id"]: r["killed_described_as"]
+        for r in records(con, "SELECT corroboration_id, killed_described_as FROM corroborations")
+    }
+    for r in records(
+        con,
+        """SELECT incident_id, killed_described_as, refinement_basis FROM incidents
+                             WHERE status = 'active' AND refinement_basis LIKE '%killed range spans%' ORDER BY incident_id""",
+    ):
         named = re.findall(r"COR-\d+", r["refinement_basis"].split("killed range spans", 1)[1])
         for cid in named:
             if cid in cats and cats[cid] != r["killed_described_as"]:
-                out.append(Failure("corroborations", cid, "killed_described_as", "refined-range-one-category",
-                                   f"counts {cats[cid] or 'an uncoded category'}, but refines {r['incident_id']}'s range of "
-                                   f"{r['killed_described_as'] or 'uncoded'} killed", CHECK))
+                out.append(
+                    Failure(
+                        "corroborations",
+                        cid,
+                        "killed_described_as",
+                        "refined-range-one-category",
+                        f"counts {cats[cid] or 'an uncoded category'}, but refines {r['incident_id']}'s range of "
+                        f"{r['killed_described_as'] or 'uncoded'} killed",
+                        CHECK,
+                    )
+                )
     return out

