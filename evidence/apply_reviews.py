@@ -19,8 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "evidence"))
-from build_report import csvio  # noqa: E402
-from import_pending import Table  # noqa: E402
+from import_pending import Table
 
 IDS = ROOT / "evidence" / "apply-reviews-ids.json"
 TABLES = {

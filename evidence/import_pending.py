@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from build_report import csvio  # noqa: E402
+from build_report import csvio
 
 EVIDENCE = ROOT / "evidence"
 RECALL = EVIDENCE / "pending" / "recall-pass-2026-11-25.json"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from build_report import csvio  # noqa: E402
+from build_report import csvio
 
 # row -> (category, the words of its title or summary the category rests on)
 CODED = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from build_report import csvio  # noqa: E402
+from build_report import csvio
 
 
 def main() -> int:

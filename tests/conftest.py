@@ -8,8 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
-from build_report.codebook import ARGS, CHROMIUM  # noqa: F401 - the browser tests use the codebook's Chromium and flags
+from build_report.codebook import ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 # The marks drawn from a chart's query rows (charts.py names that layer "rows"), not the outline or labels.
@@ -110,8 +112,6 @@ def chart_rows():
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test (Playwright's sync API allows one running instance per thread)."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -125,7 +125,7 @@ def wait_for_charts(page) -> None:
             "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg g.role-mark'))",
             timeout=15000,
         )
-    except Exception:
+    except PlaywrightTimeout:  # the test then reports which chart did not draw
         pass
 
 

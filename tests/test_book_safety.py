@@ -4,9 +4,9 @@ import ast
 import json
 import re
 
-from build_report import book
-
 from conftest import ROOT
+
+from build_report import book
 
 SRC = ROOT / "src" / "build_report"
 TAG = re.compile(

@@ -3,7 +3,7 @@
 
 import re
 
-from conftest import need_chromium, offline_page, wait_for_charts, ROW_MARKS
+from conftest import ROW_MARKS, need_chromium, offline_page, wait_for_charts
 
 ROW_ID = re.compile(r"\b(INC|TAL|CLM|PLC)-\d{4,}\b")
 

@@ -9,11 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, need_chromium, offline_page
 
 from build_report import charts, figures, geo, queries
 from build_report.package import Package, connect
-
-from conftest import ROOT, need_chromium, offline_page
 
 CODE = re.compile(r"\bSY-[A-Z]{2}\b")
 WIDTHS = [1400, 375]

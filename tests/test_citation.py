@@ -7,12 +7,11 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import ROOT
 from pybtex.database import parse_string
 
 from build_report import citation, csvio, release, releases
 from build_report.package import Package
-
-from conftest import ROOT
 
 CFF = citation.load(ROOT)
 CFFCONVERT = ROOT / ".venv-cff" / "bin" / "cffconvert"
@@ -99,7 +98,7 @@ def test_zenodo_metadata_is_current(tmp_path):
 
 def test_readme_citation_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"## How to cite.*?\n\n(> .*?)\n\n", readme, re.S).group(1)
+    quoted = re.search(r"## How to cite.*?\n\n(> .*?)\n\n", readme, re.DOTALL).group(1)
     text = re.sub(r"\s*\n>\s*", " ", quoted).removeprefix("> ").replace("*", "")
     assert text == citation.apa(CFF)
 

@@ -26,7 +26,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -187,7 +186,7 @@ def test_csvkit():
         header, rows = expected(res["name"])
         stat = run([csvstat, str(ROOT / res["path"])])  # no flags: csvkit sniffs the dialect itself
         assert stat.stderr == "", f"csvstat {res['name']}: {stat.stderr}"
-        assert re.findall(r'^\s*\d+\. "(.*)"$', stat.stdout, flags=re.M) == header, res["name"]
+        assert re.findall(r'^\s*\d+\. "(.*)"$', stat.stdout, flags=re.MULTILINE) == header, res["name"]
         assert f"Row count: {len(rows)}" in stat.stdout, res["name"]
         # -I: no type inference, so the cells come back as csvkit parsed them (empty cells as null)
         for flags, store in ((["-I"], default), (["-I", "--blanks", "--null-value", ""], loaded)):

@@ -4,9 +4,9 @@ import re
 import subprocess
 import sys
 
-from build_report.package import Package
-
 from conftest import ROOT, need_chromium
+
+from build_report.package import Package
 
 need_chromium()
 

@@ -5,13 +5,12 @@ import json
 
 import duckdb
 import pytest
+from conftest import ROOT
 from frictionless import Package as FPackage
 
 from build_report import coding, csvio
 from build_report.checks import provenance
 from build_report.package import Package, connect
-
-from conftest import ROOT
 
 PKG = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 ARCHIVE = next(r for r in PKG["resources"] if r["name"] == "archive")

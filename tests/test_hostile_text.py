@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import checkout
 
 from build_report import csvio, validate
 from build_report.package import Package
-
-from conftest import checkout
 
 CORPUS = csvio.read(Path(__file__).parent / "hostile" / "corpus.csv")[1]
 SECRET = "SECRET-TOKEN-7f3a9c1e-do-not-publish"

@@ -6,13 +6,12 @@ import re
 
 import duckdb
 import pytest
+from conftest import ROOT
 from frictionless import Package as FPackage
 from openpyxl import load_workbook
 
 from build_report import csvio, outputs
 from build_report.package import Package
-
-from conftest import ROOT
 
 PKG = Package.load(ROOT)
 TABLES = [r["name"] for r in PKG.table_resources()]
@@ -25,7 +24,8 @@ def csv_rows(name):
 
 def as_text(value) -> str:
     """A loaded value written back the way the CSV writes it ('' for missing)."""
-    if value is None or value != value or str(value) in ("<NA>", "NaT"):
+    # NaN of any numeric type is the one value unequal to itself.
+    if value is None or value != value or str(value) in ("<NA>", "NaT"):  # noqa: PLR0124
         return ""
     if isinstance(value, (dt.datetime, dt.date)) or hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
-from conftest import need_chromium, ROOT, ROW_MARKS, offline_page, wait_for_charts
+from conftest import ROOT, ROW_MARKS, need_chromium, offline_page, wait_for_charts
+from playwright.sync_api import Error as PlaywrightError
 
 OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
@@ -118,7 +118,7 @@ def visit(browser, http_root, rel, device):
     def on_response(response):
         try:
             loaded[response.url.split("?")[0]] = len(response.body())
-        except Exception:  # a redirect has no body
+        except PlaywrightError:  # a redirect has no body
             pass
 
     page.on("request", lambda r: open_requests.add(r))

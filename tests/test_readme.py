@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, checkout
 
 from build_report import cli
 
-from conftest import ROOT, checkout
-
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
-CLI_BLOCKS = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if b.startswith("python -m build_report")]
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+CLI_BLOCKS = [b for b in re.findall(r"```sh\n(.*?)```", README, re.DOTALL) if b.startswith("python -m build_report")]
 
 
 def test_readme_has_examples():
@@ -59,7 +58,7 @@ def test_nothing_points_outside_the_repository():
 
 def test_readme_documents_every_command_and_target():
     commands = set(next(a for a in cli.parser()._actions if a.dest == "command").choices)
-    assert commands <= set(re.findall(r"^\| `([a-z-]+)[ `]", README, re.M)), commands
+    assert commands <= set(re.findall(r"^\| `([a-z-]+)[ `]", README, re.MULTILINE)), commands
     assert commands <= set(re.findall(r"python -m build_report ([a-z-]+)", README)) | {"release"}
-    targets = re.findall(r"^## ([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    targets = re.findall(r"^## ([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
     assert targets and all(f"make {t}" in README for t in targets), targets

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import copy_package
+from test_validate_faults import FAULTS, apply
 
 from build_report import queries
 from build_report.checks import meaning, structure
 from build_report.package import Package
-from conftest import copy_package
-from test_validate_faults import FAULTS, apply
 
 ROW_OPS = {"set", "set_many"}  # edits that leave every file readable
 # More schema faults, beside the catalogue's: required, minimum, types, a duplicate key and its references.

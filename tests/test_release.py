@@ -12,10 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ROOT
 
 from build_report import csvio, outputs, release, releases
-
-from conftest import ROOT
 
 
 def run(args, cwd, **kw):
@@ -195,7 +194,7 @@ def test_a_new_row_needs_a_minor(history):
 
 
 def test_schema_change_needs_a_major(history):
-    repo, steps = history
+    _repo, steps = history
     refused = steps["0.3.0"]["result"]
     assert refused.returncode != 0 and "major" in refused.stdout and "removed or renamed" in refused.stdout
     ok(steps, "1.0.0")

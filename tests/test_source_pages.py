@@ -5,11 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, need_chromium, offline_page
 
 from build_report import book, citation, csvio, source_pages
 from build_report.package import Package, connect, records
-
-from conftest import need_chromium, offline_page, ROOT
 
 need_chromium()
 
@@ -57,7 +56,7 @@ def test_source_text_is_the_archive_and_marks_are_the_quotes(browser, built_repo
         url = records(con, "SELECT url FROM documents")[0]["url"]
         assert page.locator(f".source-url a[href='{url}']").count() == 1
         # a mark's link opens its register entry
-        first = sorted(active)[0]
+        first = min(active)
         with page.expect_navigation():
             page.locator(f"#src-{first.lower()} a").click()
         assert page.url.endswith("register.html#" + first.lower())

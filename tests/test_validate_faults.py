@@ -24,9 +24,9 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_package
 
 from build_report import csvio, releases, validate
-from conftest import ROOT, copy_package
 
 HERE = Path(__file__).parent
 SECRET = "SECRET-7f3a9c-outside-the-package"

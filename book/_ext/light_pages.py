@@ -145,8 +145,8 @@ def unused_rules_removed(css: str, outdir: Path) -> str:
         words.update(re.findall(r"[\w-]+", path.read_text(encoding="utf-8", errors="replace")))
     charset = '@charset "UTF-8";'
     body = css.replace(charset, "", 1)
-    notices = "".join(re.findall(r"/\*!.*?\*/", body, flags=re.S))
-    return charset + notices + _purge(re.sub(r"/\*.*?\*/", "", body, flags=re.S), words)
+    notices = "".join(re.findall(r"/\*!.*?\*/", body, flags=re.DOTALL))
+    return charset + notices + _purge(re.sub(r"/\*.*?\*/", "", body, flags=re.DOTALL), words)
 
 
 def prune(app, exception):

@@ -86,7 +86,7 @@ def make_package(src: Package, dest: Path, n_rows: int, fault_rate: float = 0.0,
                 for row in rows:
                     if k:
                         row = [
-                            RENUMBER.sub(lambda m: f"{m.group(1)}-{prefix}{m.group(2)}", c) if "-" in c else c
+                            RENUMBER.sub(lambda m, p=prefix: f"{m.group(1)}-{p}{m.group(2)}", c) if "-" in c else c
                             for c in row
                         ]
                     if kinds and fault_rate and rng.random() < fault_rate:
@@ -179,7 +179,8 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
                     (where / res["path"]).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy(src.path(res["name"]), where / res["path"])
                     if "schema" in res:
-                        made["rows"] += sum(1 for _ in open(src.path(res["name"]), encoding="utf-8")) - 1
+                        with open(src.path(res["name"]), encoding="utf-8") as lines:
+                            made["rows"] += sum(1 for _ in lines) - 1
                 shutil.copy(src.root / "datapackage.json", where / "datapackage.json")
             bench_pkg = Package.load(where)
             repeat = runs if n <= 100_000 else max(1, min(runs, 3))

@@ -8,15 +8,14 @@ import html
 import json
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
-from functools import cache
-
+import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries
-from . import releases, source_pages
+from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries, releases, source_pages
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
 
@@ -69,7 +68,7 @@ def row_link(row_id: str) -> str:
 def chart_spec_json(spec: dict) -> Markup:
     """A chart spec as JSON that is safe inside a script element: <, > and & are \\u escapes."""
     text = json.dumps(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped above; this is the one string marked safe
+    return Markup(text)
 
 
 def render_template(text: str, con, state: dict, frags: Fragments) -> str:
@@ -313,8 +312,10 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         f.append(
             (
                 "place",
-                f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
-                f'precision {p.get("location_precision")}',
+                (
+                    f'{p.get("standard_name")} ({geo.name(p.get("admin1_code"), "no governorate")}), '
+                    f'precision {p.get("location_precision")}'
+                ),
             )
         )
         f.append(("overlap partners", partners(r["incident_id"], r["overlap_group"]) or ""))
@@ -621,7 +622,7 @@ def _figure(con, name: str):
     """(shown value, IDs) of a value query, or None when the query cannot run on that version's tables."""
     try:
         row = records(con, queries.sql(name))[0]
-    except Exception:  # an older release may lack a field the query reads
+    except duckdb.Error:  # an older release may lack a field the query reads
         return None
     if "value" in row:
         shown = row["value"]

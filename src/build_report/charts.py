@@ -11,6 +11,7 @@ Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencie
 
 from __future__ import annotations
 
+import math
 import re
 
 import altair as alt
@@ -143,7 +144,7 @@ def timeline(df):
 
 
 def count_bar(df):
-    category = [c for c in df.columns if c not in ("id", "title", "row_type")][0]
+    category = next(c for c in df.columns if c not in ("id", "title", "row_type"))
     return (
         alt.Chart(_prepare(df), name=ROWS)
         .mark_bar(stroke="white", strokeWidth=1, color=BLUE)
@@ -223,7 +224,7 @@ def _label_points(df) -> list[dict]:
     return out
 
 
-def map(df):  # noqa: A001 - the registry names builders by what they draw
+def map(df):
     """Syria's outline, every governorate's name at its capital, a point per place with a citable coordinate
     (styled by location precision), and, for places known only to a governorate (or without a coordinate),
     a dashed ring around the governorate's name: an area, never a false point."""
@@ -401,7 +402,7 @@ def build(builder: str, df: pd.DataFrame, description: str = "") -> dict:
 
 
 def _day(v) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)[:10]
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)[:10]
 
 
 def _span(a, b) -> str:

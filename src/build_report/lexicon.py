@@ -27,4 +27,4 @@ def _pattern(word: str) -> str:
 
 def has_word(text: str, words: list[str]) -> bool:
     """True when text holds one of the words, whole and case-insensitive ('kill*' matches 'killing')."""
-    return any(re.search(r"(?<![\w])" + _pattern(w) + r"(?![\w])", text, re.I) for w in words)
+    return any(re.search(r"(?<![\w])" + _pattern(w) + r"(?![\w])", text, re.IGNORECASE) for w in words)

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from . import csvio
-from .package import Package, connect, _lit, _q
+from .package import Package, _lit, _q, connect
 
 FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
 
@@ -73,8 +73,10 @@ def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
     out.append(
         (
             "claims.metadata.json",
-            "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
-            "datasette serve claims.sqlite -m claims.metadata.json",
+            (
+                "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
+                "datasette serve claims.sqlite -m claims.metadata.json"
+            ),
             write_datasette_metadata(pkg, sqlite, dest / "claims.metadata.json"),
         )
     )

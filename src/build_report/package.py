@@ -8,6 +8,7 @@ with `strict=False` and reports every fault as a failure row instead (checks/des
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -43,7 +44,7 @@ class PathRefused(Exception):
 
 def missing(v) -> bool:
     """True for SQL NULL as `records` gives it (None) and for a number that is not a number (NaN)."""
-    return v is None or isinstance(v, float) and v != v
+    return v is None or isinstance(v, float) and math.isnan(v)
 
 
 def default_root() -> Path:
@@ -100,7 +101,7 @@ class Package:
     usable: set = field(default_factory=set)  # resource names whose descriptor entry and path are sound
 
     @classmethod
-    def load(cls, root: Path | str | None = None, strict: bool = True) -> "Package":
+    def load(cls, root: Path | str | None = None, strict: bool = True) -> Package:
         """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault)."""
         from .checks import descriptor as dcheck
 

@@ -164,7 +164,7 @@ def required_level(schema: list[tuple[str, str]], diff: list[dict]) -> str:
 
 
 def changelog_version(text: str) -> str | None:
-    m = re.search(r"^## (\d+\.\d+\.\d+)", text, re.M)
+    m = re.search(r"^## (\d+\.\d+\.\d+)", text, re.MULTILINE)
     return m.group(1) if m else None
 
 
@@ -186,12 +186,12 @@ def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str,
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     desc["version"] = version
     cff = re.sub(
-        r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.M
+        r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.MULTILINE
     )
-    cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.M)
+    cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.MULTILINE)
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     section = f"## {version} ({date})\n\n{diff_md}"
-    m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", log, re.M | re.S)
+    m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", log, re.MULTILINE | re.DOTALL)
     if m:
         # The notes written under Unreleased come first under the new heading (they are for readers), then
         # the generated row-level summary; Unreleased starts empty.
@@ -199,7 +199,7 @@ def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str,
         section = f"## {version} ({date})\n\n" + (notes + "\n\n" if notes else "") + diff_md + "\n"
         log = log[: m.start()] + "## Unreleased\n\n" + section + log[m.end() :]
     else:
-        first = re.search(r"^## ", log, re.M)
+        first = re.search(r"^## ", log, re.MULTILINE)
         log = log[: first.start()] + section + log[first.start() :] if first else log + "\n" + section
     return {
         "datapackage.json": json.dumps(desc, indent=2, ensure_ascii=False) + "\n",
@@ -409,7 +409,7 @@ def artefacts_main(root: str | None, version: str) -> int:
 
 
 def git_clean(root: Path) -> bool:
-    r = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
+    r = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=False)
     return r.returncode == 0 and not r.stdout.strip()
 
 
@@ -460,7 +460,7 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
             raise Refused(f"{version} is a {level} release, but the changes need a {need} one ({why})")
     # The tests come last of the refusals, being the slowest; the release test substitutes a quick command.
     tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
-    if subprocess.run(shlex.split(tests), cwd=root).returncode != 0:
+    if subprocess.run(shlex.split(tests), cwd=root, check=False).returncode != 0:
         raise Refused(f"the tests fail ({tests})")
     date = date or dt.date.today().isoformat()
     texts = with_version(root, version, date, diff_markdown(version, previous, diff, schema))

@@ -44,7 +44,7 @@ def before(root: Path, version: str) -> str | None:
 def notes(changelog: str, version: str | None = None) -> list[str]:
     """The bullets of a version's section of CHANGELOG.md ("## Unreleased" when no version), one line each."""
     heading = re.escape(version) + r" \(" if version else r"Unreleased[ \t]*\n"
-    m = re.search(rf"^## {heading}.*?\n(.*?)(?=^## |\Z)", changelog, re.M | re.S)
+    m = re.search(rf"^## {heading}.*?\n(.*?)(?=^## |\Z)", changelog, re.MULTILINE | re.DOTALL)
     bullets, current = [], None
     for line in (m.group(1) if m else "").splitlines():
         if line.startswith("- "):

@@ -73,5 +73,5 @@ class Failure:
             "line": self.lineno,
         }
 
-    def with_line(self, lineno: int | None) -> "Failure":
+    def with_line(self, lineno: int | None) -> Failure:
         return Failure(self.table, self.row_id, self.field, self.rule, self.value, self.check, lineno)

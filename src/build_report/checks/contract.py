@@ -20,9 +20,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from . import Failure
 from .. import csvio, releases
 from ..package import Package
+from . import Failure
 
 RULES = {
     "breaking-change-needs-major-version": "a field, type, constraint, primary or foreign key of the latest release's "

@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from . import Failure
 from ..package import DESCRIPTOR, DUCK_TYPES, MAX_DESCRIPTOR_BYTES, PathRefused, inside
+from . import Failure
 
 RULES = {
     "descriptor-readable": "datapackage.json is a regular file inside the package, UTF-8, of sane size",

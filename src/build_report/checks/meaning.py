@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from . import Failure
 from .. import coding, queries
 from ..package import _q, records
+from . import Failure
 
 SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
 # The plausible window of dates (not before September 2015, the compilation's oldest reference point

@@ -6,11 +6,11 @@ import csv
 import functools
 import hashlib
 
-from . import Failure
 from .. import coding, csvio, lexicon, releases, scope
 from ..links import URL
 from ..package import Package, PathRefused, _q, missing, records
 from ..releases import quote_fingerprint
+from . import Failure
 
 MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
 
@@ -276,7 +276,7 @@ def places(con) -> list[Failure]:
         lat, lon = _v(p["latitude"]), _v(p["longitude"])
         basis, origin, query = p["coord_basis"], _v(p["coord_origin"]), _v(p["origin_query"])
 
-        def fail(field, rule, value):
+        def fail(field, rule, value, pid=pid):
             out.append(Failure("places", pid, field, rule, str(value), "provenance"))
 
         if (lat is None) != (lon is None):

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import datetime as dt
+import json
 import math
 import re
 import sys
 
-from . import Failure, safe
 from .. import csvio
 from ..package import Package, PathRefused, _q, active_views, typed_select
+from . import Failure, safe
 
 RULES = {
     "file-not-empty": "a table file holds at least its header",
@@ -76,7 +76,7 @@ _SUSPECT_CHAR = re.compile(rf"[{_CONTROL}\udc80-\udcff<:=]").search
 _LEAD = frozenset("=+-@")
 HOSTILE = [
     ("no-control-characters", re.compile(f"[{_CONTROL}]")),
-    ("no-script", re.compile(r"<\s*/?\s*script|javascript\s*:|<\s*iframe|\bon[a-z]+\s*=", re.I)),
+    ("no-script", re.compile(r"<\s*/?\s*script|javascript\s*:|<\s*iframe|\bon[a-z]+\s*=", re.IGNORECASE)),
     ("no-html", re.compile(r"<[A-Za-z/!]")),
 ]
 _UNDECODABLE = re.compile("[\udc80-\udcff]")

@@ -13,9 +13,9 @@ import hashlib
 import json
 import re
 
-from . import Failure
 from .. import lexicon, releases, scope
 from ..package import Package, records
+from . import Failure
 
 RULES = {
     "phrase-expresses-category": "children and women phrases name their group; a killed phrase has a word of death nearer "
