@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
 import yaml
 
+from .package import read_bytes, read_text
+
 CFF = "CITATION.cff"
 
 
 def load(root: Path) -> dict:
-    return yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
+    return yaml.safe_load(read_text(root, CFF))
 
 
 def sums_digest(root: Path, version: str) -> str | None:
     """SHA-256 of releases/<version>/SHA256SUMS, the version's identifier until a DOI exists."""
-    path = root / "releases" / version / "SHA256SUMS"
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    rel = f"releases/{version}/SHA256SUMS"
+    return hashlib.sha256(read_bytes(root, rel)).hexdigest() if os.path.lexists(root / rel) else None
 
 
 def set_identifiers(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 from . import csvio
-from .package import Package, _lit, _q, connect
+from .package import Package, _lit, _q, connect, read_bytes
 
 FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
 
@@ -22,15 +23,16 @@ ZIP_EXTRAS = ("CHANGELOG.md",)
 
 
 def package_files(pkg: Package) -> list[Path]:
-    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
-    return files + [pkg.root / extra for extra in ZIP_EXTRAS if (pkg.root / extra).exists()]
+    """The files of the package zip, each through the guard (a symlink leading outside the tree is refused)."""
+    files = [pkg.file("datapackage.json")] + [pkg.file(r["path"]) for r in pkg.descriptor["resources"]]
+    return files + [pkg.file(extra) for extra in ZIP_EXTRAS if os.path.lexists(pkg.root / extra)]
 
 
 def data_checksum(pkg: Package) -> str:
     """SHA-256 over the descriptor and every resource file, in a fixed order: one value names the data."""
     h = hashlib.sha256()
-    for f in [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]:
-        h.update(f.relative_to(pkg.root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for rel in ["datapackage.json"] + [r["path"] for r in pkg.descriptor["resources"]]:
+        h.update(rel.encode() + b"\0" + read_bytes(pkg.root, rel) + b"\0")
     return h.hexdigest()
 
 
@@ -222,7 +224,7 @@ def write_xlsx(pkg: Package, dest: Path) -> Path:
         ws.append([f["name"] for f in fields])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in csvio.read(pkg.root / res["path"])[1]:
+        for row in csvio.read(pkg.file(res["path"]))[1]:
             ws.append([_typed_cell(row[f["name"]], f["type"]) for f in fields])
         for col, f in enumerate(fields, start=1):
             if f["type"] == "date":
@@ -309,7 +311,7 @@ def write_sqlite(pkg: Package, dest: Path) -> Path:
                 None if v == "" else int(v) if k == "integer" else float(v) if k == "number" else v
                 for v, k in zip(row, kinds)
             ]
-            for row in csvio.read_lists(pkg.root / res["path"])[1:]
+            for row in csvio.read_lists(pkg.file(res["path"]))[1:]
         ]
         key = [f["name"] for f in schema["fields"]].index(schema["primaryKey"][0])
         rows.sort(key=lambda r: r[key])

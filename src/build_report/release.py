@@ -17,7 +17,7 @@ import yaml
 
 from . import citation, codebook, csvio, outputs, releases, validate
 from .checks import contract
-from .package import Package, connect
+from .package import Package, connect, inside, read_bytes, read_text
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
 
@@ -51,10 +51,16 @@ def schema_changes(pkg: Package, previous: str) -> list[tuple[str, str]]:
     ]
 
 
-def read_table(path: Path, key: str) -> dict[str, dict]:
-    if not path.exists():
+def read_table(root: Path, rel: str, key: str) -> dict[str, dict]:
+    """A table of the tree by its key, read through the guard; {} when there is no such file."""
+    if not os.path.lexists(root / rel):
         return {}
-    return {r[key]: r for r in csvio.read(path)[1]}
+    return {r[key]: r for r in csvio.read(inside(root, rel))[1]}
+
+
+def _copy(root: Path, rel: str, dest: Path) -> None:
+    """Copy a file of the tree through the guard (a symlink leading outside the tree is refused)."""
+    dest.write_bytes(read_bytes(root, rel))
 
 
 def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
@@ -62,8 +68,12 @@ def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
     out = []
     for res in pkg.table_resources():
         name, key = res["name"], res["schema"]["primaryKey"][0]
-        new = read_table(pkg.root / res["path"], key)
-        old = read_table(old_dir / "tables" / Path(res["path"]).name, key) if old_dir else {}
+        new = read_table(pkg.root, res["path"], key)
+        old = (
+            read_table(pkg.root, (old_dir / "tables" / Path(res["path"]).name).relative_to(pkg.root).as_posix(), key)
+            if old_dir
+            else {}
+        )
         for rid in sorted(new.keys() - old.keys()):
             out.append({"table": name, "id": rid, "change": "added", "field": "", "old": "", "new": ""})
         for rid in sorted(old.keys() - new.keys()):
@@ -109,10 +119,12 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     derived = set(derive.DERIVED) | set(derive.AFTER)
     old_fields = {
         r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
-        for r in json.loads((old_dir / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        for r in json.loads(read_text(pkg.root, (old_dir / "datapackage.json").relative_to(pkg.root).as_posix()))[
+            "resources"
+        ]
     }
     new_fields = {r["name"]: {f["name"] for f in r["schema"]["fields"]} for r in pkg.table_resources()}
-    notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"))
+    notes = releases.notes(pkg.read_text("CHANGELOG.md"))
     reviews: dict[tuple[str, str], list[str]] = {}
     if any(r["name"] == "reviews" for r in pkg.table_resources()):
         for r in csvio.read(pkg.path("reviews"))[1]:
@@ -173,7 +185,7 @@ VERSIONED = ("datapackage.json", "CITATION.cff", "CHANGELOG.md")  # the files th
 
 def versions(root: Path, texts: dict[str, str] | None = None) -> dict[str, str | None]:
     """The version each file states, as written under root or as in `texts` (not yet written)."""
-    texts = texts or {name: (root / name).read_text(encoding="utf-8") for name in VERSIONED}
+    texts = texts or {name: read_text(root, name) for name in VERSIONED}
     return {
         "datapackage.json": json.loads(texts["datapackage.json"]).get("version"),
         "CITATION.cff": str(yaml.safe_load(texts["CITATION.cff"]).get("version")),
@@ -183,13 +195,11 @@ def versions(root: Path, texts: dict[str, str] | None = None) -> dict[str, str |
 
 def with_version(root: Path, version: str, date: str, diff_md: str) -> dict[str, str]:
     """The texts of the versioned files with the version set, the changelog with its new section; nothing is written."""
-    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    desc = json.loads(read_text(root, "datapackage.json"))
     desc["version"] = version
-    cff = re.sub(
-        r"^version: .*$", f"version: {version}", (root / "CITATION.cff").read_text(encoding="utf-8"), flags=re.MULTILINE
-    )
+    cff = re.sub(r"^version: .*$", f"version: {version}", read_text(root, "CITATION.cff"), flags=re.MULTILINE)
     cff = re.sub(r'^date-released: .*$', f'date-released: "{date}"', cff, flags=re.MULTILINE)
-    log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    log = read_text(root, "CHANGELOG.md")
     section = f"## {version} ({date})\n\n{diff_md}"
     m = re.search(r"^## Unreleased[ \t]*\n(.*?)(?=^## |\Z)", log, re.MULTILINE | re.DOTALL)
     if m:
@@ -289,10 +299,10 @@ def write_sums(dist: Path) -> None:
     )
 
 
-def read_sums(path: Path) -> dict[str, str]:
-    """name -> SHA-256 from a SHA256SUMS file."""
+def read_sums(root: Path, version: str) -> dict[str, str]:
+    """name -> SHA-256 from a release's SHA256SUMS file (read through the guard)."""
     out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text(root, f"releases/{version}/SHA256SUMS").splitlines():
         digest, name = line.split(None, 1)
         out[name.strip()] = digest
     return out
@@ -349,18 +359,18 @@ def frozen_package(root: Path, version: str, dest: Path) -> Package:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     descriptor = releases.frozen_descriptor(root, version)
-    shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
+    _copy(root, f"releases/{version}/datapackage.json", dest / "datapackage.json")
     for res in descriptor["resources"]:
         source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
-        if not source.exists():
+        if not os.path.lexists(source):
             raise Refused(f"releases/{version}/ lacks {source.relative_to(record_dir)}")
         target = dest / res["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
+        _copy(root, source.relative_to(root).as_posix(), target)
     for extra in RECORD_EXTRAS:
-        if (record_dir / extra).exists():
-            shutil.copy(record_dir / extra, dest / extra)
-    return Package.load(dest)
+        if os.path.lexists(record_dir / extra):
+            _copy(root, f"releases/{version}/{extra}", dest / extra)
+    return Package.load(dest, frozen=True)
 
 
 def rebuild(root: Path, version: str) -> list[str]:
@@ -372,20 +382,20 @@ def rebuild(root: Path, version: str) -> list[str]:
         raise Refused(f"releases/{version}/SHA256SUMS is missing")
     work = root / "build" / f"frozen-{version}"
     pkg = frozen_package(root, version, work)
-    diff = csvio.read(record_dir / "diff.csv")[1]
+    diff = csvio.read(inside(root, f"releases/{version}/diff.csv"))[1]
     dist = root / "dist" / version
     build_artefacts(pkg, dist, diff)
     kept = record_dir / "artefacts"
     for p in sorted(kept.iterdir()) if kept.exists() else []:  # the kept copies stand for what cannot be rebuilt
-        shutil.copy(p, dist / p.name)
-    want, problems = read_sums(sums), []
+        _copy(root, p.relative_to(root).as_posix(), dist / p.name)
+    want, problems = read_sums(root, version), []
     for name, digest in sorted(want.items()):
         path = dist / name
         if not path.exists():
             problems.append(f"{name}: missing")
         elif outputs.sha256(path) != digest:
             problems.append(f"{name}: SHA-256 {outputs.sha256(path)} differs from SHA256SUMS {digest}")
-    (dist / "SHA256SUMS").write_bytes(sums.read_bytes())
+    (dist / "SHA256SUMS").write_bytes(read_bytes(root, f"releases/{version}/SHA256SUMS"))
     return problems
 
 
@@ -398,7 +408,7 @@ def artefacts_main(root: str | None, version: str) -> int:
         return 2
     for p in problems:
         print(p)
-    n = len(read_sums(root_path / "releases" / version / "SHA256SUMS"))
+    n = len(read_sums(root_path, version))
     print(
         f"{version}: {n - len(problems)} of {n} artefacts match releases/{version}/SHA256SUMS; files in dist/{version}/"
     )

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+from .. import patterns
 from ..package import DESCRIPTOR, DUCK_TYPES, MAX_DESCRIPTOR_BYTES, PathRefused, inside
 from . import Failure
 
@@ -75,7 +76,7 @@ def _kind(v) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(v), "number")
 
 
-def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
+def check(root: Path, descriptor: dict, linear: bool = True) -> tuple[list[Failure], set[str]]:
     """Every fault of the descriptor's resources, and the names of the resources that are sound."""
     out: list[Failure] = []
     resources = descriptor.get("resources")
@@ -116,7 +117,7 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
             or (isinstance(res.get("path"), str) and res["path"].lower().endswith(".csv"))
         )
         if "schema" in res or tabular:
-            out += _schema(row, res.get("schema"))
+            out += _schema(row, res.get("schema"), linear)
         if len(out) == n:
             good[name] = res
     # Foreign keys, once every resource's own schema is known to be sound. A key into a resource
@@ -142,7 +143,7 @@ def _names(v) -> list | None:
     return None
 
 
-def _schema(row: str, schema) -> list[Failure]:
+def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
     if schema is None:
         return [_fail(row, "schema", "resource-has-schema", "a CSV resource without a schema")]
     if not isinstance(schema, dict):
@@ -176,7 +177,7 @@ def _schema(row: str, schema) -> list[Failure]:
             continue
         if f.get("format", "default") != "default":
             out.append(_fail(row, where + ".format", "field-is-valid", f"format {f.get('format')!r} is not supported"))
-        out += _constraints(row, where, ftype, f.get("constraints", {}))
+        out += _constraints(row, where, ftype, f.get("constraints", {}), linear)
     if out:
         return out
     pk = _names(schema.get("primaryKey"))
@@ -185,7 +186,7 @@ def _schema(row: str, schema) -> list[Failure]:
     return out
 
 
-def _constraints(row: str, where: str, ftype: str, c) -> list[Failure]:
+def _constraints(row: str, where: str, ftype: str, c, linear: bool = True) -> list[Failure]:
     from .structure import parse_value
 
     where += ".constraints"
@@ -207,10 +208,7 @@ def _constraints(row: str, where: str, ftype: str, c) -> list[Failure]:
             if not isinstance(v, str):
                 bad = "must be a string"
             else:
-                try:
-                    re.compile(v)
-                except (re.error, RecursionError, OverflowError) as e:
-                    bad = f"does not compile: {e}"
+                bad = patterns.check(v, linear)
         elif k in ("minLength", "maxLength"):
             bad = None if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else "must be a whole number"
         elif k in ("minimum", "maximum"):

@@ -27,7 +27,7 @@ import math
 import re
 import sys
 
-from .. import csvio
+from .. import csvio, lookalike, patterns
 from ..package import Package, PathRefused, _q, active_views, typed_select
 from . import Failure, safe
 
@@ -47,7 +47,12 @@ RULES = {
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
     "cell-size": "no cell longer than 65,536 characters",
-    "no-control-characters": "no control characters, bidirectional overrides or stray byte-order marks in a cell",
+    "no-control-characters": "no control characters, bidirectional marks, overrides or isolates, or stray byte-order "
+    "marks in a cell",
+    "id-one-script": "an ID (a primary or foreign key cell) holds no invisible character, no mix of scripts and no "
+    "look-alike of an ASCII character (Unicode's confusables)",
+    "url-host-idna": "a URL's host is a valid internationalised domain name (IDNA), in one script, with no look-alike "
+    "of an ASCII character",
     "no-script": "no text that would run as script (<script>, javascript:, event handlers, iframes)",
     "no-html": "no HTML tags",
     "no-formula-lead": "no cell starting with =, +, - or @ (spreadsheet formulas), numbers aside",
@@ -70,7 +75,8 @@ MAX_CELL = 65536
 CHUNK = 20000  # rows per batch loaded into DuckDB
 
 # Hygiene. A cheap test flags every cell that might break a rule; only those are examined rule by rule.
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+# Bidirectional marks (LRM, RLM, ALM) are controls too: invisible, they reorder what a reader sees.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
 # Any cell with one of these characters, or a formula sign or blank at either end, is examined.
 _SUSPECT_CHAR = re.compile(rf"[{_CONTROL}\udc80-\udcff<:=]").search
 _LEAD = frozenset("=+-@")
@@ -145,26 +151,26 @@ def _checker(f: dict):
     """A function cell -> None or (rule, detail) for one field's type and constraints (empty cells excluded)."""
     ftype = f.get("type", "string")
     c = f.get("constraints", {})
-    enum = pattern = lo = hi = minlen = maxlen = None
+    enum = matches = lo = hi = minlen = maxlen = None
     if "enum" in c:
         enum = {
             parse_value(ftype, x if isinstance(x, str) else str(x).lower() if isinstance(x, bool) else str(x))[0]
             for x in c["enum"]
         }
     if "pattern" in c:
-        pattern = re.compile(c["pattern"]).fullmatch
+        matches = patterns.fullmatch(c["pattern"])
     if "minimum" in c:
         lo = parse_value(ftype, str(c["minimum"]))[0]
     if "maximum" in c:
         hi = parse_value(ftype, str(c["maximum"]))[0]
     minlen, maxlen = c.get("minLength"), c.get("maxLength")
-    if ftype == "string" and enum is None and pattern is None and minlen is None and maxlen is None:
+    if ftype == "string" and enum is None and matches is None and minlen is None and maxlen is None:
         return None
 
     if ftype == "string" and enum is None and minlen is None and maxlen is None:
 
         def check_pattern(v: str):  # the common case, kept short: a text field with a pattern
-            if pattern(v) is None:
+            if not matches(v):
                 return "constraint-pattern", f"does not match {c['pattern']}"
             return None
 
@@ -179,7 +185,7 @@ def _checker(f: dict):
                 return "type-error", err
         if enum is not None and x not in enum:
             return "constraint-enum", "not one of the allowed values"
-        if pattern is not None and not pattern(v):
+        if matches is not None and not matches(v):
             return "constraint-pattern", f"does not match {c['pattern']}"
         if lo is not None and x < lo:
             return "constraint-minimum", f"below the minimum {c['minimum']}"
@@ -192,6 +198,42 @@ def _checker(f: dict):
         return None
 
     return check
+
+
+_HOST = re.compile(r"https?://([^/\s?#:@]*)")
+
+
+def _plain_id(v: str):
+    if v.isascii():  # the fast path: an ASCII ID has no look-alike (its pattern says the rest)
+        return None
+    why = lookalike.problem(v)
+    return ("id-one-script", why) if why else None
+
+
+def _plain_hosts(v: str):
+    for host in _HOST.findall(v):
+        why = lookalike.host_problem(host)
+        if why:
+            return "url-host-idna", f"host {host}: {why}"
+    return None
+
+
+def _text_checks(res: dict) -> list:
+    """Per column, a function cell -> None or (rule, detail) for text that could pass for something else:
+    key cells (primary and foreign keys) and URL cells (a field whose pattern is a URL's, or a list of URLs)."""
+    keys = set(_pk(res))
+    for fk in res["schema"].get("foreignKeys", []):
+        keys.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    out = []
+    for f in res["schema"]["fields"]:
+        pattern = f.get("constraints", {}).get("pattern", "")
+        if f["name"] in keys:
+            out.append(_plain_id)
+        elif str(pattern).startswith("^https?://") or f["name"].startswith("urls"):
+            out.append(_plain_hosts)
+        else:
+            out.append(None)
+    return out
 
 
 def _pk(res: dict) -> list[str]:
@@ -361,6 +403,7 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
 
         pk_idx = [names.index(k) for k in _pk(res)]
         checkers = [_checker(f) for f in fields]
+        texts = _text_checks(res)
         required = [bool(f.get("constraints", {}).get("required")) or i in pk_idx for i, f in enumerate(fields)]
         cols = list(range(ncols))
         fails = result.failures
@@ -435,12 +478,13 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                             row[j] = _UNDECODABLE.sub("\ufffd", v)
                         continue
                 chk = checkers[j]
-                if chk is not None:
-                    err = chk(v)
-                    if err:
-                        if rid is None:
-                            rid = _row_id(row, pk_idx, start)
-                        fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
+                err = chk(v) if chk is not None else None
+                if err is None and texts[j] is not None:
+                    err = texts[j](v)
+                if err:
+                    if rid is None:
+                        rid = _row_id(row, pk_idx, start)
+                    fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
             else:
                 buf.append(row)
                 lines.append(start)
