@@ -15,6 +15,7 @@ bare DuckDB scan of the same CSV files (count(*) of read_csv) shows what reading
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -32,7 +33,9 @@ from . import csvio
 from .package import Package
 
 SHARED = {"documents", "sources"}  # referenced by every copy, never copied
-RENUMBER = re.compile(r"\b(CLM|INC|TAL|PLC|OG|SRCH|COR|XW|CTX)-(\d+)\b")
+OFFSETS = ("char_start", "char_end")  # claim fields that count code points of the archive
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_KEY_PATTERN = re.compile(r"\^\(?([A-Z|]+)\)?-\[0-9\]\{\d+,\}\$")
 
 # table -> ways to break one row, each giving exactly one failure: (field, how, expected rule)
 FAULTS = {
@@ -54,13 +57,62 @@ FAULTS = {
 }
 
 
-def make_package(src: Package, dest: Path, n_rows: int, fault_rate: float = 0.0, seed: int = 1) -> dict:
-    """Write a synthetic package of about n_rows rows into dest; return its row and fault counts."""
+def id_prefixes(pkg: Package) -> list[str]:
+    """The prefixes of the row IDs of every copied table (CLM of CLM-0001), read from the primary keys' patterns."""
+    out: set[str] = set()
+    for res in pkg.table_resources():
+        if res["name"] in SHARED:
+            continue
+        for f in res["schema"]["fields"]:
+            if f["name"] in ([pk] if isinstance(pk := res["schema"]["primaryKey"], str) else pk):
+                m = _KEY_PATTERN.fullmatch(str(f.get("constraints", {}).get("pattern", "")))
+                if m:
+                    out.update(m.group(1).split("|"))
+    return sorted(out, key=len, reverse=True)
+
+
+class Copier:
+    """Copy k of a row of the real package: IDs renumbered (copy 12 of CLM-0001 is CLM-120001, in every cell that
+    names it), claim offsets and lines moved to copy k of the archive, and URLs made copy k's own (a fragment),
+    so that copy k is a package of its own inside the whole, and passes every rule the real one passes.
+    With spans=False the claims keep the real offsets: every copied claim repeats a span (the adversarial case)."""
+
+    def __init__(self, pkg: Package, archive: str, spans: bool = True):
+        self.ids = re.compile(r"\b(" + "|".join(map(re.escape, id_prefixes(pkg))) + r")-(\d+)\b")
+        self.width = len(archive) + 1  # copies of the archive are joined by a newline
+        self.lines = archive.count("\n") + 1
+        self.spans = spans
+
+    def row(self, header: list[str], row: list[str], k: int) -> list[str]:
+        if not k:
+            return row
+        p = str(k)
+        out = [
+            _URL.sub(lambda m: m.group(0) + ("-" if "#" in m.group(0) else "#") + f"copy{p}", c) if "://" in c else c
+            for c in (self.ids.sub(lambda m: f"{m.group(1)}-{p}{m.group(2)}", c) if "-" in c else c for c in row)
+        ]
+        if self.spans and "char_start" in header:
+            for f in OFFSETS:
+                i = header.index(f)
+                if out[i]:
+                    out[i] = str(int(out[i]) + k * self.width)
+            i = header.index("line")
+            if out[i]:
+                out[i] = str(int(out[i]) + k * self.lines)
+        return out
+
+
+def make_package(
+    src: Package, dest: Path, n_rows: int, fault_rate: float = 0.0, seed: int = 1, spans: bool = True
+) -> dict:
+    """Write a synthetic package of about n_rows rows into dest; return its row and fault counts, rule by rule.
+
+    The one generator of the bench (and of its test): the real package's tables copied k times (see Copier), the
+    archive copied k times with them, and its hash and size recorded where the real package records them.
+    fault_rate breaks that share of the copied rows, each in one way of FAULTS; spans=False repeats every
+    claim's span in every copy (each active copied claim then gives exactly one claim-spans-do-not-overlap)."""
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(src.root / "datapackage.json", dest / "datapackage.json")
-    archive = src.resource("archive")["path"]
-    (dest / archive).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(src.path("archive"), dest / archive)
+    text = src.archive_text()
     tables = {}
     for res in src.table_resources():
         header, *rows = csvio.read_lists(src.path(res["name"]))
@@ -68,28 +120,42 @@ def make_package(src: Package, dest: Path, n_rows: int, fault_rate: float = 0.0,
     shared_rows = sum(len(rows) for name, (_, _, rows) in tables.items() if name in SHARED)
     per_copy = sum(len(rows) for name, (_, _, rows) in tables.items() if name not in SHARED)
     copies = max(1, round((n_rows - shared_rows) / per_copy))
+    archive = ("\n".join([text] * copies) if spans else text).encode("utf-8")
+    digest = hashlib.sha256(archive).hexdigest()
+    descriptor = json.loads(src.read_text("datapackage.json"))
+    for res in descriptor["resources"]:
+        if res["name"] == "archive":
+            res["hash"], res["bytes"] = f"sha256:{digest}", len(archive)
+    (dest / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    archive_path = src.resource("archive")["path"]
+    (dest / archive_path).parent.mkdir(parents=True, exist_ok=True)
+    (dest / archive_path).write_bytes(archive)
+    copier = Copier(src, text, spans)
     rng = random.Random(seed)
     total = faults = 0
     expected: dict[str, int] = {}
+    repeated = "claim-spans-do-not-overlap"
     for name, (path, header, rows) in tables.items():
         out = dest / path
         out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "w", newline="", encoding="utf-8") as f:  # the written form of csvio, streamed
             f.write(csvio.line(header))
             if name in SHARED:
-                f.writelines(csvio.line(row) for row in rows)
+                for row in rows:
+                    if name == "documents" and row[header.index("archive_path")] == archive_path:
+                        row = list(row)
+                        row[header.index("sha256")], row[header.index("bytes")] = digest, str(len(archive))
+                    f.write(csvio.line(row))
                 total += len(rows)
                 continue
             kinds = [(header.index(field), how, rule) for field, how, rule in FAULTS.get(name, [])]
             for k in range(copies):
-                prefix = str(k) if k else ""
                 for row in rows:
-                    if k:
-                        row = [
-                            RENUMBER.sub(lambda m, p=prefix: f"{m.group(1)}-{p}{m.group(2)}", c) if "-" in c else c
-                            for c in row
-                        ]
-                    if kinds and fault_rate and rng.random() < fault_rate:
+                    row = copier.row(header, row, k)
+                    if not spans and k and name == "claims" and row[header.index("status")] == "active":
+                        faults += 1
+                        expected[repeated] = expected.get(repeated, 0) + 1
+                    elif kinds and fault_rate and rng.random() < fault_rate:
                         i, how, rule = kinds[rng.randrange(len(kinds))]
                         row = list(row)
                         row[i] = how(row[i])
