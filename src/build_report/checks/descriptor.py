@@ -159,7 +159,8 @@ def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
             )
         ]
     out = []
-    names: set[str] = set()
+    names: set[str] = set()  # lower case: two fields may not differ only in case
+    exact: set[str] = set()  # as written: a key names a field exactly (a key in another case is not a field)
     for j, f in enumerate(fields):
         where = f"schema.fields[{j}]"
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
@@ -169,6 +170,7 @@ def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
         if f["name"].lower() in names:
             out.append(_fail(row, where, "field-is-valid", "duplicate field name"))
         names.add(f["name"].lower())
+        exact.add(f["name"])
         ftype = f.get("type", "string")
         if ftype not in DUCK_TYPES:
             out.append(
@@ -181,8 +183,11 @@ def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
     if out:
         return out
     pk = _names(schema.get("primaryKey"))
-    if pk is None or any(k.lower() not in names for k in pk):
-        out.append(_fail(row, "schema.primaryKey", "schema-has-primary-key", str(schema.get("primaryKey", "missing"))))
+    if pk is None or any(k not in exact for k in pk):
+        value = str(schema.get("primaryKey", "missing"))
+        if pk is not None and all(k.lower() in names for k in pk):
+            value += " (written in another case than its field: names are case-sensitive)"
+        out.append(_fail(row, "schema.primaryKey", "schema-has-primary-key", value))
     return out
 
 

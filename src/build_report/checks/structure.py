@@ -46,6 +46,7 @@ RULES = {
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
+    "table-has-rows": "a table has at least one row below its header (a header-only file is said once, as such)",
     "cell-size": "no cell longer than 65,536 characters",
     "no-control-characters": "no control characters, bidirectional marks, overrides or isolates, or stray byte-order "
     "marks in a cell",
@@ -418,6 +419,7 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
         lines: list[int] = []
         intact = True
         prev = reader.line_num
+        header_line = prev
 
         def flush():
             if not buf:
@@ -477,10 +479,11 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                         if rule == "utf-8":  # keep the row loadable; the cell is reported, and later checks skip it
                             row[j] = _UNDECODABLE.sub("\ufffd", v)
                         continue
+                # Look-alikes first: an ID with a Cyrillic letter is named as such, not only as off-pattern.
+                err = texts[j](v) if texts[j] is not None else None
                 chk = checkers[j]
-                err = chk(v) if chk is not None else None
-                if err is None and texts[j] is not None:
-                    err = texts[j](v)
+                if err is None and chk is not None:
+                    err = chk(v)
                 if err:
                     if rid is None:
                         rid = _row_id(row, pk_idx, start)
@@ -491,6 +494,8 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                 if len(buf) >= CHUNK:
                     flush()
         flush()
+        if reader.line_num == header_line:
+            result.fail(name, "-", "-", "table-has-rows", "the file holds a header and no row")
     result.loaded.add(name)
     if intact:
         result.intact.add(name)
