@@ -166,7 +166,7 @@ def make_package(
     return {"rows": total, "faults": faults, "copies": copies, "expected": expected}
 
 
-def validate_child(root: Path, out: Path) -> tuple[float, int, int, dict]:
+def validate_child(root: Path, out: Path) -> tuple[float, int, int, dict, float]:
     """(wall seconds, peak RSS in bytes, exit code, JSON report) of one validation in a child process."""
     cmd = [
         sys.executable,
@@ -188,7 +188,7 @@ def validate_child(root: Path, out: Path) -> tuple[float, int, int, dict]:
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     report = json.loads((out / "validation.json").read_text(encoding="utf-8")) if proc.returncode in (0, 1) else {}
-    return seconds, usage.ru_maxrss * 1024, proc.returncode, report
+    return seconds, usage.ru_maxrss * 1024, proc.returncode, report, usage.ru_utime + usage.ru_stime
 
 
 def duckdb_scan(root: Path, pkg: Package) -> float:
@@ -261,14 +261,15 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
                 shutil.copy(src.root / "datapackage.json", where / "datapackage.json")
             bench_pkg = Package.load(where)
             repeat = runs if n <= 100_000 else max(1, min(runs, 3))
-            times, peaks, scans = [], [], []
+            times, peaks, scans, cpus = [], [], [], []
             report = {}
             for _ in range(repeat):
-                seconds, peak, code, report = validate_child(where, Path(tmp))
+                seconds, peak, code, report, cpu = validate_child(where, Path(tmp))
                 if code not in (0, 1):
                     print((Path(tmp) / "stdout.txt").read_text(encoding="utf-8")[-2000:], file=sys.stderr)
                     return 2
                 times.append(seconds)
+                cpus.append(cpu)
                 peaks.append(peak)
                 scans.append(duckdb_scan(where, bench_pkg))
             found = report.get("count", 0)
@@ -285,6 +286,7 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
                 "exact": exact,
                 "runs": repeat,
                 "seconds": statistics.median(times),
+                "cpu": statistics.median(cpus),
                 "min": min(times),
                 "max": max(times),
                 "peak_mb": max(peaks) / 1e6,
@@ -294,6 +296,7 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
             print(
                 f"{row['rows']:>9} rows, {row['faults']:>6} faults (found {found}{'' if exact else ', MISMATCH'}): "
                 f"{row['seconds']:.1f} s median of {repeat} ({row['min']:.1f}-{row['max']:.1f}), "
+                f"CPU {row['cpu']:.1f} s, "
                 f"{row['rows'] / row['seconds']:,.0f} rows/s, peak {row['peak_mb']:.0f} MB; "
                 f"DuckDB scan {row['scan']:.2f} s",
                 flush=True,
@@ -342,22 +345,25 @@ def markdown(results: list[dict], runs: int, measured: str = "") -> str:
         "  row; the *adversarial* one keeps every copied claim on the real offsets, so that each repeats a span.",
         "  *found* is what the gate reported; the bench fails unless it equals *faults*, rule by rule.",
         "- Validation: `python -m build_report validate --show 0 --json ...` in a child process, every failure",
-        "  printed and written to JSON. Time is wall-clock; peak memory is the child's maximum resident set size.",
+        "  printed and written to JSON. Time is wall-clock; CPU time is the child's user + system time (what the",
+        "  gate costs when the machine is shared); peak memory is the child's maximum resident set size.",
+        f"- Load average when the bench ended (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
         f"- Runs: median of {runs} runs up to 100k rows; of at most 3 runs above (a 1M-row run takes minutes and the",
         "  machine is shared, so the range is given too).",
         "- DuckDB scan: `SELECT count(*) FROM read_csv(...)` of every table file, all columns as text: the cost",
         "  of reading alone, for scale.",
         "",
         (
-            "| package | rows | faults | found | runs | validation (median) | range | rows/s | peak memory "
-            "| DuckDB scan | scan rows/s |"
+            "| package | rows | faults | found | runs | validation (median) | range | CPU time (median) | rows/s "
+            "| peak memory | DuckDB scan | scan rows/s |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['kind']} | {r['rows']:,} | {r['faults']:,} | {r['found']:,} | {r['runs']} | {r['seconds']:.1f} s | "
-            f"{r['min']:.1f}–{r['max']:.1f} s | {r['rows'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} MB | "
+            f"{r['min']:.1f}–{r['max']:.1f} s | {r['cpu']:.1f} s | {r['rows'] / r['seconds']:,.0f} | "
+            f"{r['peak_mb']:,.0f} MB | "
             f"{r['scan']:.2f} s | {r['rows'] / r['scan']:,.0f} |"
         )
     valid = sorted((r for r in results if not r["faults"] and not r["real"]), key=lambda r: r["rows"])

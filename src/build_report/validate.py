@@ -160,7 +160,7 @@ def summary_markdown(pkg: Package, failures: list[Failure]) -> str:
     try:
         lines.append("")
         lines.append(contract.compare(pkg).sentence())
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, DataError):
         lines.append("The descriptor could not be compared with the latest release (see the failures).")
     return "\n".join(lines) + "\n"
 
@@ -237,7 +237,7 @@ def _main(root, json_path, summary_path, show) -> int:
     if not report.skipped:
         try:
             out.write(contract.compare(pkg).sentence() + "\n")
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, DataError):
             pass
     by_check = Counter(x.check for x in failures)
     out.write(
