@@ -4,6 +4,7 @@ shown as written, never run."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -39,7 +40,7 @@ def test_symlinked_changelog_is_refused_by_the_zip_and_the_book(pkg):
 
 def test_symlinked_release_descriptor_is_refused(pkg, tmp_path):
     (pkg / "releases" / "9.9.9").mkdir(parents=True)
-    (tmp_path / "outside.json").write_text('{"name": "%s", "resources": []}' % SECRET, encoding="utf-8")
+    (tmp_path / "outside.json").write_text(json.dumps({"name": SECRET, "resources": []}), encoding="utf-8")
     os.symlink(tmp_path / "outside.json", pkg / "releases" / "9.9.9" / "datapackage.json")
     with pytest.raises(PathRefused):
         releases.frozen_descriptor(pkg, "9.9.9")
