@@ -266,32 +266,29 @@ def spans(con, archive: str) -> list[Failure]:
     repeat one span would make it quadratic). Claims are taken in order of start (then ID); one that starts
     before the furthest end reached so far overlaps the claim that reached it, and is reported, naming it.
     A claim whose quote is not the archive at its offsets is provenance's failure, and takes no part."""
-    window = "OVER (ORDER BY char_start, claim_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-    con.execute("CREATE OR REPLACE TEMP TABLE __archive AS SELECT ?::VARCHAR AS text", [archive])
-    rows = records(
-        con,
-        f"""WITH quoted AS (
-              SELECT c.claim_id, c.char_start, c.char_end FROM claims c, __archive a
-              WHERE c.status = 'active' AND c.char_start >= 0 AND c.char_end > c.char_start
-                AND substr(a.text, c.char_start + 1, c.char_end - c.char_start) = c.quote)
-            SELECT * FROM (
-              SELECT claim_id AS b, char_start AS bs, max(char_end) {window} AS reach,
-                     arg_max(claim_id, char_end) {window} AS a, arg_max(char_start, char_end) {window} AS s
-              FROM quoted)
-            WHERE bs < reach ORDER BY b""",
-    )
-    con.execute("DROP TABLE __archive")
-    return [
-        Failure(
-            "claims",
-            r["b"],
-            "char_start",
-            "claim-spans-do-not-overlap",
-            f"overlaps {r['a']} (characters {r['s']}-{r['reach']})",
-            CHECK,
-        )
-        for r in rows
-    ]
+    rows = con.execute(
+        "SELECT claim_id, char_start, char_end, quote FROM claims WHERE status = 'active' "
+        "AND char_start IS NOT NULL AND char_end IS NOT NULL ORDER BY char_start, claim_id"
+    ).fetchall()
+    out = []
+    reach, holder = -1, None  # the furthest end so far, and the claim (ID, start) that reached it
+    for cid, start, end, quote in rows:
+        if not 0 <= start < end or archive[start:end] != quote:
+            continue
+        if start < reach:
+            out.append(
+                Failure(
+                    "claims",
+                    cid,
+                    "char_start",
+                    "claim-spans-do-not-overlap",
+                    f"overlaps {holder[0]} (characters {holder[1]}-{reach})",
+                    CHECK,
+                )
+            )
+        if end > reach:
+            reach, holder = end, (cid, start)
+    return sorted(out, key=lambda f: f.row_id)
 
 
 # The search log records searches made; a search stays true whatever became of the claim it was made for.
