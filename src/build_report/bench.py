@@ -302,10 +302,9 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
                 flush=True,
             )
             shutil.rmtree(where)
-    text = markdown(results, runs, commit(src.root))
+            if out:  # written after every package, so that a run stopped half-way says how far it got
+                write(out, markdown(results, runs, commit(src.root), len(cases)))
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
         print(f"wrote {out}")
     return 0 if all(r["exact"] and "OVER" not in within(r) for r in results) else 1
 
@@ -329,12 +328,22 @@ def commit(root: Path) -> str:
     return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
-def markdown(results: list[dict], runs: int, measured: str = "") -> str:
+def write(out: str, text: str) -> None:
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(text, encoding="utf-8")
+
+
+def markdown(results: list[dict], runs: int, measured: str = "", planned: int = 0) -> str:
     lines = [
         "# Benchmarks of the validation gate",
         "",
         "Written by `make bench` (`python -m build_report bench`); do not edit by hand.",
         "",
+        *(
+            [f"**Incomplete run: {len(results)} of the {planned} packages planned were measured.**", ""]
+            if planned > len(results)
+            else []
+        ),
         f"- Commit measured: {measured}",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {machine()}",
