@@ -1,13 +1,14 @@
 """Citations: CITATION.cff is the one source; BibTeX, RIS, CSL-JSON, APA, a line per row and the Zenodo
 deposit metadata are all written from it (and from the package for what only the data knows).
 
-Until a DOI exists, a version is identified by its number plus the SHA-256 of its SHA256SUMS file,
-which lists the SHA-256 of every released file.
+A version is identified by its number plus its identifier: the SHA-256 of its manifest (MANIFEST.sha256,
+the SHA-256 of the descriptor and of every data file; see releases.py). The citation files are not in the
+manifest, so they can state it. Every citation also carries a locator: the DOI when the release was
+given one, else the URL it was given.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -15,38 +16,34 @@ from pathlib import Path
 import yaml
 
 CFF = "CITATION.cff"
+MANIFEST = "MANIFEST.sha256"  # releases.MANIFEST; named here too, for citation does not import the package
 
 
 def load(root: Path) -> dict:
     return yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
 
 
-def sums_digest(root: Path, version: str) -> str | None:
-    """SHA-256 of releases/<version>/SHA256SUMS, the version's identifier until a DOI exists."""
-    path = root / "releases" / version / "SHA256SUMS"
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
-
-def set_identifiers(
-    root: Path, version: str, digest: str | None, doi: str | None = None, url: str | None = None
-) -> dict:
-    """Write the version's checksum, and a DOI or URL when given, into CITATION.cff."""
+def set_identifiers(root: Path, version: str, ident: str, doi: str | None = None, url: str | None = None) -> dict:
+    """Write the version's identifier, and a DOI or URL when given, into CITATION.cff. A URL given to an
+    earlier release stays, as the repository's address, until another is given."""
     cff = load(root)
     ids = [i for i in cff.get("identifiers", []) if i.get("type") not in ("other", "doi", "url")]
+    cff.pop("doi", None)
     if doi:
         cff["doi"] = doi
         ids.append({"type": "doi", "value": doi, "description": f"DOI of version {version}"})
     if url:
         cff["url"] = url
-        ids.append({"type": "url", "value": url, "description": f"Where version {version} can be downloaded"})
-    if digest:
-        ids.append(
-            {
-                "type": "other",
-                "value": f"sha256:{digest}",
-                "description": f"SHA-256 of releases/{version}/SHA256SUMS, which lists the SHA-256 of every file of version {version}",
-            }
-        )
+    if cff.get("url"):
+        ids.append({"type": "url", "value": cff["url"], "description": "Where the releases can be downloaded"})
+    ids.append(
+        {
+            "type": "other",
+            "value": f"sha256:{ident}",
+            "description": f"Identifier of version {version}: the SHA-256 of its {MANIFEST}, which lists the "
+            f"SHA-256 of its descriptor and data files; python -m build_report identifier releases/{version}",
+        }
+    )
     cff["identifiers"] = ids
     (root / CFF).write_text(yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     return cff
@@ -61,7 +58,7 @@ def _year(cff: dict) -> str:
 
 
 def checksum(cff: dict) -> str | None:
-    """The version checksum recorded in CITATION.cff ("sha256:..."), if any."""
+    """The version identifier recorded in CITATION.cff ("sha256:..."), if any."""
     for i in cff.get("identifiers", []):
         if i.get("type") == "other" and str(i.get("value", "")).startswith("sha256:"):
             return str(i["value"])
@@ -69,12 +66,14 @@ def checksum(cff: dict) -> str | None:
 
 
 def locator(cff: dict) -> str:
-    """How a reader finds exactly this version: the DOI, else the URL, else the checksum."""
+    """How a reader finds exactly this version: the DOI, else the URL, with the identifier; the identifier
+    alone when the release was given neither."""
+    ident = checksum(cff) or "no identifier recorded yet (unreleased)"
     if cff.get("doi"):
-        return f"https://doi.org/{cff['doi']}"
+        return f"https://doi.org/{cff['doi']} ({ident})"
     if cff.get("url"):
-        return str(cff["url"])
-    return checksum(cff) or "no checksum recorded yet (unreleased)"
+        return f"{cff['url']} ({ident})"
+    return ident
 
 
 def apa(cff: dict) -> str:
@@ -106,7 +105,7 @@ def bibtex(cff: dict) -> str:
     if cff.get("url"):
         fields.append(("url", str(cff["url"])))
     sums = checksum(cff)
-    note = f"Licence {cff.get('license', '')}" + (f"; version checksum {sums}" if sums else "")
+    note = f"Licence {cff.get('license', '')}" + (f"; version identifier {sums}" if sums else "")
     fields.append(("note", _bib(note)))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@misc{{{bibtex_key(cff)},\n{body}\n}}\n"
@@ -127,7 +126,7 @@ def ris(cff: dict) -> str:
     if cff.get("url"):
         lines.append(f"UR  - {cff['url']}")
     if checksum(cff):
-        lines.append(f"N1  - Version checksum {checksum(cff)}")
+        lines.append(f"N1  - Version identifier {checksum(cff)}")
     lines += [f"KW  - {k}" for k in cff.get("keywords", [])]
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
@@ -151,15 +150,16 @@ def csl_json(cff: dict) -> str:
     if cff.get("url"):
         item["URL"] = str(cff["url"])
     if checksum(cff):
-        item["note"] = f"Version checksum {checksum(cff)}"
+        item["note"] = f"Version identifier {checksum(cff)}"
     return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
 
 
-def row(cff: dict, row_id: str, page: str) -> str:
-    """One line to cite a single row: dataset, version, row ID, DOI or checksum, and where it is shown."""
+def row(cff: dict, row_id: str) -> str:
+    """One line to cite a single row: dataset, version, row ID and the version's locator (no page address:
+    a page of a locally built report is not where a reader of the citation can find the row)."""
     return (
         f"{'; '.join(_authors(cff))} ({_year(cff)}). {cff['title']}, version {cff['version']}, "
-        f"row {row_id} ({page}). {locator(cff)}"
+        f"row {row_id}. {locator(cff)}"
     )
 
 
@@ -208,5 +208,5 @@ def zenodo(
         meta["doi"] = str(cff["doi"])
     sums = checksum(cff)
     if sums:
-        meta["notes"] += f" Version checksum (SHA-256 of SHA256SUMS): {sums}."
+        meta["notes"] += f" Version identifier (SHA-256 of {MANIFEST}): {sums}."
     return meta
