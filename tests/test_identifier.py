@@ -159,5 +159,7 @@ def test_a_report_of_unreleased_data_names_no_release(tmp_path):
     released = {n for v in VERSIONS for n in artefacts.read_sums(record(v) / "SHA256SUMS")} if VERSIONS else set()
     for name in files:
         assert name not in released, name
-        assert f"unreleased-after-{VERSIONS[-1]}" in name or f"unreleased_after_{VERSIONS[-1].replace('.', '_')}" in name
+        assert (
+            f"unreleased-after-{VERSIONS[-1]}" in name or f"unreleased_after_{VERSIONS[-1].replace('.', '_')}" in name
+        )
     assert f"unreleased working copy, after {VERSIONS[-1]}" in book.version_stamp(pkg)
