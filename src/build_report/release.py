@@ -268,11 +268,12 @@ def errata(root: Path, version: str) -> list[dict]:
 
 
 def errata_notes(rows: list[dict]) -> str:
+    """A changelog note per corrected citation: what it states, and the version's identifier."""
     return "".join(
-        f"- **Citation of {e['version']} corrected.** Its CITATION.cff states "
-        + (f"`{e['stated']}`" if e["stated"] else "no identifier")
-        + f", which is not its identifier; the identifier of {e['version']} (the SHA-256 of its manifest) is "
-        f"`{e['identifier']}` (recorded in this release's `errata.csv`).\n"
+        f"- **Citation of {e['version']} corrected.** Its CITATION.cff "
+        + (f"states `{e['stated']}`, which is not its identifier" if e["stated"] else "states no identifier")
+        + f"; the identifier of {e['version']} (the SHA-256 of its manifest) is `{e['identifier']}` "
+        "(recorded in this release's `errata.csv`).\n"
         for e in rows
     )
 
