@@ -15,7 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import csvio, outputs, releases
+from . import csvio, loaders, outputs, releases
 from .package import Package
 
 KEPT = (".duckdb", ".pdf")
@@ -37,7 +37,12 @@ def database_stem(label: str) -> str:
 
 
 def build_artefacts(
-    pkg: Package, dist: Path, diff: list[dict] | None, record: Path | None = None, label: str | None = None
+    pkg: Package,
+    dist: Path,
+    diff: list[dict] | None,
+    record: Path | None = None,
+    label: str | None = None,
+    stata: bool = True,
 ) -> list[Path]:
     """Every release file, built from a package folder into dist/: the package zip, Parquet, xlsx,
     DuckDB, SQLite with datasette metadata, the row-level diff; then SHA256SUMS.
@@ -58,6 +63,8 @@ def build_artefacts(
     stem = f"claims-{label}" if legacy else database_stem(label)
     sqlite = outputs.write_sqlite(pkg, dist / f"{stem}.sqlite")
     made += [sqlite, outputs.write_datasette_metadata(pkg, sqlite, dist / f"{stem}.metadata.json")]
+    if stata and not legacy:  # one .dta per table, from 0.3.0 on (a record lists them in SHA256SUMS)
+        made += loaders.write_stata(pkg, dist / ("stata" if label == pkg.version else f"stata-{label}"))
     if diff is not None:
         for ext, writer in (("json", write_diff_json), ("csv", write_diff_csv)):
             path = dist / f"diff-{label}.{ext}"
@@ -156,7 +163,9 @@ def rebuild(root: Path, version: str, dist: Path | None = None, first: bool = Fa
     dist = dist or root / "dist" / version
     pkg = frozen_package(root, version, root / "build" / f"frozen-{version}")
     diff = csvio.read(record / "diff.csv")[1]
-    build_artefacts(pkg, dist, diff, record)
+    # A record built before a kind of file existed rebuilds without it: what its SHA256SUMS lists decides.
+    listed = read_sums(sums) if sums.exists() else {}
+    build_artefacts(pkg, dist, diff, record, stata=first or any(n.startswith("stata/") for n in listed))
     kept = record / "artefacts"
     if first:
         kept.mkdir(exist_ok=True)

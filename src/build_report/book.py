@@ -610,6 +610,7 @@ DOWNLOAD_KINDS = (
     (".sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools"),
     (".metadata.json", "datasette metadata for the SQLite file: datasette serve FILE.sqlite -m FILE.metadata.json"),
     (".pdf", "the codebook: the methods and data-dictionary pages on paper"),
+    (".dta", "one table in Stata format (118): variable labels from field titles, value labels from enums"),
     (".json", "the row-level changes against the release before it (JSON)"),
     (".csv", "the row-level changes against the release before it (CSV)"),
 )

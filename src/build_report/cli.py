@@ -1,4 +1,4 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,snapshot-ids,bench}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,snapshot-ids,bench}."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
         help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
     )
     ident.add_argument("path")
+    sub.add_parser(
+        "r-loader", help="write R/read_package.R (readr, column types and factor levels) from the descriptor"
+    )
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     b = sub.add_parser(
@@ -91,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import releases
 
         return releases.identifier_main(args.path)
+    if args.command == "r-loader":
+        from . import loaders
+
+        return loaders.r_loader_main(args.root)
     if args.command == "bench":
         from . import bench
 
