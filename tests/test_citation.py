@@ -136,3 +136,25 @@ def test_cite_page_shows_every_format(built_report):
     for cls in ("citation-apa", "citation-bibtex", "citation-ris", "citation-csl-json"):
         assert f'class="{cls}"' in page, cls
     assert citation.bibtex_key(CFF) in page
+
+
+def test_home_page_carries_schema_org_dataset(built_report):
+    # The JSON-LD parses, says Dataset with the required properties, and its distribution is exactly the
+    # Downloads page's files with their SHA-256.
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_report / "generated" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    (script,) = soup.select('script[type="application/ld+json"]')
+    data = json.loads(script.string)
+    assert data["@context"] == "https://schema.org/" and data["@type"] == "Dataset"
+    for key in ("name", "description", "version", "license", "creator", "temporalCoverage", "spatialCoverage"):
+        assert data[key], key
+    assert data["license"].startswith("https://creativecommons.org/")
+    start, end = data["temporalCoverage"].split("/")
+    assert start <= end
+    sums = artefacts.read_sums(built_report / "downloads" / "SHA256SUMS")
+    assert {d["name"]: d["identifier"]["value"] for d in data["distribution"]} == sums
+    assert all(
+        d["@type"] == "DataDownload" and d["contentUrl"].startswith("../downloads/") for d in data["distribution"]
+    )
+    assert f"sha256:{releases.identifier(releases.working_manifest(Package.load(ROOT)))}" in data["identifier"]

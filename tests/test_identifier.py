@@ -163,3 +163,29 @@ def test_a_report_of_unreleased_data_names_no_release(tmp_path):
             f"unreleased-after-{VERSIONS[-1]}" in name or f"unreleased_after_{VERSIONS[-1].replace('.', '_')}" in name
         )
     assert f"unreleased working copy, after {VERSIONS[-1]}" in book.version_stamp(pkg)
+
+
+DATACITE = "{http://datacite.org/schema/kernel-4}"
+
+
+@pytest.mark.parametrize("version", SELF_CITING)
+def test_datacite_metadata_of_every_release(tmp_path, version):
+    # Well-formed DataCite kernel-4 XML with every mandatory property (the DOI once one exists) and the
+    # release's identifier; checked by structure here, for the kernel's XSD is not available offline.
+    import xml.etree.ElementTree as ET
+
+    pkg = artefacts.frozen_package(ROOT, version, tmp_path / "pkg")
+    root = ET.fromstring(artefacts.datacite(pkg, record(version)))
+    assert root.tag == f"{DATACITE}resource"
+    cff = yaml.safe_load((record(version) / "CITATION.cff").read_text(encoding="utf-8"))
+    one = {tag: root.findall(f"{DATACITE}{tag}") for tag in ("titles", "publisher", "publicationYear", "resourceType")}
+    assert all(len(v) == 1 and (v[0].text or len(v[0])) for v in one.values()), one
+    assert root.find(f"{DATACITE}resourceType").get("resourceTypeGeneral") == "Dataset"
+    assert root.find(f"{DATACITE}publicationYear").text == str(cff["date-released"])[:4]
+    assert [c.text for c in root.iter(f"{DATACITE}creatorName")] == [a["name"] for a in cff["authors"]]
+    assert (root.find(f"{DATACITE}identifier") is not None) == bool(cff.get("doi"))
+    alternates = {a.text for a in root.iter(f"{DATACITE}alternateIdentifier")}
+    assert f"sha256:{releases.stated_identifier(record(version))}" in alternates
+    assert root.find(f"{DATACITE}version").text == version
+    start, end = root.find(f"{DATACITE}dates/{DATACITE}date[@dateType='Valid']").text.split("/")
+    assert start <= end

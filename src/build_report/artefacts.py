@@ -15,8 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
-from . import csvio, loaders, outputs, releases
-from .package import Package
+from . import citation, csvio, loaders, outputs, releases
+from .package import Package, connect
 
 KEPT = (".duckdb", ".pdf")
 # Files of a record (0.2.1 on) that its package zip carries beside the descriptor and the data, so that
@@ -24,6 +24,32 @@ KEPT = (".duckdb", ".pdf")
 ZIP_RECORD_FILES = ("CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", releases.MANIFEST)
 LEGACY_ZIP_EXTRAS = ("CHANGELOG.md",)
 SUMS = "SHA256SUMS"
+
+
+# Kinds of release file added after 0.2.1, and how a record's SHA256SUMS names them: a record rebuilds
+# with the kinds it lists, so that every release rebuilds byte for byte as it was released.
+NEWER = {
+    "stata": lambda name: name.startswith("stata/"),
+    "datacite": lambda name: name.startswith("datacite-") and name.endswith(".xml"),
+}
+
+
+def period(pkg: Package) -> tuple[str, str]:
+    """The span of the reported events: earliest start and latest end of an incident window."""
+    start, end = connect(pkg).execute("SELECT min(date_start), max(date_end) FROM incidents").fetchone()
+    return start.isoformat(), end.isoformat()
+
+
+def compilation_url(pkg: Package) -> str | None:
+    row = connect(pkg).execute("SELECT url FROM documents WHERE url IS NOT NULL ORDER BY document_id").fetchone()
+    return row[0] if row else None
+
+
+def datacite(pkg: Package, record: Path) -> str:
+    """DataCite XML of a release, from its record: its citation, descriptor and identifier."""
+    cff = citation.load(record)
+    ident = releases.identifier(releases.release_manifest(record))
+    return citation.datacite_xml(cff, pkg.descriptor, ident, period(pkg), compilation_url(pkg))
 
 
 class Refused(Exception):
@@ -42,7 +68,7 @@ def build_artefacts(
     diff: list[dict] | None,
     record: Path | None = None,
     label: str | None = None,
-    stata: bool = True,
+    newer: frozenset[str] = frozenset(NEWER),
 ) -> list[Path]:
     """Every release file, built from a package folder into dist/: the package zip, Parquet, xlsx,
     DuckDB, SQLite with datasette metadata, the row-level diff; then SHA256SUMS.
@@ -63,8 +89,12 @@ def build_artefacts(
     stem = f"claims-{label}" if legacy else database_stem(label)
     sqlite = outputs.write_sqlite(pkg, dist / f"{stem}.sqlite")
     made += [sqlite, outputs.write_datasette_metadata(pkg, sqlite, dist / f"{stem}.metadata.json")]
-    if stata and not legacy:  # one .dta per table, from 0.3.0 on (a record lists them in SHA256SUMS)
+    if "stata" in newer and not legacy:
         made += loaders.write_stata(pkg, dist / ("stata" if label == pkg.version else f"stata-{label}"))
+    if "datacite" in newer and record is not None and not legacy:
+        path = dist / f"datacite-{label}.xml"
+        path.write_text(datacite(pkg, record), encoding="utf-8")
+        made.append(path)
     if diff is not None:
         for ext, writer in (("json", write_diff_json), ("csv", write_diff_csv)):
             path = dist / f"diff-{label}.{ext}"
@@ -165,7 +195,8 @@ def rebuild(root: Path, version: str, dist: Path | None = None, first: bool = Fa
     diff = csvio.read(record / "diff.csv")[1]
     # A record built before a kind of file existed rebuilds without it: what its SHA256SUMS lists decides.
     listed = read_sums(sums) if sums.exists() else {}
-    build_artefacts(pkg, dist, diff, record, stata=first or any(n.startswith("stata/") for n in listed))
+    newer = frozenset(k for k, made in NEWER.items() if first or any(made(n) for n in listed))
+    build_artefacts(pkg, dist, diff, record, newer=newer)
     kept = record / "artefacts"
     if first:
         kept.mkdir(exist_ok=True)

@@ -637,8 +637,7 @@ def unreleased_label(pkg: Package) -> str:
     return f"unreleased-after-{latest}" if latest else "unreleased"
 
 
-def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
-    version, files = download_files(pkg, dest)
+def downloads_page(pkg: Package, version: str | None, files: dict[str, Path], frags: Fragments) -> str:
     # The files are copied to downloads/ at the site's root (html_extra_path), beside generated/.
     rows = []
     for name, path in files.items():
@@ -778,6 +777,27 @@ def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     )
 
 
+def jsonld_text(data: dict) -> Markup:
+    """JSON for a <script type="application/ld+json"> element: <, > and & written as \\u escapes, so that no
+    value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def dataset_jsonld(pkg: Package, version: str | None, files: dict[str, Path]) -> str:
+    """schema.org Dataset metadata of the data this report was built from, for the home page."""
+    data = citation.schema_org(
+        citation.load(pkg.root),
+        pkg.descriptor,
+        releases.identifier(releases.working_manifest(pkg)),
+        version is not None,
+        artefacts.period(pkg),
+        {name: outputs.sha256(path) for name, path in files.items()},
+        "../downloads/",
+    )
+    return render("jsonld.html.j2", data=jsonld_text(data))
+
+
 def version_stamp(pkg: Package) -> str:
     """A line at the foot of every page: which data this page was built from, its identifier and what that
     is, and whether it is a release or an unreleased working copy."""
@@ -832,9 +852,10 @@ def main(root: str | None) -> int:
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, releases.released_as(pkg) or ""), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
-    (gen / "downloads.md").write_text(
-        downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8"
-    )
+    version, files = download_files(pkg, gen / "_downloads_extra" / "downloads")
+    (gen / "downloads.md").write_text(downloads_page(pkg, version, files, frags), encoding="utf-8")
+    with open(gen / "index.md", "a", encoding="utf-8") as index:
+        index.write("\n" + frags.include(dataset_jsonld(pkg, version, files), "dataset-jsonld") + "\n")
     summary = pkg.root / "build" / "validation.md"
     # The validation summary can quote values from the data, so it is shown as preformatted text.
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."

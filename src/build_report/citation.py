@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import yaml
@@ -210,3 +211,127 @@ def zenodo(
     if sums:
         meta["notes"] += f" Version identifier (SHA-256 of {MANIFEST}): {sums}."
     return meta
+
+
+# ---- findable: DataCite and schema.org --------------------------------------------------------------
+
+DATACITE_NS = "http://datacite.org/schema/kernel-4"
+DATACITE_XSD = "http://schema.datacite.org/meta/kernel-4.5/metadata.xsd"
+
+
+def datacite_xml(
+    cff: dict, descriptor: dict, identifier: str, period: tuple[str, str], compilation_url: str | None
+) -> str:
+    """DataCite metadata (kernel 4.5) of a version: the mandatory properties (identifier when a DOI exists,
+    creators, titles, publisher, publication year, resource type) and the recommended ones this package
+    knows (subjects, dates, version, rights, abstract, the identifier as an alternate identifier, the
+    compilation it derives from, the place covered). Written with ElementTree, so every value is escaped."""
+    ET.register_namespace("", DATACITE_NS)
+    ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+
+    def el(parent, tag, text=None, **attrs):
+        e = ET.SubElement(parent, f"{{{DATACITE_NS}}}{tag}", attrs)
+        if text is not None:
+            e.text = str(text)
+        return e
+
+    root = ET.Element(
+        f"{{{DATACITE_NS}}}resource",
+        {"{http://www.w3.org/2001/XMLSchema-instance}schemaLocation": f"{DATACITE_NS} {DATACITE_XSD}"},
+    )
+    if cff.get("doi"):
+        el(root, "identifier", cff["doi"], identifierType="DOI")
+    creators = el(root, "creators")
+    for a in _authors(cff):
+        el(el(creators, "creator"), "creatorName", a, nameType="Organizational")
+    el(el(root, "titles"), "title", cff["title"])
+    el(root, "publisher", _authors(cff)[0])
+    el(root, "publicationYear", _year(cff))
+    el(root, "resourceType", "Data package", resourceTypeGeneral="Dataset")
+    subjects = el(root, "subjects")
+    for k in cff.get("keywords", []):
+        el(subjects, "subject", k)
+    dates = el(root, "dates")
+    el(dates, "date", str(cff.get("date-released", "")), dateType="Issued")
+    el(dates, "date", f"{period[0]}/{period[1]}", dateType="Valid", dateInformation="Period of the reported events")
+    el(root, "language", "en")
+    alt = el(root, "alternateIdentifiers")
+    el(alt, "alternateIdentifier", f"sha256:{identifier}", alternateIdentifierType="SHA-256 of MANIFEST.sha256")
+    if cff.get("url"):
+        el(alt, "alternateIdentifier", cff["url"], alternateIdentifierType="URL")
+    if compilation_url:
+        el(
+            el(root, "relatedIdentifiers"),
+            "relatedIdentifier",
+            compilation_url,
+            relatedIdentifierType="URL",
+            relationType="IsDerivedFrom",
+        )
+    el(root, "version", cff["version"])
+    lic = (descriptor.get("licenses") or [{}])[0]
+    el(
+        el(root, "rightsList"),
+        "rights",
+        lic.get("title") or lic.get("name", ""),
+        rightsURI=lic.get("path", ""),
+        rightsIdentifier=lic.get("name", ""),
+        rightsIdentifierScheme="SPDX",
+    )
+    el(el(root, "descriptions"), "description", cff.get("abstract", ""), descriptionType="Abstract")
+    el(el(el(root, "geoLocations"), "geoLocation"), "geoLocationPlace", "Syria")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def schema_org(
+    cff: dict,
+    descriptor: dict,
+    identifier: str,
+    released: bool,
+    period: tuple[str, str],
+    files: dict[str, str],
+    base: str,
+) -> dict:
+    """schema.org Dataset (JSON-LD) of the data a report was built from: name, description, version,
+    licence, creator, the distribution with each file's SHA-256, temporal and spatial coverage. `files`
+    maps a download's name to its SHA-256, `base` is the downloads folder relative to the page."""
+    lic = (descriptor.get("licenses") or [{}])[0]
+    formats = {
+        ".zip": "application/zip",
+        ".parquet": "application/vnd.apache.parquet",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".sqlite": "application/vnd.sqlite3",
+        ".duckdb": "application/octet-stream",
+        ".dta": "application/x-stata-dta",
+        ".pdf": "application/pdf",
+        ".json": "application/json",
+        ".csv": "text/csv",
+        ".xml": "application/xml",
+    }
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": cff["title"],
+        "description": cff.get("abstract", descriptor.get("description", "")),
+        "version": str(cff["version"]) if released else f"unreleased working copy, after {cff['version']}",
+        "license": lic.get("path", ""),
+        "creator": [{"@type": "Organization", "name": a} for a in _authors(cff)],
+        "keywords": list(cff.get("keywords", [])),
+        "identifier": [f"sha256:{identifier}"] + ([f"https://doi.org/{cff['doi']}"] if cff.get("doi") else []),
+        "isAccessibleForFree": True,
+        "temporalCoverage": f"{period[0]}/{period[1]}",
+        "spatialCoverage": {"@type": "Place", "name": "Syria"},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": name,
+                "contentUrl": f"{base}{name}",
+                "encodingFormat": next((v for k, v in formats.items() if name.endswith(k)), "application/octet-stream"),
+                "identifier": {"@type": "PropertyValue", "propertyID": "SHA-256", "value": digest},
+            }
+            for name, digest in sorted(files.items())
+        ],
+    }
+    if released:
+        data["datePublished"] = str(cff.get("date-released", ""))
+    return data
