@@ -93,12 +93,26 @@ def _parties_cell(table: str, rid: str, hand_value: str | None, props, words: st
     lex_order = list(coder.lexicons()["parties"])
     got = [p for p in lex_order if p in _merge(props, "parties")]
     hand = set(truth.parties(hand_value or "not stated"))
-    return Cell(table, rid, "alleged_perpetrator", _text(hand_value), _parties_text(got), hand == set(got), words)
+    shown = excerpt(words, coder.lexicons()["parties"], hand ^ set(got))
+    return Cell(table, rid, "alleged_perpetrator", _text(hand_value), _parties_text(got), hand == set(got), shown)
 
 
-def _one(table, rid, field, hand, found: list[str], none: str, words) -> Cell:
+def _one(table, rid, field, hand, found: list[str], none: str, words, vocabulary: dict) -> Cell:
     value = "; ".join(found) if found else none
-    return Cell(table, rid, field, _text(hand), value, _text(hand) == value, words)
+    keys = set(found) ^ ({_text(hand)} - {none})
+    return Cell(table, rid, field, _text(hand), value, _text(hand) == value, excerpt(words, vocabulary, keys))
+
+
+NEAR = 30  # characters of context either side of the words a failure shows
+
+
+def excerpt(words: str, vocabulary: dict[str, list[str]], keys) -> str:
+    """The part of the words where a lexicon entry of one of keys stands (with some context), else the words."""
+    hits = sorted(h for k in keys if k in vocabulary for h in coder.find(words, vocabulary[k]))
+    if not hits:
+        return words
+    a, b = hits[0]
+    return ("..." if a > NEAR else "") + words[max(0, a - NEAR) : b + NEAR] + ("..." if b + NEAR < len(words) else "")
 
 
 def cells(con, text: str) -> list[Cell]:
@@ -114,22 +128,26 @@ def cells(con, text: str) -> list[Cell]:
         props = [p for _, p in by_incident[rid]]
         words = " | ".join(quotes)
         out.append(_parties_cell("incidents", rid, r["alleged_perpetrator"], props, words))
+        lex = coder.lexicons()
+        targets, weapons = _merge(props, "targets"), _merge(props, "weapons")
         out.append(
-            _one("incidents", rid, "target_type", r["target_type"], _merge(props, "targets"), "unspecified", words)
+            _one("incidents", rid, "target_type", r["target_type"], targets, "unspecified", words, lex["targets"])
         )
-        out.append(_one("incidents", rid, "weapon", r["weapon"], _merge(props, "weapons"), "not stated", words))
+        out.append(_one("incidents", rid, "weapon", r["weapon"], weapons, "not stated", words, lex["weapons"]))
         out.append(_place_cell(rid, r["place_id"], places, _merge(props, "places"), words))
         counts = [c for p in props for c in p.counts]
         for cat in CATEGORIES:
             hand = tuple(_text(r[f"{cat}_{x}"]) for x in ("rule", "min", "max"))
             got = _pick([c for c in counts if c.category == cat], hand)
             want = (got.rule, _n(got.min), _n(got.max)) if got else ("", "", "")
+            # The words shown are the count's own: the coder's phrase, else the hand-coded one.
+            shown = got.phrase if got else _text(r[f"{cat}_phrase"]) or words
             for x, h, c in zip(("rule", "min", "max"), hand, want, strict=True):
-                out.append(Cell("incidents", rid, f"{cat}_{x}", h, c, h == c, words))
+                out.append(Cell("incidents", rid, f"{cat}_{x}", h, c, h == c, shown))
             if cat == "killed":
                 desc = (got.described_as or "") if got else ""
                 hand_desc = _text(r["killed_described_as"])
-                out.append(Cell("incidents", rid, "killed_described_as", hand_desc, desc, hand_desc == desc, words))
+                out.append(Cell("incidents", rid, "killed_described_as", hand_desc, desc, hand_desc == desc, shown))
     by_tally = _claims(con, text, "tally_id")
     for r in records(con, "SELECT * FROM tallies WHERE status = 'active' ORDER BY tally_id"):
         rid = r["tally_id"]
@@ -143,10 +161,11 @@ def cells(con, text: str) -> list[Cell]:
         got = next((c for c in cands if c.measure == r["measure"] and (c.rule, _n(c.min), _n(c.max)) == hand), None)
         got = got or next((c for c in cands if c.measure == r["measure"]), None) or _pick(cands, hand)
         want = (got.measure or "", got.rule, _n(got.min), _n(got.max)) if got else ("", "", "", "")
+        shown = got.phrase if got else _text(r["value_phrase"]) or words
         for x, h, c in zip(
             ("measure", "value_rule", "value_min", "value_max"), (_text(r["measure"]), *hand), want, strict=True
         ):
-            out.append(Cell("tallies", rid, x, h, c, h == c, words))
+            out.append(Cell("tallies", rid, x, h, c, h == c, shown))
     sources = {r["source_id"]: r for r in records(con, "SELECT source_id, name_as_written FROM sources")}
     for r in records(
         con,
