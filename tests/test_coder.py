@@ -88,6 +88,8 @@ def test_count_noun_entry(key, word):
         assert counts(f"9 {word} today") == [("killed", "exact", 9, 9, "people")]
     elif key in ("children", "women"):
         assert (key, "exact", 9, 9, key) in counts(f"jets killed 9 {word}")
+    elif key == "antecedent":  # stands for the group named before it
+        assert counts(f"The killing of 20 civilians, {word} 9 were killed")[1] == ("killed", "exact", 9, 9, "civilians")
     else:
         assert counts(f"jets killed 9 {word}") == [("killed", "exact", 9, 9, key)]
 
@@ -306,3 +308,10 @@ def test_hashtag_place_and_headline_case():
 def test_out_of_scope_is_not_coded():
     start = ARCHIVE.index("And who Russia wanted to invite to Geneva")
     assert coder.code(ARCHIVE, start, start + 20) == coder.Proposal()
+
+
+def test_of_whom_stands_for_the_group_named_before_it():
+    p = code_quote("of whom 679 were killed by Russian Forces")
+    assert [(c.measure, c.min) for c in p.counts] == [("civilians_killed", 679)]
+    assert coder.counts("of whom 12 were killed")[0].described_as == "people"  # no group named before
+    assert coder.counts("of whom 12 were killed", "Strikes hit 40 worshippers, ")[0].described_as == "worshippers"

@@ -144,7 +144,7 @@ def code(text: str, start: int, end: int) -> Proposal:
         p.party_basis = "compilation title" if p.parties else ""
     p.targets = named(u.quote, lex["targets"])
     p.weapons = named(u.quote, lex["weapons"])
-    p.counts = counts(u.quote)
+    p.counts = counts(u.quote, u.line_before)
     p.places = places(u.quote)
     p.governorates = governorates(u.quote)
     p.outlet = outlet(u)
@@ -412,8 +412,9 @@ def _rule(toks: list[Tok], i: int, quote: str) -> tuple[str, int]:
     return "exact", i
 
 
-def counts(quote: str) -> list[Count]:
-    """Every count phrase of a quote, with its rule, range, category and who is counted."""
+def counts(quote: str, before: str = "") -> list[Count]:
+    """Every count phrase of a quote, with its rule, range, category and who is counted. `before` is the text of
+    the quote's line before it, where a relative pronoun ("of whom 679 were killed") finds the group it stands for."""
     lex = lexicons()
     rules = lex["count_rules"]
     months = lex["not_counted"]["months"]
@@ -446,9 +447,23 @@ def counts(quote: str) -> list[Count]:
     for first, last, rule, noun in found:
         # The words of another count's phrase belong to that count ("6 martyrs, 30+ wounded").
         barriers = {k for f, la, _, _ in found if (f, la) != (first, last) for k in range(f, la + 1)}
+        pronoun = lexicons()["count_nouns"]["antecedent"]
+        after_pronoun = any(first >= n and _match_at(toks, first - n, pronoun, quote) == n for n in (2, 1))
+        if noun == "antecedent" or (noun is None and after_pronoun):
+            noun = _antecedent(quote[: toks[first].start], before)  # "of whom 679": the group named before
         out.extend(_count(toks, first, last, quote, rule, noun, barriers))
     out.extend(_unnumbered(toks, quote, out))
     return _subgroups(out)
+
+
+def _antecedent(*texts: str) -> str:
+    """The group a relative pronoun stands for: the last group noun of the sentence before it (its own quote
+    first, then the line before the quote), else people."""
+    nouns = lexicons()["count_nouns"]
+    persons = [k for k in lexicons()["noun_classes"]["persons"] if k not in ("antecedent", "martyrs")]
+    sentence = re.split(r"[.;!?]", "".join(reversed(texts)))[-1]
+    hits = [(a, k) for k in persons for a, _ in find(sentence, nouns[k])]
+    return max(hits)[1] if hits else "people"
 
 
 def _count(toks, first, last, quote, rule, noun, barriers=frozenset()) -> list[Count]:
