@@ -27,6 +27,7 @@ RULES = {
 CHECK = "agreement"
 CATEGORIES = ["killed", "children", "women", "injured", "displaced", "strikes"]
 ID_COLUMNS = {"incidents": "incident_id", "tallies": "tally_id", "claims": "claim_id", "places": "place_id"}
+ID_TABLES = {v: k for k, v in ID_COLUMNS.items()}
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,23 @@ def _parties_text(parties: list[str]) -> str:
     return "; ".join(parties) if parties else "not stated"
 
 
-def _claims(con, text: str, key: str) -> dict[str, list[tuple[str, coder.Proposal]]]:
+def _readable(text: str, c: dict) -> bool:
+    """True when a claim's quote is the archive at its offsets (else provenance reports it, and it is not coded)."""
+    start, end = c["char_start"], c["char_end"]
+    return start is not None and end is not None and text[int(start) : int(end)] == c["quote"]
+
+
+def _claims(con, text: str, key: str, uncoded: set) -> dict[str, list[tuple[str, coder.Proposal]]]:
     out: dict[str, list[tuple[str, coder.Proposal]]] = {}
     for c in records(
         con,
-        f"SELECT {key}, quote, char_start, char_end FROM claims WHERE {key} IS NOT NULL AND status = 'active' "
-        "ORDER BY claim_id",
+        f"SELECT claim_id, {key}, quote, char_start, char_end FROM claims WHERE {key} IS NOT NULL "
+        "AND status = 'active' ORDER BY claim_id",
     ):
-        start, end = int(c["char_start"]), int(c["char_end"])
-        if text[start:end] != c["quote"]:
-            continue  # provenance reports a quote that is not the archive at its offsets
-        out.setdefault(c[key], []).append((c["quote"], coder.code(text, start, end)))
+        if not _readable(text, c):
+            uncoded.add((ID_TABLES[key], c[key]))
+            continue
+        out.setdefault(c[key], []).append((c["quote"], coder.code(text, int(c["char_start"]), int(c["char_end"]))))
     return out
 
 
@@ -115,15 +122,17 @@ def excerpt(words: str, vocabulary: dict[str, list[str]], keys) -> str:
     return ("..." if a > NEAR else "") + words[max(0, a - NEAR) : b + NEAR] + ("..." if b + NEAR < len(words) else "")
 
 
-def cells(con, text: str) -> list[Cell]:
-    """Every coded field of every active incident, tally, claim and place, with the coder's proposal."""
+def cells(con, text: str, uncoded: set | None = None) -> list[Cell]:
+    """Every coded field of every active incident, tally, claim and place, with the coder's proposal. Rows left
+    uncoded because a quote of theirs is not the archive at its offsets are added to `uncoded`."""
+    uncoded = set() if uncoded is None else uncoded
     out: list[Cell] = []
     places = {r["place_id"]: r for r in records(con, "SELECT * FROM places")}
-    by_incident = _claims(con, text, "incident_id")
+    by_incident = _claims(con, text, "incident_id", uncoded)
     for r in records(con, "SELECT * FROM incidents WHERE status = 'active' ORDER BY incident_id"):
         rid = r["incident_id"]
-        if rid not in by_incident:
-            continue  # no active claim: provenance reports it
+        if rid not in by_incident or ("incidents", rid) in uncoded:
+            continue  # no active claim, or one that is not the archive: provenance reports it
         quotes = [q for q, _ in by_incident[rid]]
         props = [p for _, p in by_incident[rid]]
         words = " | ".join(quotes)
@@ -148,10 +157,10 @@ def cells(con, text: str) -> list[Cell]:
                 desc = (got.described_as or "") if got else ""
                 hand_desc = _text(r["killed_described_as"])
                 out.append(Cell("incidents", rid, "killed_described_as", hand_desc, desc, hand_desc == desc, shown))
-    by_tally = _claims(con, text, "tally_id")
+    by_tally = _claims(con, text, "tally_id", uncoded)
     for r in records(con, "SELECT * FROM tallies WHERE status = 'active' ORDER BY tally_id"):
         rid = r["tally_id"]
-        if rid not in by_tally:
+        if rid not in by_tally or ("tallies", rid) in uncoded:
             continue
         props = [p for _, p in by_tally[rid]]
         words = " | ".join(q for q, _ in by_tally[rid])
@@ -172,10 +181,10 @@ def cells(con, text: str) -> list[Cell]:
         "SELECT claim_id, quote, char_start, char_end, source_id, source_basis, section FROM claims "
         "WHERE status = 'active' ORDER BY claim_id",
     ):
-        start, end = int(r["char_start"]), int(r["char_end"])
-        if text[start:end] != r["quote"]:
+        if not _readable(text, r):
+            uncoded.add(("claims", r["claim_id"]))
             continue
-        got = coder.code(text, start, end).outlet
+        got = coder.code(text, int(r["char_start"]), int(r["char_end"])).outlet
         src = sources.get(r["source_id"]) if r["source_id"] else None
         hand_name = _text(src["name_as_written"]) if src else ""
         name = got.name if got else ""
@@ -199,8 +208,9 @@ def cells(con, text: str) -> list[Cell]:
     }
     for r in records(con, "SELECT place_id, admin1_code, admin1_origin FROM places WHERE admin1_basis = 'quote'"):
         c = quotes.get(r["admin1_origin"] or "")
-        if c is None or text[int(c["char_start"]) : int(c["char_end"])] != c["quote"]:
-            continue  # an origin that is not an active claim is reported by provenance
+        if c is None or not _readable(text, c):
+            uncoded.add(("places", r["place_id"]))
+            continue  # an origin that is not an active claim, or not the archive, is reported by provenance
         govs = coder.governorates(c["quote"])
         value = "; ".join(govs)
         out.append(
@@ -244,7 +254,8 @@ def decisions(con) -> list[dict]:
 
 def check(pkg: Package, con) -> list[Failure]:
     text = pkg.archive_text()
-    all_cells = cells(con, text)
+    uncoded: set[tuple[str, str]] = set()
+    all_cells = cells(con, text, uncoded)
     out: list[Failure] = []
     decided = decisions(con)
     by_cell = {(d["_table"], d["_row"], d["field"]): d for d in decided}
@@ -275,6 +286,8 @@ def check(pkg: Package, con) -> list[Failure]:
         c = coded.get(key)
         if not d["_table"]:
             why = "names no row, or more than one (exactly one of incident_id, tally_id, claim_id, place_id)"
+        elif c is None and (d["_table"], d["_row"]) in uncoded:
+            why = ""  # the row's quote is not the archive: provenance names it, the decision waits
         elif c is None:
             why = f"{d['field']} of {d['_row']} is not a coded field of an active row"
         elif c.agrees:
