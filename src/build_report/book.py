@@ -19,6 +19,7 @@ from . import (
     artefacts,
     charts,
     citation,
+    coder,
     coding,
     csvio,
     figures,
@@ -29,6 +30,7 @@ from . import (
     releases,
     source_pages,
 )
+from .checks import agreement
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
 
@@ -110,7 +112,12 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             return frags.include(rules_table(), "rules")
         if kind == "gate":
             return frags.include(
-                gate_rules_table(state["root"]) if name == "rules" else lexicons_table(), f"gate-{name}"
+                gate_rules_table(state["root"])
+                if name == "rules"
+                else coder_lexicons_table()
+                if name == "coder_lexicons"
+                else lexicons_table(),
+                f"gate-{name}",
             )
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
@@ -191,6 +198,13 @@ def lexicons_table() -> str:
         [group, key, ", ".join(words)]
         for group, entries in lexicon.lexicons().items()
         for key, words in entries.items()
+    ]
+    return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
+
+
+def coder_lexicons_table() -> str:
+    rows = [
+        [group, key, ", ".join(words)] for group, entries in coder.lexicons().items() for key, words in entries.items()
     ]
     return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
 
@@ -832,6 +846,7 @@ def main(root: str | None) -> int:
         # it publishes vegaEmbed, vega and vegaLite on window.
         bundle.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
     con = connect(pkg)
+    agreement.frame(con, pkg.archive_text())  # the hand and coder values beside each other, for the reliability queries
     state = {"chart_no": 0, "root": pkg.root}
     frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
