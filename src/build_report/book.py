@@ -605,7 +605,7 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
 HEADLINE_FIGURES = [
-    ("killed_conservative_total", "people reported killed, conservative total (each overlap group once)"),
+    ("killed_conservative_total", "people reported killed, conservative total (overlap groups once, or less their stated bound)"),
     ("killed_naive_sum", "people reported killed, naive sum over incidents"),
     ("incidents_total", "active incidents"),
     ("tallies_total", "active tallies"),

@@ -32,7 +32,7 @@ FIGURES = {
     "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)"),
     "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
     "killed_conservative_total": Figure(
-        "killed_conservative_total", "people reported killed, each overlap group counted once"
+        "killed_conservative_total", "people reported killed, each overlap group counted once (or less its stated bound)"
     ),
     "civilians_killed_explicit": Figure(
         "civilians_killed_explicit", "killed where the claim describes the dead as civilians"
