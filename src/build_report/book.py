@@ -380,7 +380,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         {
             "id": k["corroboration_id"],
             "anchor": anchor(k["corroboration_id"]),
-            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}',
+            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}'
+            + (" (a copy on a mirror site; no original page found)" if k.get("on_mirror") is True else ""),
             "quotes": [],
             "reports": None,
             "fields": fields(k, ("corroboration_id",)),
@@ -605,13 +606,17 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
 HEADLINE_FIGURES = [
-    ("killed_conservative_total", "people reported killed, conservative total (overlap groups once, or less their stated bound)"),
+    (
+        "killed_conservative_total",
+        "people reported killed, conservative total (overlap groups once, or less their stated bound)",
+    ),
     ("killed_naive_sum", "people reported killed, naive sum over incidents"),
     ("incidents_total", "active incidents"),
     ("tallies_total", "active tallies"),
     ("claims_total", "active claims"),
     ("claims_with_report", "claims with a probable original or independent report"),
-    ("incidents_corroborated", "incidents graded fair (two or more independent sources)"),
+    ("incidents_corroborated", "incidents independently corroborated (two or more independence groups)"),
+    ("incidents_compilation_alone", "incidents resting on the compilation alone"),
     ("incidents_single_source", "incidents resting on a single source"),
     ("incidents_contested", "incidents graded contested"),
     ("incidents_dates_refined", "incidents whose window was narrowed by reports"),

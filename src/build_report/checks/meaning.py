@@ -49,6 +49,10 @@ RULES = {
     "basis, a report on an incident of the group (max_shared_basis), and a basis has a bound",
     "overlap-group-one-level": "a group within a wider group contains no group, and a group that contains groups has "
     "no incident or tally of its own",
+    "independent-outside-original-chain": "a report marked independent (high or medium confidence) relies, through the "
+    "source it names or copies, neither on the compilation nor on a probable original of its incident or tally: a "
+    "syndicated, translated or relayed copy is a copy",
+    "copy-relies-on-original": "a report marked copy relies on the group of a probable original of its incident or tally",
     "checks-can-run": "every frame of the suite can be computed (e.g. a changed field type breaks a query)",
 }
 
