@@ -118,6 +118,16 @@ def _window_reports(inc_active, cor, used):
     return out
 
 
+def _reviewed() -> set:
+    """Rows whose latest review (by review number) is not pending."""
+    latest = {}
+    for r in data("reviews").itertuples():
+        n = int(r.review_id.split("-")[1])
+        if r.row_id not in latest or n > latest[r.row_id][0]:
+            latest[r.row_id] = (n, r.outcome)
+    return {row for row, (_, outcome) in latest.items() if outcome != "pending"}
+
+
 def recompute(name, ids):
     """Each figure recomputed in pandas from its listed rows, with the rule that selects the rows checked too."""
     claims, inc = data("claims"), data("incidents")
@@ -149,11 +159,11 @@ def recompute(name, ids):
             len(ids),
         ),
         "searches_total": (set(log.claim_id) - {""}, int((log.claim_id != "").sum())),
-        "rows_reviewed": (set(data("reviews").row_id), len(ids)),
+        "rows_reviewed": (_reviewed(), len(ids)),
         "rows_corrected_by_review": (set(data("reviews").query("outcome == 'corrected'").row_id), len(ids)),
         "rows_not_reviewed": (
             (set(cor.corroboration_id) | set(data("crosswalk").crosswalk_id) | set(data("context_totals").context_id))
-            - set(data("reviews").row_id),
+            - _reviewed(),
             len(ids),
         ),
         # the When and Where pages (charts)
