@@ -17,7 +17,16 @@ from markupsafe import Markup
 
 from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries, releases, source_pages
 from .links import ROW_ID, URL, anchor, page_of, value
-from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
+from .package import (
+    Package,
+    _q,
+    columns_and_records,
+    connect,
+    missing,
+    overlap_members,
+    records,
+    reports_with_publisher,
+)
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -636,6 +645,21 @@ def _figure(con, name: str):
     return shown, set(row.get("ids") or [])
 
 
+def _add_new_fields(old_con, con) -> None:
+    """Fields added since a release read as empty in its tables (a minor release only adds fields), so that a
+    query that uses them computes the release's figure too instead of failing on a missing column."""
+    columns = (
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE'"
+    )
+    have = {(t, c) for t, c, _ in old_con.execute(columns).fetchall()}
+    tables = {t for t, _ in have}
+    for t, c, kind in con.execute(columns).fetchall():
+        if t in tables and (t, c) not in have:
+            old_con.execute(f"ALTER TABLE {_q(t)} ADD COLUMN {_q(c)} {kind}")
+
+
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
@@ -650,6 +674,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     except Refused:
         return ""
     old_con = connect(old)
+    _add_new_fields(old_con, con)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
     rows = []
     for name, label in HEADLINE_FIGURES:
