@@ -76,10 +76,11 @@ class Comparison:
 
 
 def _released_values(pkg: Package, release: str, resource: dict, name: str) -> list[str]:
-    rel = f"releases/{release}/tables/{str(resource.get('path', '')).split('/')[-1]}"
-    if not os.path.lexists(pkg.root / rel):
+    path = releases.record_file(releases.record_dir(pkg.root, release), resource)
+    if not os.path.lexists(path):
         return []
-    return [r[name] for r in csvio.read(pkg.file(rel))[1] if r.get(name)]
+    path = pkg.file(path.relative_to(pkg.root).as_posix())  # refused if it leads outside the package
+    return [r[name] for r in csvio.read(path)[1] if r.get(name)]
 
 
 def _accepts(pattern: str, value: str) -> bool:
