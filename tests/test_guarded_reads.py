@@ -11,7 +11,7 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from build_report import book, outputs, releases
+from build_report import artefacts, book, releases
 from build_report.package import Package, PathRefused
 
 SECRET = "SECRET-guarded-reads-outside-the-tree"
@@ -33,7 +33,9 @@ def test_symlinked_changelog_is_refused_by_the_zip_and_the_book(pkg):
     os.symlink("../secret.txt", pkg / "CHANGELOG.md")
     p = Package.load(pkg)
     with pytest.raises(PathRefused):
-        outputs.package_files(p)
+        artefacts.write_package_zip(p, pkg.parent / "out.zip", None, "x", legacy=True)
+    with pytest.raises(PathRefused):
+        artefacts.write_package_zip(p, pkg.parent / "out.zip", None, "x", legacy=False)
     with pytest.raises(PathRefused):
         p.read_text("CHANGELOG.md")
 
