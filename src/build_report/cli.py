@@ -1,4 +1,4 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench,mutate}."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
         "artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS"
     )
     art.add_argument("version")
+    mu = sub.add_parser("mutate", help="the mutation campaign: mutants of the package from the model; docs/mutation.md")
+    mu.add_argument("--out", default="docs/mutation.md", help="where to write the score table ('' for nowhere)")
+    mu.add_argument("--limit", type=int, default=0, help="a sample of about N mutants across every kind (0: all)")
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     b = sub.add_parser(
@@ -88,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return bench.main(
             args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults
         )
+    if args.command == "mutate":
+        from . import mutate
+
+        return mutate.main(args.root, args.out or None, args.limit or None)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package

@@ -567,7 +567,7 @@ def host(url: str | None) -> str:
         h = (urlsplit(url or "").hostname or "").lower()
     except ValueError:
         return ""
-    return h[4:] if h.startswith("www.") else h
+    return h.removeprefix("www.")
 
 
 @dataclass(frozen=True)
@@ -592,7 +592,9 @@ IDENTITIES: tuple[Identity, ...] = (
 def canonical_id(table: str, value: str) -> bool:
     """True when value is an ID of table in its one canonical form: PREFIX-digits, ASCII, upper case."""
     t = TABLES[table]
-    return re.fullmatch(rf"{t.prefix}-[0-9]{{{t.digits},}}", value, flags=re.ASCII) is not None
+    m = re.fullmatch(rf"{t.prefix}-([0-9]{{{t.digits},}})", value, flags=re.ASCII)
+    # Zero-padded to the table's width and no further: INC-0012, never INC-00012.
+    return m is not None and (len(m.group(1)) == t.digits or not m.group(1).startswith("0"))
 
 
 # ---- fields that others depend on -----------------------------------------------------------------

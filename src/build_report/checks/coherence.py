@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 
-from .. import geo, model
+from .. import geo, model, releases
 from ..package import Package, _q, records
 from . import Failure
 
@@ -21,6 +21,7 @@ CHECK = "coherence"
 RULES = {
     "descriptor-matches-model": "the descriptor declares every table, field, primary key, foreign key and vocabulary of "
     "the data model (model.py), and nothing the model does not: a dropped key or value fails, whatever the version",
+    "version-is-semantic": "the package's version is MAJOR.MINOR.PATCH",
     "reference-resolves": "every reference the model declares names an existing row, even when the descriptor no "
     "longer declares its foreign key",
     "low-not-above-high": "every X_min/X_max and X_start/X_end pair of every table is ordered",
@@ -44,22 +45,28 @@ RULES = {
 }
 
 
+def steps(pkg: Package, con) -> list:
+    """The rules of this module, each a function of no argument returning its failures, cheapest first."""
+    return [
+        lambda: descriptor(pkg),
+        lambda: references(con),
+        lambda: ordered(con),
+        lambda: bounds(con),
+        lambda: chains(con),
+        lambda: identities(con),
+        lambda: canonical(con),
+        lambda: hosts(con),
+        lambda: points(con),
+        lambda: governorates(con),
+        lambda: gazetteer(con),
+        lambda: self_corroboration(con),
+        lambda: recovered(con),
+        lambda: corrections(con),
+    ]
+
+
 def check(pkg: Package, con) -> list[Failure]:
-    out = descriptor(pkg)
-    out += references(con)
-    out += ordered(con)
-    out += bounds(con)
-    out += chains(con)
-    out += identities(con)
-    out += canonical(con)
-    out += hosts(con)
-    out += points(con)
-    out += governorates(con)
-    out += gazetteer(con)
-    out += self_corroboration(con)
-    out += recovered(con)
-    out += corrections(con)
-    return out
+    return [f for step in steps(pkg, con) for f in step()]
 
 
 def _fail(table, rid, field, rule, value) -> Failure:
@@ -76,6 +83,8 @@ def descriptor(pkg: Package) -> list[Failure]:
     def fail(table, field, value):
         out.append(_fail("datapackage", table, field, "descriptor-matches-model", value))
 
+    if releases.version_key(pkg.version) is None:
+        out.append(_fail("datapackage", "-", "version", "version-is-semantic", repr(pkg.descriptor.get("version"))))
     for name in sorted(set(resources) - set(model.TABLES)):
         fail(name, "-", "a table the model does not declare")
     for name, table in model.TABLES.items():
@@ -119,54 +128,67 @@ def descriptor(pkg: Package) -> list[Failure]:
 # ---- references, pairs, dates ---------------------------------------------------------------------
 
 
+def _union(con, parts: list[str]) -> list[tuple]:
+    """The rows of several SELECTs of the same shape, in one query (one statement is much cheaper than many)."""
+    return con.execute(" UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)).fetchall() if parts else []
+
+
 def references(con) -> list[Failure]:
-    out = []
-    for fk in model.FOREIGN_KEYS:
+    parts = []
+    for n, fk in enumerate(model.FOREIGN_KEYS):
         key = model.TABLES[fk.table].key
-        for r in con.execute(
-            f"SELECT s.{_q(key)}, s.{_q(fk.field)} FROM {_q(fk.table)} s WHERE s.{_q(fk.field)} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {_q(fk.target)} t WHERE t.{_q(fk.target_field)} = s.{_q(fk.field)}) "
-            f"ORDER BY 1"
-        ).fetchall():
-            out.append(_fail(fk.table, r[0], fk.field, "reference-resolves", f"{r[1]} is not a row of {fk.target}"))
+        parts.append(
+            f"SELECT {n} AS n, s.{_q(key)}::VARCHAR AS id, s.{_q(fk.field)}::VARCHAR AS v FROM {_q(fk.table)} s "
+            f"WHERE s.{_q(fk.field)} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {_q(fk.target)} t WHERE t.{_q(fk.target_field)} = s.{_q(fk.field)})"
+        )
+    out = []
+    for n, rid, v in sorted(_union(con, parts)):
+        fk = model.FOREIGN_KEYS[n]
+        out.append(_fail(fk.table, rid, fk.field, "reference-resolves", f"{v} is not a row of {fk.target}"))
     return out
 
 
 def ordered(con) -> list[Failure]:
+    pairs = model.pairs()
+    parts = [
+        f"SELECT {n} AS n, {_q(model.TABLES[t].key)}::VARCHAR AS id, {_q(low)}::VARCHAR AS a, {_q(high)}::VARCHAR AS b "
+        f"FROM {_q(t)} WHERE {_q(low)} > {_q(high)}"
+        for n, (t, low, high) in enumerate(pairs)
+    ]
     out = []
-    for table, low, high in model.pairs():
-        key = model.TABLES[table].key
-        for r in con.execute(
-            f"SELECT {_q(key)}, {_q(low)}, {_q(high)} FROM {_q(table)} WHERE {_q(low)} > {_q(high)} ORDER BY 1"
-        ).fetchall():
-            out.append(_fail(table, r[0], high, "low-not-above-high", f"{low}={r[1]} > {high}={r[2]}"))
+    for n, rid, a, b in sorted(_union(con, parts)):
+        t, low, high = pairs[n]
+        out.append(_fail(t, rid, high, "low-not-above-high", f"{low}={a} > {high}={b}"))
     return out
 
 
 def bounds(con) -> list[Failure]:
-    out = []
     start = model.CAMPAIGN_START.isoformat()
-    for table, field in model.date_fields():
-        key = model.TABLES[table].key
-        # Reported event dates may be in the past only; a search or a publication not after today either.
-        for r in con.execute(
-            f"SELECT {_q(key)}, {_q(field)} FROM {_q(table)} "
-            f"WHERE {_q(field)} < DATE '{start}' OR {_q(field)} > current_date ORDER BY 1"
-        ).fetchall():
-            why = "before the campaign began" if r[1] < model.CAMPAIGN_START else f"after today ({dt.date.today()})"
-            out.append(_fail(table, r[0], field, "date-in-campaign", f"{r[1]} is {why}"))
+    fields = model.date_fields()
+    # Reported event dates may be in the past only; a search or a publication not after today either.
+    parts = [
+        f"SELECT {n} AS n, {_q(model.TABLES[t].key)}::VARCHAR AS id, {_q(f)} AS d FROM {_q(t)} "
+        f"WHERE {_q(f)} < DATE '{start}' OR {_q(f)} > current_date"
+        for n, (t, f) in enumerate(fields)
+    ]
+    out = []
+    for n, rid, d in sorted(_union(con, parts)):
+        why = "before the campaign began" if d < model.CAMPAIGN_START else f"after today ({dt.date.today()})"
+        out.append(_fail(fields[n][0], rid, fields[n][1], "date-in-campaign", f"{d} is {why}"))
     return out
 
 
 def chains(con) -> list[Failure]:
+    parts = [
+        f"SELECT DISTINCT {n} AS n, b.{_q(model.TABLES[c.table].key)}::VARCHAR AS id, {c.earlier} AS e, {c.later} AS l "
+        f"FROM {c.join} WHERE ({c.where}) AND {c.earlier} > {c.later}"
+        for n, c in enumerate(model.DATE_CHAINS)
+    ]
     out = []
-    for c in model.DATE_CHAINS:
-        key = model.TABLES[c.table].key
-        for r in con.execute(
-            f"SELECT DISTINCT b.{_q(key)}, {c.earlier}, {c.later} FROM {c.join} "
-            f"WHERE ({c.where}) AND {c.earlier} > {c.later} ORDER BY 1"
-        ).fetchall():
-            out.append(_fail(c.table, r[0], c.field, c.name, f"{r[2]} is before {r[1]}"))
+    for n, rid, e, later in sorted(_union(con, parts)):
+        c = model.DATE_CHAINS[n]
+        out.append(_fail(c.table, rid, c.field, c.name, f"{later} is before {e}"))
     return out
 
 
@@ -222,17 +244,19 @@ def identities(con) -> list[Failure]:
 
 
 def canonical(con) -> list[Failure]:
-    out = []
     cols = [(t, m.key, t) for t, m in model.TABLES.items()] + [
         (fk.table, fk.field, fk.target) for fk in model.FOREIGN_KEYS
     ]
-    for table, field, of in cols:
-        key = model.TABLES[table].key
-        for rid, v in con.execute(
-            f"SELECT {_q(key)}, {_q(field)} FROM {_q(table)} WHERE {_q(field)} IS NOT NULL ORDER BY 1"
-        ).fetchall():
-            if not model.canonical_id(of, v):
-                out.append(_fail(table, rid, field, "id-canonical-form", v))
+    parts = [
+        f"SELECT {n} AS n, {_q(model.TABLES[t].key)}::VARCHAR AS id, {_q(f)}::VARCHAR AS v FROM {_q(t)} "
+        f"WHERE {_q(f)} IS NOT NULL"
+        for n, (t, f, _) in enumerate(cols)
+    ]
+    out = []
+    for n, rid, v in sorted(_union(con, parts)):
+        table, field, of = cols[n]
+        if not model.canonical_id(of, v):
+            out.append(_fail(table, rid, field, "id-canonical-form", v))
     return out
 
 
