@@ -643,7 +643,7 @@ def markdown(o: Outcome, commit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-PER_FIELD = 25  # mutants of one kind on one field: enough rows to find a gap, few enough for 15 minutes
+PER_FIELD = 12  # mutants of one kind on one field: enough rows to find a gap, few enough for 15 minutes
 
 
 def main(root: str | None, out: str | None, limit: int | None = None, per: int = PER_FIELD) -> int:
