@@ -557,8 +557,12 @@ def run(c: Campaign, mutants: list[Mutant], eq: list[dict], progress: bool = Fal
     started = time.perf_counter()
     killed, survivors, equivalent = {}, [], []
     for i, m in enumerate(mutants):
-        if progress and i and i % 250 == 0:
-            print(f"... {i} of {len(mutants)} mutants, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if progress and i and i % 100 == 0:
+            print(
+                f"... {i} of {len(mutants)} mutants, {len(killed)} killed, {len(equivalent)} equivalent, "
+                f"{len(survivors)} survivors, {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
         fails = c.failures_of(m)
         if fails:
             killed[i] = fails[0].rule
@@ -566,6 +570,8 @@ def run(c: Campaign, mutants: list[Mutant], eq: list[dict], progress: bool = Fal
             equivalent.append(m)
         else:
             survivors.append(m)
+            if progress:
+                print(f"survivor: {m.kind} {m.table} {m.row} {m.field}: {m.what}", file=sys.stderr)
     return Outcome(mutants, killed, survivors, equivalent, time.perf_counter() - started)
 
 
@@ -649,6 +655,7 @@ PER_FIELD = 12  # mutants of one kind on one field: enough rows to find a gap, f
 def main(root: str | None, out: str | None, limit: int | None = None, per: int = PER_FIELD) -> int:
     c = Campaign(root)
     mutants = capped(generate(c), per)
+    random.Random(32).shuffle(mutants)  # kinds interleaved: a run cut short is still a fair sample
     if limit:
         mutants = sample(mutants, limit)
     o = run(c, mutants, equivalents(c.pkg.root), progress=True)

@@ -37,6 +37,8 @@ RULES = {
     "mirror (of its source's report)",
     "point-inside-syria": "a coordinate lies inside Syria's outline",
     "governorate-named-in-quote": "a governorate read from a quote is the one the quote names",
+    "governorate-from-gazetteer-names-id": "a governorate read from the gazetteer names the place's GeoNames ID as its origin",
+    "name-in-one-script": "no word of an entity's name mixes Latin with Cyrillic or Greek letters (a look-alike letter)",
     "gazetteer-id-matches-name": "a GeoNames ID is the gazetteer entry of the place's name",
     "compilation-not-its-own-corroboration": "no corroborating report resolves to the compilation's own "
     "independence group",
@@ -59,6 +61,7 @@ def steps(pkg: Package, con) -> list:
         lambda: points(con),
         lambda: governorates(con),
         lambda: gazetteer(con),
+        lambda: scripts(con),
         lambda: self_corroboration(con),
         lambda: recovered(con),
         lambda: corrections(con),
@@ -396,7 +399,13 @@ def governorates(con) -> list[Failure]:
 
 
 def gazetteer(con) -> list[Failure]:
-    out = []
+    out = [
+        _fail("places", pid, "admin1_origin", "governorate-from-gazetteer-names-id", f"{origin}; GeoNames ID {gid}")
+        for pid, gid, origin in con.execute(
+            "SELECT place_id, geonames_id, admin1_origin FROM places WHERE admin1_basis = 'geonames' "
+            "AND (geonames_id IS NULL OR NOT contains(coalesce(admin1_origin, ''), geonames_id::VARCHAR)) ORDER BY 1"
+        ).fetchall()
+    ]
     cities = _cities()
     for r in records(
         con,
@@ -478,4 +487,23 @@ def corrections(con) -> list[Failure]:
                     f"{', '.join(unknown)} not a field of {r['table']}",
                 )
             )
+    return out
+
+
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LOOKALIKE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek and Cyrillic
+
+
+def scripts(con) -> list[Failure]:
+    """Names that identify an entity (model.IDENTITIES): a look-alike letter inside a Latin word fails."""
+    out = []
+    for ident in model.IDENTITIES:
+        key = model.TABLES[ident.table].key
+        for f in {k[0] for k in ident.keys if k[0] in ("name", "standard_name")}:
+            for rid, v in con.execute(
+                f"SELECT {_q(key)}, {_q(f)} FROM {_q(ident.table)} WHERE {_q(f)} IS NOT NULL ORDER BY 1"
+            ).fetchall():
+                bad = [w for w in re.findall(r"\w+", v) if _LATIN.search(w) and _LOOKALIKE.search(w)]
+                if bad:
+                    out.append(_fail(ident.table, rid, f, "name-in-one-script", bad[0]))
     return out
