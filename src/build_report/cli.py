@@ -1,4 +1,5 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench,mutate}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,
+snapshot-ids,bench,mutate}."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
     mu = sub.add_parser("mutate", help="the mutation campaign: mutants of the package from the model; docs/mutation.md")
     mu.add_argument("--out", default="docs/mutation.md", help="where to write the score table ('' for nowhere)")
     mu.add_argument("--limit", type=int, default=0, help="a sample of about N mutants across every kind (0: all)")
+    ident = sub.add_parser(
+        "identifier",
+        help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
+    )
+    ident.add_argument("path")
+    sub.add_parser(
+        "r-loader", help="write R/read_package.R (readr, column types and factor levels) from the descriptor"
+    )
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     b = sub.add_parser(
@@ -85,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import release
 
         return release.artefacts_main(args.root, args.version)
+    if args.command == "identifier":
+        from . import releases
+
+        return releases.identifier_main(args.path)
+    if args.command == "r-loader":
+        from . import loaders
+
+        return loaders.r_loader_main(args.root)
     if args.command == "bench":
         from . import bench
 

@@ -267,6 +267,28 @@ TABLES: dict[str, Table] = {
         4,
         ("review_id", "table", "row_id", "reviewed_on", "reviewer", "search_id", "outcome", "fields_changed", "note"),
     ),
+    "coding_decisions": Table(
+        "decision_id",
+        "DEC",
+        4,
+        (
+            'decision_id',
+            'incident_id',
+            'tally_id',
+            'claim_id',
+            'place_id',
+            'field',
+            'hand_value',
+            'coder_value',
+            'reason',
+            'decided_by',
+            'decided_on',
+            'reviewer',
+            'review_outcome',
+            'reviewed_on',
+            'review_note',
+        ),
+    ),
 }
 
 
@@ -305,6 +327,10 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
     _fk("crosswalk", "search_id", "search_log"),
     _fk("context_totals", "search_id", "search_log"),
     _fk("reviews", "search_id", "search_log"),
+    _fk("coding_decisions", "incident_id", "incidents"),
+    _fk("coding_decisions", "tally_id", "tallies"),
+    _fk("coding_decisions", "claim_id", "claims"),
+    _fk("coding_decisions", "place_id", "places"),
 )
 
 # reviews.row_id names a row of the table named in reviews.table: a link whose target varies by row.
@@ -417,6 +443,39 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("crosswalk", "match_confidence"): ("high", "medium", "low"),
     ("reviews", "table"): ("corroborations", "crosswalk", "context_totals"),
     ("reviews", "outcome"): ("confirmed", "corrected", "url_not_returned"),
+    ("coding_decisions", "field"): (
+        'alleged_perpetrator',
+        'target_type',
+        'weapon',
+        'place_id',
+        'killed_described_as',
+        'killed_rule',
+        'killed_min',
+        'killed_max',
+        'children_rule',
+        'children_min',
+        'children_max',
+        'women_rule',
+        'women_min',
+        'women_max',
+        'injured_rule',
+        'injured_min',
+        'injured_max',
+        'displaced_rule',
+        'displaced_min',
+        'displaced_max',
+        'strikes_rule',
+        'strikes_min',
+        'strikes_max',
+        'measure',
+        'value_rule',
+        'value_min',
+        'value_max',
+        'source_id',
+        'source_basis',
+        'admin1_code',
+    ),
+    ("coding_decisions", "review_outcome"): ('pending', 'upheld', 'overturned'),
 }
 
 
@@ -469,6 +528,14 @@ class DateChain:
 
 
 DATE_CHAINS: tuple[DateChain, ...] = (
+    DateChain(
+        "decision-before-review",
+        "a.decided_on",
+        "b.reviewed_on",
+        "coding_decisions a JOIN coding_decisions b ON b.decision_id = a.decision_id",
+        "coding_decisions",
+        "reviewed_on",
+    ),
     DateChain(
         "event-before-report",
         "a.date_start",

@@ -30,6 +30,7 @@ RULES = {
     "event-before-report": "an event comes on or before the day of the report about it",
     "publication-before-search": "a publication comes before any search for its claims",
     "search-before-review": "a search comes on or before the review that cites it",
+    "decision-before-review": "a coding decision is reviewed on or after the day it was made",
     "one-entity-one-id": "one outlet, one ID (normalised name, domain); one place, one ID (name, gazetteer ID, "
     "coordinates)",
     "id-canonical-form": "IDs and references in one canonical form: PREFIX-digits, ASCII, no extra leading zero",
