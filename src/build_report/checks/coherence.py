@@ -36,6 +36,7 @@ RULES = {
     "id-canonical-form": "IDs and references in one canonical form: PREFIX-digits, ASCII, no extra leading zero",
     "url-host-of-its-source": "a report's URL is on one of its source's recorded domains, or the row says it is a "
     "mirror (of its source's report)",
+    "published-date-in-url": "a publication date whose basis is the date in the URL is the date the URL holds",
     "point-inside-syria": "a coordinate lies inside Syria's outline",
     "governorate-named-in-quote": "a governorate read from a quote is the one the quote names",
     "governorate-from-gazetteer-names-id": "a governorate read from the gazetteer names the place's GeoNames ID as its origin",
@@ -59,6 +60,7 @@ def steps(pkg: Package, con) -> list:
         lambda: identities(con),
         lambda: canonical(con),
         lambda: hosts(con),
+        lambda: url_dates(con),
         lambda: points(con),
         lambda: governorates(con),
         lambda: gazetteer(con),
@@ -287,6 +289,20 @@ def hosts(con) -> list[Failure]:
                     "and the row does not say it is a mirror",
                 )
             )
+    return out
+
+
+def url_dates(con) -> list[Failure]:
+    out = []
+    for rid, url, d in con.execute(
+        "SELECT corroboration_id, url, published_date FROM corroborations WHERE published_date IS NOT NULL "
+        "AND published_date_basis LIKE 'date in URL%' ORDER BY 1"
+    ).fetchall():
+        y, m, day = f"{d.year:04d}", f"{d.month:02d}", f"{d.day:02d}"
+        # Year, month, day in that order (2016/01/11, 2016-01/11, 2016/0111) or day, month, year (11/01/2016).
+        rx = rf"(?<!\d){y}[/-]?{m}[/-]?{day}(?!\d)|(?<!\d){day}[/-]{m}[/-]{y}(?!\d)"
+        if not re.search(rx, url or ""):
+            out.append(_fail("corroborations", rid, "published_date", "published-date-in-url", f"{d}; {url}"))
     return out
 
 
