@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     mu = sub.add_parser("mutate", help="the mutation campaign: mutants of the package from the model; docs/mutation.md")
     mu.add_argument("--out", default="docs/mutation.md", help="where to write the score table ('' for nowhere)")
     mu.add_argument("--limit", type=int, default=0, help="a sample of about N mutants across every kind (0: all)")
+    mu.add_argument(
+        "--budget", type=float, default=0, help="stop after this many seconds, reporting the mutants judged"
+    )
     ident = sub.add_parser(
         "identifier",
         help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "mutate":
         from . import mutate
 
-        return mutate.main(args.root, args.out or None, args.limit or None)
+        return mutate.main(args.root, args.out or None, args.limit or None, budget=args.budget or None)
     if args.command == "snapshot-ids":
         from . import releases
         from .package import Package
