@@ -656,6 +656,12 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 
 
+def id_pattern(table: str) -> str:
+    """The Table Schema pattern of an ID of table (its key, and every reference to it)."""
+    t = TABLES[table]
+    return f"^{t.prefix}-[0-9]{{{t.digits},}}$"
+
+
 def canonical_id(table: str, value: str) -> bool:
     """True when value is an ID of table in its one canonical form: PREFIX-digits, ASCII, upper case."""
     t = TABLES[table]

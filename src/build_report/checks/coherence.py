@@ -121,6 +121,15 @@ def descriptor(pkg: Package) -> list[Failure]:
         for fk in model.FOREIGN_KEYS:
             if fk.table == name and (fk.field, fk.target, fk.target_field) not in declared:
                 fail(name, fk.field, f"the model's foreign key to {fk.target}.{fk.target_field} is missing")
+        # IDs: the key and every reference carry the model's ID pattern; the key is required and unique.
+        ids = {table.key: name} | {fk.field: fk.target for fk in model.FOREIGN_KEYS if fk.table == name}
+        for f, of in ids.items():
+            c = fields.get(f, {}).get("constraints") if isinstance(fields.get(f), dict) else None
+            c = c if isinstance(c, dict) else {}
+            if f in fields and c.get("pattern") != model.id_pattern(of):
+                fail(name, f, f"pattern {c.get('pattern')!r}; the model's ID pattern is {model.id_pattern(of)}")
+            elif f == table.key and not (c.get("required") is True and c.get("unique") is True):
+                fail(name, f, "the key is not declared required and unique")
         for f, spec in fields.items():
             want = model.ENUMS.get((name, f))
             got = (spec.get("constraints") or {}).get("enum") if isinstance(spec.get("constraints"), dict) else None
