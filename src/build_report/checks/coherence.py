@@ -44,6 +44,8 @@ RULES = {
     "gazetteer-id-matches-name": "a GeoNames ID is the gazetteer entry of the place's name",
     "compilation-not-its-own-corroboration": "no corroborating report resolves to the compilation's own "
     "independence group",
+    "mirror-in-original-group": "a mirrored or syndicated copy of a source's report resolves to the independence group "
+    "of that source's other rows for the same incident or tally",
     "recovered-link-has-url": "link_status recovered only where a probable original holds the recovered URL",
     "correcting-review-names-fields": "a correcting review names the fields it changed, each a field of the row's table",
 }
@@ -66,6 +68,7 @@ def steps(pkg: Package, con) -> list:
         lambda: gazetteer(con),
         lambda: scripts(con),
         lambda: self_corroboration(con),
+        lambda: mirrors(con),
         lambda: recovered(con),
         lambda: corrections(con),
     ]
@@ -475,6 +478,31 @@ def self_corroboration(con) -> list[Failure]:
             "source_id",
             "compilation-not-its-own-corroboration",
             f"{r['relation']} report in the compilation's own group {r['compilation']}",
+        )
+        for r in rows
+    ]
+
+
+def mirrors(con) -> list[Failure]:
+    rows = records(
+        con,
+        """
+        WITH r AS (
+            SELECT k.corroboration_id AS id, k.source_id, coalesce(k.incident_id, k.tally_id) AS target,
+                   k.url_is_mirror AS mirror, s.independence_group AS grp
+            FROM corroborations k JOIN sources s ON s.source_id = coalesce(k.relies_on_source_id, k.source_id))
+        SELECT m.id, m.grp, min(o.id) AS other, min(o.grp) AS ogrp FROM r m JOIN r o
+          ON o.source_id = m.source_id AND o.target IS NOT DISTINCT FROM m.target AND o.id <> m.id
+             AND NOT coalesce(o.mirror, false) AND o.grp <> m.grp
+        WHERE m.mirror GROUP BY ALL ORDER BY 1""",
+    )
+    return [
+        _fail(
+            "corroborations",
+            r["id"],
+            "relies_on_source_id",
+            "mirror-in-original-group",
+            f"a copy in group {r['grp']}; {r['other']}, the source's own report, is in {r['ogrp']}",
         )
         for r in rows
     ]
