@@ -24,7 +24,7 @@ from .package import Package, UsageError, _q
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth, agreement, coherence, contract]
+MODULES = [descriptor, structure, meaning, provenance, truth, agreement, contract, coherence]
 
 
 @dataclass
@@ -61,8 +61,9 @@ def run_report(pkg: Package) -> Report:
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
         ("agreement", lambda: agreement.check(pkg, con)),
-        ("coherence", lambda: coherence.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
+        # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.
+        ("coherence", lambda: coherence.check(pkg, con)),
     ):
         try:
             later += stage()
