@@ -420,7 +420,7 @@ def governorates(con) -> list[Failure]:
                 _fail(
                     "places",
                     r["place_id"],
-                    "admin1_code",
+                    "admin1_origin",
                     "governorate-named-in-quote",
                     f"{r['admin1_code']}; {r['admin1_origin']} names {', '.join(others) or 'no governorate'}",
                 )
