@@ -35,7 +35,7 @@ RULES = {
     "coordinates)",
     "id-canonical-form": "IDs and references in one canonical form: PREFIX-digits, ASCII, no extra leading zero",
     "url-host-of-its-source": "a report's URL is on one of its source's recorded domains, or the row says it is a "
-    "mirror (of its source's report)",
+    "copy of its source's report on another site (url_is_copy) or on a mirror host (on_mirror)",
     "published-date-in-url": "a publication date whose basis is the date in the URL is the date the URL holds",
     "point-inside-syria": "a coordinate lies inside Syria's outline",
     "governorate-named-in-quote": "a governorate read from a quote is the one the quote names",
@@ -285,7 +285,8 @@ def hosts(con) -> list[Failure]:
     out = []
     for r in records(
         con,
-        "SELECT c.corroboration_id, c.url, c.source_id, c.url_is_mirror AS mirror, s.domains FROM corroborations c "
+        "SELECT c.corroboration_id, c.url, c.source_id, coalesce(c.url_is_copy, false) OR coalesce(c.on_mirror, false) "
+        "AS mirror, s.domains FROM corroborations c "
         "JOIN sources s USING (source_id) ORDER BY 1",
     ):
         h = model.host(r["url"])
@@ -490,7 +491,7 @@ def mirrors(con) -> list[Failure]:
         """
         WITH r AS (
             SELECT k.corroboration_id AS id, k.source_id, coalesce(k.incident_id, k.tally_id) AS target,
-                   k.url_is_mirror AS mirror, s.independence_group AS grp
+                   k.url_is_copy AS mirror, s.independence_group AS grp
             FROM corroborations k JOIN sources s ON s.source_id = coalesce(k.relies_on_source_id, k.source_id))
         SELECT m.id, m.grp, min(o.id) AS other, min(o.grp) AS ogrp FROM r m JOIN r o
           ON o.source_id = m.source_id AND o.target IS NOT DISTINCT FROM m.target AND o.id <> m.id
