@@ -18,13 +18,24 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, agreement, contract, descriptor, meaning, mirrors, provenance, structure, truth
+from .checks import (
+    Failure,
+    agreement,
+    coherence,
+    contract,
+    descriptor,
+    meaning,
+    mirrors,
+    provenance,
+    structure,
+    truth,
+)
 from .package import DataError, Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract]
+MODULES = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract, coherence]
 
 
 @dataclass
@@ -63,6 +74,8 @@ def run_report(pkg: Package) -> Report:
         ("mirrors", lambda: mirrors.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
+        # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.
+        ("coherence", lambda: coherence.check(pkg, con)),
     ):
         try:
             later += stage()

@@ -18,6 +18,7 @@ RULES = {
     "descriptor-readable": "datapackage.json is a regular file inside the package, UTF-8, of sane size",
     "descriptor-is-json": "datapackage.json parses as JSON",
     "descriptor-is-object": "datapackage.json is a JSON object",
+    "descriptor-no-duplicate-keys": "no JSON object of datapackage.json names a key twice (a parser keeps only one of them)",
     "descriptor-has-resources": "the descriptor lists its resources in a non-empty array",
     "resource-is-object": "every resource is a JSON object",
     "resource-has-name": "every resource has a name of lower-case letters, digits, '.', '_' or '-'",
@@ -42,6 +43,19 @@ def _fail(row: str, field: str, rule: str, value: str) -> Failure:
     return Failure("datapackage", row, field, rule, value, "structure")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice."""
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateKey(k)
+        out[k] = v
+    return out
+
+
 def read(root: Path) -> tuple[dict | None, list[Failure]]:
     """Read datapackage.json: (descriptor, []) or (None, [the failure])."""
     try:
@@ -62,7 +76,11 @@ def read(root: Path) -> tuple[dict | None, list[Failure]]:
     if text.startswith("\ufeff"):
         return None, [_fail("-", "-", "descriptor-readable", "starts with a byte-order mark")]
     try:
-        descriptor = json.loads(text)
+        descriptor = json.loads(text, object_pairs_hook=_no_duplicates)
+    except DuplicateKey as e:
+        return None, [
+            _fail("-", "-", "descriptor-no-duplicate-keys", f"the key {e.args[0]!r} appears twice in one object")
+        ]
     except json.JSONDecodeError as e:
         return None, [_fail("-", "-", "descriptor-is-json", f"{e.msg} at line {e.lineno}, column {e.colno}")]
     except RecursionError:
