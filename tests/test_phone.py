@@ -4,6 +4,9 @@ refit when the window widens; tooltips stay on screen, and on touch the first ta
 the row; the Data quality page is a page, not Markdown source. Screenshots of the 375, 768 and 1400 px views of
 the chart pages go to build/screenshots/resized/ for a reviewer."""
 
+import csv
+import io
+
 import pytest
 from conftest import ROOT, ROW_MARKS, need_chromium, offline_page, wait_for_charts
 
@@ -220,5 +223,97 @@ def test_data_quality_page_is_a_page_not_markdown(browser, built_report):
             page.locator("p.quality-result strong").inner_text() in ("passed",)
             or "failure" in page.locator("p.quality-result strong").inner_text()
         )
+    finally:
+        ctx.close()
+
+
+def register_page(browser, built_report, width=DESKTOP, fragment=""):
+    ctx, page = offline_page(
+        browser, (built_report / "generated" / "register.html").as_uri() + fragment, ("file://",), width
+    )
+    page.wait_for_selector("#register-filter:not([hidden])")
+    return ctx, page
+
+
+def shown_ids(page):
+    return page.eval_on_selector_all("section.register-entry:not([hidden])", "els => els.map(e => e.dataset.id)")
+
+
+def test_register_is_a_readers_tool(browser, built_report, tmp_path):
+    """Short by default; a summary table that sorts; spellings of one name match; a date range narrows; nothing
+    matching says so; the CSV holds every coded field (dates, counts, place, perpetrator) of the rows shown."""
+    ctx, page = register_page(browser, built_report)
+    try:
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 25_000, height
+        # The summary table: one row per incident; sorting by reported killed puts the largest last, then first.
+        rows = page.locator("#register-summary tbody tr")
+        assert rows.count() == page.locator("section.register-entry[data-table='incidents']").count()
+        page.click("#register-summary button[data-sort='killed']")
+        values = [
+            v
+            for v in page.eval_on_selector_all(
+                "#register-summary tbody tr td:nth-child(5)", "els => els.map(e => e.dataset.sortValue)"
+            )
+            if v
+        ]
+        assert [int(v) for v in values] == sorted(int(v) for v in values)
+        page.click("#register-summary button[data-sort='killed']")
+        values = [
+            v
+            for v in page.eval_on_selector_all(
+                "#register-summary tbody tr td:nth-child(5)", "els => els.map(e => e.dataset.sortValue)"
+            )
+            if v
+        ]
+        assert [int(v) for v in values] == sorted((int(v) for v in values), reverse=True)
+        assert page.locator("#register-summary th[aria-sort='descending']").count() == 1
+        # Spellings: every variant finds the same entries.
+        found = {}
+        for spelling in ("Maarat", "Ma'arrat", "Maarrat", "maʿarat"):
+            page.fill("#register-q", spelling)
+            page.wait_for_timeout(400)
+            found[spelling] = shown_ids(page)
+        assert found["Maarat"] and all(v == found["Maarat"] for v in found.values()), found
+        # Nothing matches: a message says so; clearing brings every entry back.
+        page.fill("#register-q", "zzzqqq")
+        page.wait_for_timeout(400)
+        assert shown_ids(page) == [] and page.locator("#register-none").is_visible()
+        page.click("#register-clear")
+        page.wait_for_timeout(300)
+        assert not page.locator("#register-none").is_visible()
+        # A date range keeps the entries whose window overlaps it, and hides the summary rows of the others.
+        page.fill("#register-from", "2016-01-09")
+        page.fill("#register-to", "2016-01-12")
+        page.wait_for_timeout(400)
+        dated = page.eval_on_selector_all(
+            "section.register-entry:not([hidden])", "els => els.map(e => [e.dataset.start, e.dataset.end])"
+        )
+        assert dated and all(s and e and s <= "2016-01-12" and e >= "2016-01-09" for s, e in dated)
+        visible_rows = page.eval_on_selector_all(
+            "#register-summary tbody tr:not([hidden])", "els => els.map(e => e.dataset.id)"
+        )
+        assert set(visible_rows) == {i for i in shown_ids(page) if i.startswith("INC-")}
+        # The CSV: exactly the entries shown, with every coded field.
+        page.select_option("#register-table", "incidents")
+        page.wait_for_timeout(300)
+        ids = shown_ids(page)
+        with page.expect_download() as info:
+            page.click("#register-csv")
+        path = tmp_path / "rows.csv"
+        info.value.save_as(path)
+        got = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert [r["id"] for r in got] == ids
+        for field in (
+            "date_start",
+            "date_end",
+            "killed_min",
+            "killed_max",
+            "place",
+            "alleged_perpetrator",
+            "target_type",
+        ):
+            assert field in got[0], (field, list(got[0]))
+        assert all(r["date_start"] for r in got)
     finally:
         ctx.close()

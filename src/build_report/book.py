@@ -258,6 +258,10 @@ def _int(v):
     return None if v is None else int(v)
 
 
+def _dated(row) -> bool:
+    return bool(row) and not missing(row.get("date_start")) and not missing(row.get("date_end"))
+
+
 NO_GOVERNORATE = "no governorate (country or region)"
 
 
@@ -326,8 +330,16 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         code = places[place_id]["admin1_code"]
         return [geo.name(code, NO_GOVERNORATE)]
 
-    rows_of = {r["incident_id"]: r for r in records(con, "SELECT incident_id, place_id, grading FROM incidents")}
-    rows_of |= {r["tally_id"]: r for r in records(con, "SELECT tally_id, place_id FROM tallies")}
+    rows_of = {
+        r["incident_id"]: r
+        for r in records(con, "SELECT incident_id, place_id, grading, date_start, date_end FROM incidents")
+    }
+    rows_of |= {
+        r["tally_id"]: r
+        for r in records(
+            con, "SELECT tally_id, place_id, period_start AS date_start, period_end AS date_end FROM tallies"
+        )
+    }
     claim_of = {c["claim_id"]: c for c in claims}
 
     def facets(row_ids=(), claim_rows=(), place_id=None, table=""):
@@ -348,6 +360,9 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
             ),
             "kind": sorted({str(c["kind"]).replace("_", " ") for c in claim_rows}),
             "link": sorted({str(c["link_status"]).replace("_", " ") for c in claim_rows}),
+            # The widest window of the rows it belongs to (ISO dates compare as text), for the date filter.
+            "start": min((str(rows_of[i]["date_start"]) for i in row_ids if _dated(rows_of.get(i))), default=""),
+            "end": max((str(rows_of[i]["date_end"]) for i in row_ids if _dated(rows_of.get(i))), default=""),
         }
 
     incidents = []
@@ -520,6 +535,27 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         for key in ("gov", "grading", "kind", "link")
     }
     options["table"] = [(sec["key"], sec["title"]) for sec in sections]
+    summary = []
+    for r in records(con, "SELECT * FROM incidents ORDER BY date_start, incident_id"):
+        p = places.get(r["place_id"], {})
+        summary.append(
+            {
+                "id": r["incident_id"],
+                "anchor": anchor(r["incident_id"]),
+                "page": page_of(r["incident_id"]),
+                "title": r["title"],
+                "start": str(r["date_start"] or ""),
+                "date": links_day_span(r["date_start"], r["date_end"]),
+                "place": str(p.get("standard_name") or ""),
+                "gov": geo.name(p.get("admin1_code"), NO_GOVERNORATE),
+                "killed_min": "" if missing(r["killed_min"]) else int(r["killed_min"]),
+                "killed_max": "" if missing(r["killed_max"]) else int(r["killed_max"]),
+                "killed": source_pages.range_text(r["killed_min"], r["killed_max"]),
+                "grading": str(r["grading"] or "").replace("_", " "),
+                "perpetrator": str(r["alleged_perpetrator"] or ""),
+                "status": str(r["status"]),
+            }
+        )
     intro = (
         "Every row of the data package has an entry here, with a stable anchor named after its ID "
         "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
@@ -528,7 +564,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     return (
         "# Register of incidents, tallies, claims and places\n\n"
         + intro
-        + frags.include(render("register.html.j2", sections=sections, options=options), "register")
+        + frags.include(render("register.html.j2", sections=sections, options=options, summary=summary), "register")
     )
 
 

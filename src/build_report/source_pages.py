@@ -34,6 +34,11 @@ def source_anchor(claim_id: str) -> str:
     return "src-" + anchor(claim_id)
 
 
+def range_text(lo, hi) -> str:
+    """A count range in words ("at least 12", "99", "no figure")."""
+    return _range(lo, hi)
+
+
 def _range(lo, hi) -> str:
     return figures.text({"value_min": None if missing(lo) else int(lo), "value_max": None if missing(hi) else int(hi)})
 
