@@ -405,7 +405,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                 ),
                 place=place(r["place_id"]),
                 fields=fields(r),
-                cite=citation.row(cff, rid, page),
+                cite=citation.row(cff, rid),
                 up=up,
             )
             title = heading(r, kind) + (" (withdrawn)" if r["status"] == "withdrawn" else "")
