@@ -184,7 +184,12 @@ def test_tooltips_stay_on_screen_at_375_px(browser, built_report):
                     tip = page.evaluate(TOOLTIP)
                     assert tip and tip["text"].strip(), (rel, fig.get_attribute("data-chart"), i)
                     assert tip["left"] >= 0 and tip["right"] <= PHONE, (rel, fig.get_attribute("data-chart"), i, tip)
-                    assert tip["top"] >= 0 and tip["bottom"] <= 800, (rel, fig.get_attribute("data-chart"), i, tip)
+                    assert tip["top"] >= 0 and tip["bottom"] <= page.viewport_size["height"], (
+                        rel,
+                        fig.get_attribute("data-chart"),
+                        i,
+                        tip,
+                    )
                     page.mouse.move(0, 0)
         finally:
             ctx.close()
