@@ -84,6 +84,8 @@ def test_every_register_claim_entry_links_back(browser, built_report, db):
             assert page.locator(f"[id='{r['id'].lower()}'] a.page-link").count() == 1, r
         # the link lands on the span, and the span is visible
         c = next(c for c in claims if c["status"] == "active")
+        # The entry's words are folded: a reader unfolds them, then follows the link.
+        page.locator(f"[id='{c['claim_id'].lower()}'] details.entry-body > summary").click()
         with page.expect_navigation():
             page.locator(f"[id='{c['claim_id'].lower()}'] a.source-link").click()
         assert page.locator(f"#src-{c['claim_id'].lower()}").is_visible()
