@@ -34,7 +34,16 @@ from . import (
 from .checks import agreement, contract
 from .links import ROW_ID, URL, anchor, page_of, value
 from .links import day_span as links_day_span
-from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
+from .package import (
+    Package,
+    _q,
+    columns_and_records,
+    connect,
+    missing,
+    overlap_members,
+    records,
+    reports_with_publisher,
+)
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate|lead):([a-z_]+)\}\}")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -467,7 +476,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         {
             "id": k["corroboration_id"],
             "anchor": anchor(k["corroboration_id"]),
-            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}',
+            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}'
+            + (" (a copy on a mirror site; no original page found)" if k.get("on_mirror") is True else ""),
             "quotes": [],
             "reports": None,
             "fields": fields(k, ("corroboration_id",)),
@@ -763,13 +773,17 @@ def downloads_page(pkg: Package, version: str | None, files: dict[str, Path], fr
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
 HEADLINE_FIGURES = [
-    ("killed_conservative_total", "people reported killed, conservative total (each overlap group once)"),
+    (
+        "killed_conservative_total",
+        "people reported killed, conservative total (overlap groups once, or less their stated bound)",
+    ),
     ("killed_naive_sum", "people reported killed, naive sum over incidents"),
     ("incidents_total", "active incidents"),
     ("tallies_total", "active tallies"),
     ("claims_total", "active claims"),
     ("claims_with_report", "claims with a probable original or independent report"),
-    ("incidents_corroborated", "incidents graded fair (two or more independent sources)"),
+    ("incidents_corroborated", "incidents independently corroborated (two or more independence groups)"),
+    ("incidents_compilation_alone", "incidents resting on the compilation alone"),
     ("incidents_single_source", "incidents resting on a single source"),
     ("incidents_contested", "incidents graded contested"),
     ("incidents_dates_refined", "incidents whose window was narrowed by reports"),
@@ -789,6 +803,21 @@ def _figure(con, name: str):
     return shown, set(row.get("ids") or [])
 
 
+def _add_new_fields(old_con, con) -> None:
+    """Fields added since a release read as empty in its tables (a minor release only adds fields), so that a
+    query that uses them computes the release's figure too instead of failing on a missing column."""
+    columns = (
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE'"
+    )
+    have = {(t, c) for t, c, _ in old_con.execute(columns).fetchall()}
+    tables = {t for t, _ in have}
+    for t, c, kind in con.execute(columns).fetchall():
+        if t in tables and (t, c) not in have:
+            old_con.execute(f"ALTER TABLE {_q(t)} ADD COLUMN {_q(c)} {kind}")
+
+
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
@@ -801,6 +830,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     except artefacts.Refused:
         return ""
     old_con = connect(old)
+    _add_new_fields(old_con, con)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
     rows = []
     for name, label in HEADLINE_FIGURES:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, agreement, contract, descriptor, meaning, provenance, structure, truth
+from .checks import Failure, agreement, contract, descriptor, meaning, mirrors, provenance, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth, agreement, contract]
+MODULES = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract]
 
 
 @dataclass
@@ -60,6 +60,7 @@ def run_report(pkg: Package) -> Report:
         ("meaning", lambda: meaning.check(con)),
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
+        ("mirrors", lambda: mirrors.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
     ):
