@@ -143,6 +143,28 @@ def _lines(report: Report, con, result, pkg: Package) -> Report:
     return report
 
 
+# The gate's checks in the order they run, each with what it guards against (the summary and the Data quality page).
+CHECKS: list[tuple[str, str]] = [
+    ("structure", "broken files, wrong types, missing or duplicate keys, broken references, hostile text"),
+    (
+        "meaning",
+        "impossible ranges, parts larger than wholes, dates outside the document's period, stale derived fields",
+    ),
+    (
+        "provenance",
+        "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs",
+    ),
+    (
+        "truth",
+        "values the words do not support, double counts, rows resting on withdrawn rows, evidence that disagrees with its searches",
+    ),
+    (
+        "contract",
+        "fields, types, constraints and keys of the latest release removed or loosened without a major version",
+    ),
+]
+
+
 def summary_markdown(pkg: Package, failures: list[Failure]) -> str:
     """A short human summary, shown in the report as the Data quality page."""
     tables = [r["name"] for r in pkg.table_resources()]
@@ -154,25 +176,7 @@ def summary_markdown(pkg: Package, failures: list[Failure]) -> str:
     lines.append("| check | what it guards against | failures |")
     lines.append("|---|---|---|")
     by_check = Counter(f.check for f in failures)
-    for check, what in [
-        ("structure", "broken files, wrong types, missing or duplicate keys, broken references, hostile text"),
-        (
-            "meaning",
-            "impossible ranges, parts larger than wholes, dates outside the document's period, stale derived fields",
-        ),
-        (
-            "provenance",
-            "quotes that differ from the archive, uncovered list items, counts not coded by rule, coordinates without origin, lost IDs",
-        ),
-        (
-            "truth",
-            "values the words do not support, double counts, rows resting on withdrawn rows, evidence that disagrees with its searches",
-        ),
-        (
-            "contract",
-            "fields, types, constraints and keys of the latest release removed or loosened without a major version",
-        ),
-    ]:
+    for check, what in CHECKS:
         lines.append(f"| {check} | {what} | {by_check.get(check, 0)} |")
     lines.append("")
     lines.append(f"Tables checked: {', '.join(tables)}.")
