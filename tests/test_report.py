@@ -2,6 +2,8 @@
 here, independently of the registry's SQL, from exactly the rows its footnote lists."""
 
 import re
+import struct
+import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -9,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-from build_report import csvio, figures
-from build_report.package import Package
+from build_report import citation, csvio, figures, queries
+from build_report.package import Package, connect
 
 
 @pytest.fixture(scope="session")
@@ -325,3 +327,47 @@ def test_every_moved_headline_figure_names_its_reason(tmp_path):
         if then != now:
             assert entered != "—" or left != "—", figure
             assert why != "—", f"{figure}: {then} -> {now} with no changelog note naming the rows"
+
+
+def _query_text(value) -> str:
+    """A query value as the chart's CSV should show it (written here, not taken from chart_files)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def test_every_chart_has_source_licence_citation_and_downloads(site):
+    pkg = Package.load(ROOT)
+    con = connect(pkg)
+    licence = pkg.descriptor["licenses"][0]
+    seen = set()
+    for page, soup in site.items():
+        for fig in soup.select("figure.chart"):
+            name = fig["data-chart"]
+            seen.add(name)
+            number = fig.select_one("figcaption").get_text().split(".")[0]  # "Figure N"
+            assert fig.select_one(".chart-source").get_text(strip=True).startswith("Source: "), name
+            lic = fig.select_one(".chart-licence a[rel=license]")
+            assert lic.get_text() == licence["name"] and lic["href"] == licence["path"], name
+            cite = fig.select_one(".chart-cite .chart-citation").get_text()
+            assert f"{number}:" in cite and f"[figure {name}]" in cite and citation.load(ROOT)["version"] in cite, name
+            links = {a["data-kind"]: page.parent / a["href"] for a in fig.select("a.chart-download")}
+            assert set(links) == {"csv", "svg", "png"}, name
+            for kind, path in links.items():
+                assert path.is_file() and path.stat().st_size > 0, (name, kind)
+            # The CSV is the chart's query result, every column and row, recomputed here from DuckDB's records.
+            header, rows = csvio.read(links["csv"])
+            expected = queries.rows(con, figures.CHARTS[name].query)
+            assert expected and header == list(expected[0]), name
+            assert [[r[h] for h in header] for r in rows] == [[_query_text(r[h]) for h in header] for r in expected]
+            svg = ET.parse(links["svg"]).getroot()
+            assert svg.tag.endswith("svg") and len(list(svg.iter())) > 20, name
+            png = links["png"].read_bytes()
+            assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", name
+            width, height = struct.unpack(">II", png[16:24])
+            assert width >= 400 and height >= 100, (name, width, height)
+    assert seen == set(figures.CHARTS), set(figures.CHARTS) - seen

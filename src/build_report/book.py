@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import (
     artefacts,
+    chart_files,
     charts,
     citation,
     coder,
@@ -109,6 +110,14 @@ def chart_spec_json(spec: dict) -> Markup:
     return Markup(text)
 
 
+def chart_source(pkg: Package, cff: dict) -> str:
+    """The source line under a chart: the data package and version, and the sources the descriptor names
+    (each title up to its first semicolon: the rest says where the project keeps it)."""
+    named = [str(s.get("title", "")).split(";")[0] for s in pkg.descriptor.get("sources") or []]
+    built = f", built from: {'; '.join(n for n in named if n)}" if any(named) else ""
+    return f"{cff['title']}, version {cff['version']}{built}"
+
+
 def render_template(text: str, con, state: dict, frags: Fragments) -> str:
     """Replace {{fig:NAME}} with the value and a footnote, {{chart:NAME}}/{{table:NAME}} with included HTML."""
     notes: list[str] = []
@@ -150,6 +159,9 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         alt_text = charts.describe(chart.builder, df, chart.alt)
         spec = charts.build(chart.builder, df, alt_text)
         columns, rows = charts.table(chart.builder, df)
+        # The downloads are drawn from the same spec and data frame as the chart on the page.
+        files = chart_files.write(name, spec, df, state["extra"])
+        licence = state["licence"]
         return frags.include(
             render(
                 "chart.html.j2",
@@ -161,6 +173,13 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
                 spec_json=chart_spec_json(spec),
                 columns=columns,
                 table_rows=rows,
+                source=f"{state['source']}; query {chart.query} ({queries.describe(chart.query)}).",
+                licence=licence["name"],
+                licence_url=licence.get("path", ""),
+                licence_title=licence.get("title", ""),
+                cite=citation.figure(state["cff"], state["chart_no"], chart.caption, name),
+                files=files,
+                up="../",  # chart pages are generated/<page>.html; the files sit at the site's root
             ),
             name,
         )
@@ -1016,7 +1035,15 @@ def main(root: str | None) -> int:
         bundle.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
     con = connect(pkg)
     agreement.frame(con, pkg.archive_text())  # the hand and coder values beside each other, for the reliability queries
-    state = {"chart_no": 0, "root": pkg.root}
+    cff = citation.load(pkg.root)
+    state = {
+        "chart_no": 0,
+        "root": pkg.root,
+        "extra": gen / "_downloads_extra",  # html_extra_path: copied to the site's root as it is
+        "cff": cff,
+        "licence": pkg.descriptor["licenses"][0],
+        "source": chart_source(pkg, cff),
+    }
     frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
     order = [

@@ -164,6 +164,15 @@ def row(cff: dict, row_id: str) -> str:
     )
 
 
+def figure(cff: dict, number: int, caption: str, name: str) -> str:
+    """One line to cite a figure of the report: dataset, version, figure number and caption, the figure's
+    stable name (numbers can change between versions of the report) and the version's locator."""
+    return (
+        f"{'; '.join(_authors(cff))} ({_year(cff)}). Figure {number}: {caption.rstrip('.')} [figure {name}]. "
+        f"In {cff['title']} (Version {cff['version']}) [Data set]. {locator(cff)}"
+    )
+
+
 def zenodo(
     cff: dict, descriptor: dict, compilation_url: str | None, tracker_urls: list[str], period: tuple[str, str]
 ) -> dict:
