@@ -1,6 +1,7 @@
 """The built report: links resolve, nothing loads from outside, and every glued figure is recomputed
 here, independently of the registry's SQL, from exactly the rows its footnote lists."""
 
+import datetime as dt
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -335,6 +336,8 @@ def _query_text(value) -> str:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()  # a month's first day, as a day
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

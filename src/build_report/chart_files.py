@@ -22,7 +22,7 @@ PNG_SCALE = 2  # sharp on high-density screens and in print
 
 def cell_text(value) -> str:
     """A query value as CSV text: empty for NULL, a day as YYYY-MM-DD, a whole number without ".0"."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT:  # nullable integer columns hold pd.NA
         return ""
     if isinstance(value, float):
         if math.isnan(value):
