@@ -833,8 +833,10 @@ def _add_new_fields(old_con, con) -> None:
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
-    released = releases.latest(pkg.root) == pkg.version
-    previous = releases.before(pkg.root, pkg.version)
+    # A released version is set beside the release before it, with its own section's notes; a working copy
+    # whose data differ from every release is set beside the latest release, with the Unreleased notes.
+    released = releases.released_as(pkg)
+    previous = releases.before(pkg.root, released) if released else releases.latest(pkg.root)
     if previous is None:
         return ""
     try:
@@ -843,7 +845,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
         return ""
     old_con = connect(old)
     _add_new_fields(old_con, con)
-    notes = releases.notes(pkg.read_text("CHANGELOG.md"), pkg.version if released else None)
+    notes = releases.notes(pkg.read_text("CHANGELOG.md"), released)
     rows = []
     for name, label in HEADLINE_FIGURES:
         now, then = _figure(con, name), _figure(old_con, name)
@@ -860,7 +862,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
                 "; ".join(why),
             ]
         )
-    this = pkg.version + ("" if released else " (not yet released)")
+    this = released or f"working copy after {previous} (not yet released)"
     return (
         f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
         "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
