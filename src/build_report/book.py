@@ -15,7 +15,20 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries, releases, source_pages
+from . import (
+    charts,
+    citation,
+    coding,
+    csvio,
+    figures,
+    geo,
+    lexicon,
+    outputs,
+    queries,
+    query_page,
+    releases,
+    source_pages,
+)
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
 
@@ -88,6 +101,9 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
                 + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none")
                 + "."
                 + grading
+                + " "
+                + str(inline().recompute(spec.query))
+                + "."
             )
             ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
             return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
@@ -109,6 +125,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             render(
                 "chart.html.j2",
                 name=name,
+                query=chart.query,
                 rows=len(df),
                 alt=alt_text,
                 caption=chart.caption,
@@ -762,6 +779,7 @@ def main(root: str | None) -> int:
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
+    (gen / "query.md").write_text(query_page.page(pkg, con, frags, render), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
     (gen / "downloads.md").write_text(

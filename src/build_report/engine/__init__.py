@@ -66,7 +66,9 @@ def build(dest: Path) -> dict:
     file; return what the Query page says about them (version, provenance, size of each file)."""
     dest.mkdir(parents=True, exist_ok=True)
     stamp = dest / "STAMP"
-    if not (stamp.exists() and stamp.read_text(encoding="utf-8") == _stamp() and all((dest / f).exists() for f in FILES)):
+    if not (
+        stamp.exists() and stamp.read_text(encoding="utf-8") == _stamp() and all((dest / f).exists() for f in FILES)
+    ):
         _write(dest)
         stamp.write_text(_stamp(), encoding="utf-8")
     return {**locked(), "flavour": FLAVOUR, "files": {f: (dest / f).stat().st_size for f in FILES}}
@@ -130,4 +132,3 @@ def _licences(names: list[str]) -> str:
             f"{body or 'The package ships no licence file; its package.json names the licence above.'}\n"
         )
     return ("\n" + "=" * 72 + "\n\n").join(out)
-
