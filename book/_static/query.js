@@ -210,6 +210,7 @@ function queryPageStart() {
     link.href = state.csvUrl;
     link.download = (state.named && $('query-sql').value === texts[state.named] ? state.named : 'query') + '.csv';
     link.hidden = false;
+    window.dispatchEvent(new Event('resize'));  // tables.js stacks a table that does not fit (report.css)
   }
 
   function compare(result) {
@@ -235,6 +236,7 @@ function queryPageStart() {
 
   async function runEditor() {
     $('query-compare').textContent = '';
+    delete $('query-compare').dataset.differences;
     $('query-result').textContent = '';
     $('query-csv').hidden = true;
     try {
@@ -252,6 +254,8 @@ function queryPageStart() {
     state.named = texts[name] !== undefined ? name : '';
     $('query-pick').value = state.named;
     if (state.named) $('query-sql').value = texts[name];
+    var uses = state.named && document.querySelector('#q-' + name + ' .query-uses');
+    $('query-feeds').textContent = uses ? name + '. ' + uses.textContent : '';
     $('query-reset').disabled = !state.named || !state.conn;
     $('query-compare').textContent = '';
   }
