@@ -124,7 +124,7 @@ def test_recompute_under_every_figure_and_chart_and_the_engine_on_no_other_page(
         seen_figures |= figs
         seen_charts |= charts
         if path.name != "query.html":
-            assert not re.search(r"query\.js|query-data\.js|vendor/duckdb", html), path
+            assert not re.search(r"query\.js|query\.css|query-data\.js|vendor/duckdb", html), path
     assert seen_charts == set(figures.CHARTS)
     assert seen_figures, "no figure on any page"
 
