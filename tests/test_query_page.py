@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import ROOT, need_chromium, offline_page
 from test_reader import LAYOUT, SHOTS, WIDTHS
 
@@ -107,26 +108,32 @@ def text(v) -> str:
     return str(v)
 
 
-RECOMPUTE = re.compile(r'<a class="recompute" href="query\.html#run=([a-z0-9_]+)">')
+RECOMPUTE = re.compile(r"^query\.html#q-([a-z0-9_]+)$")
 
 
 def test_recompute_under_every_figure_and_chart_and_the_engine_on_no_other_page(built_report):
+    """Each figure's footnote and each chart's caption link to the Query page with the figure's own query, which the
+    page lists; only the Query page names the engine, its data, script or stylesheet."""
     query_html = (built_report / "generated" / "query.html").read_text(encoding="utf-8")
     seen_figures, seen_charts = set(), set()
     for path in sorted((built_report / "generated").rglob("*.html")):
         html = path.read_text(encoding="utf-8")
-        targets = set(RECOMPUTE.findall(html))
-        figs = set(re.findall(r'<span class="figure" data-figure="([a-z_]+)"', html))
-        charts = set(re.findall(r'<figure class="chart" id="chart-[a-z_]+" data-chart="([a-z_]+)"', html))
-        assert {figures.FIGURES[f].query for f in figs} | {figures.CHARTS[c].query for c in charts} <= targets, path
-        for t in targets:
-            assert f'id="q-{t}"' in query_html, (path, t)
-        seen_figures |= figs
-        seen_charts |= charts
+        soup = BeautifulSoup(html, "html.parser")
+        for span in soup.select("span.figure"):
+            note = soup.find(id=span.find_next("a", class_="footnote-reference")["href"].lstrip("#"))
+            links = [RECOMPUTE.match(a["href"]).group(1) for a in note.select("a.recompute")]
+            assert links == [figures.FIGURES[span["data-figure"]].query], (path.name, span["data-figure"], links)
+            seen_figures.add(span["data-figure"])
+        for fig in soup.select("figure.chart"):
+            links = [RECOMPUTE.match(a["href"]).group(1) for a in fig.select("figcaption a.recompute")]
+            assert links == [figures.CHARTS[fig["data-chart"]].query], (path.name, fig["data-chart"], links)
+            seen_charts.add(fig["data-chart"])
+        for a in soup.select("a.recompute"):
+            assert f'id="q-{RECOMPUTE.match(a["href"]).group(1)}"' in query_html, (path.name, a["href"])
         if path.name != "query.html":
             assert not re.search(r"query\.js|query\.css|query-data\.js|vendor/duckdb", html), path
     assert seen_charts == set(figures.CHARTS)
-    assert seen_figures, "no figure on any page"
+    assert seen_figures == set(figures.FIGURES)
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -148,10 +155,10 @@ def test_recompute_opens_the_query_runs_it_and_shows_both_values(browser, built_
         )
         if not link.count():
             link = page.locator("a.recompute")
-        target = link.first.get_attribute("href").split("#run=")[1]
+        target = link.first.get_attribute("href").split("#q-")[1]
         link.first.click()
         page.wait_for_selector("#query-compare[data-differences]", timeout=180_000)
-        assert page.url.endswith(f"query.html#run={target}")
+        assert page.url.endswith(f"query.html#q-{target}")
         assert page.get_attribute("#query-compare", "data-differences") == "0", page.text_content("#query-compare")
         want = query_page.result(con, target)
         if kind == "figure":

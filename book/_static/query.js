@@ -1,5 +1,5 @@
 // The Query page (generated/query.html; loaded on that page only, see book/_ext/light_pages.py). Nothing heavy
-// loads until the reader asks: the button, a "Run" link, or a "Recompute" link (query.html#run=NAME) loads the
+// loads until the reader asks: the button, a "Run" link, or a "Recompute" link (query.html#q-NAME, the query's place in the list) loads the
 // engine's classic scripts and the data script (their paths are in data-scripts), starts DuckDB-WASM and loads the
 // package's CSV files with the build's own statements. Chromium refuses ES modules, workers and fetch() from
 // file://, so every file is a classic script: the worker starts from a Blob URL of its source, and it is handed the
@@ -261,7 +261,7 @@ function queryPageStart() {
   }
 
   function fromHash() {
-    var m = /^#run=([a-z0-9_]+)$/.exec(location.hash);
+    var m = /^#q-([a-z0-9_]+)$/.exec(location.hash);
     if (!m || texts[m[1]] === undefined) return;
     pick(m[1]);
     $('query-editor-heading').scrollIntoView();
@@ -273,6 +273,14 @@ function queryPageStart() {
   $('query-reset').addEventListener('click', function () { pick(state.named); });
   $('query-pick').addEventListener('change', function () { pick(this.value); });
   window.addEventListener('hashchange', fromHash);
+  // A "Run" link in the list points at its own section: run it even when the address already names it.
+  document.querySelectorAll('a.query-open').forEach(function (a) {
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      history.replaceState(null, '', a.getAttribute('href'));
+      fromHash();
+    });
+  });
   fromHash();
   // For the browser tests: run any SQL and get the result as the page compares it.
   window.queryPage = {ready: ready, query: query, names: function () { return Object.keys(texts); }};
