@@ -1,4 +1,4 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,snapshot-ids,bench}."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def parser() -> argparse.ArgumentParser:
         "artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS"
     )
     art.add_argument("version")
+    ident = sub.add_parser(
+        "identifier",
+        help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
+    )
+    ident.add_argument("path")
+    sub.add_parser(
+        "r-loader", help="write R/read_package.R (readr, column types and factor levels) from the descriptor"
+    )
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     b = sub.add_parser(
@@ -82,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import release
 
         return release.artefacts_main(args.root, args.version)
+    if args.command == "identifier":
+        from . import releases
+
+        return releases.identifier_main(args.path)
+    if args.command == "r-loader":
+        from . import loaders
+
+        return loaders.r_loader_main(args.root)
     if args.command == "bench":
         from . import bench
 

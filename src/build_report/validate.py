@@ -18,13 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, contract, descriptor, meaning, provenance, structure, truth
+from .checks import Failure, agreement, contract, descriptor, meaning, mirrors, provenance, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
 
 # The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth, contract]
+MODULES = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract]
 
 
 @dataclass
@@ -60,6 +60,8 @@ def run_report(pkg: Package) -> Report:
         ("meaning", lambda: meaning.check(con)),
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
+        ("mirrors", lambda: mirrors.check(con)),
+        ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
     ):
         try:
@@ -97,8 +99,11 @@ def one_per_cell(failures: list[Failure]) -> list[Failure]:
     seen = set()
     out = []
     # Derived fields are recomputed from the row's inputs: a row with another failure is not also
-    # reported as stale (fix the input, then the derived value).
-    faulty_rows = {(f.table, f.row_id) for f in failures if not f.rule.endswith("_recomputed")}
+    # reported as stale (fix the input, then the derived value). A disagreement with the coder is the
+    # exception: derive would launder it, so the stale field is reported too, after the disagreement.
+    faulty_rows = {
+        (f.table, f.row_id) for f in failures if not f.rule.endswith("_recomputed") and f.check != agreement.CHECK
+    }
     for f in failures:
         if f.rule.endswith("_recomputed") and (f.table, f.row_id) in faulty_rows:
             continue
@@ -108,7 +113,8 @@ def one_per_cell(failures: list[Failure]) -> list[Failure]:
                 continue
             seen.add(k)
         out.append(f)
-    return out
+    # Stale derived fields last: the disagreement that made them stale is named first.
+    return [f for f in out if not f.rule.endswith("_recomputed")] + [f for f in out if f.rule.endswith("_recomputed")]
 
 
 def _lines(report: Report, con, result, pkg: Package) -> Report:
