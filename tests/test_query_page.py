@@ -14,15 +14,23 @@ from conftest import ROOT, need_chromium, offline_page
 from test_reader import LAYOUT, SHOTS, WIDTHS
 
 from build_report import engine, figures, queries, query_page
+from build_report.checks import agreement
 from build_report.package import Package, columns_and_records, connect
 
 need_chromium()
 
 
+def build_connection():
+    """The connection as the book build makes it (book.main): the package's tables and the coder's agreement table."""
+    pkg = Package.load(ROOT)
+    c = connect(pkg)
+    agreement.frame(c, pkg.archive_text())
+    return c
+
+
 @pytest.fixture(scope="module")
 def con():
-    c = connect(Package.load(ROOT))
-    return c
+    return build_connection()
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +150,7 @@ def test_recompute_opens_the_query_runs_it_and_shows_both_values(browser, built_
     the build's value is shown beside the browser's, with 0 cells differing; nothing is cut off at this width."""
     width = WIDTHS[device]
     SHOTS.mkdir(parents=True, exist_ok=True)
-    con = connect(Package.load(ROOT))
+    con = build_connection()
     for kind in ("figure", "chart"):
         source = next(
             p

