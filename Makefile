@@ -11,7 +11,7 @@ BUILD := $(PKG)/build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book release artefacts clean browser bench clients engine
+.PHONY: report validate test book release artefacts clean browser bench clients mutate engine
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -64,6 +64,10 @@ $(ENGINE)/node_modules/.installed: $(ENGINE)/package-lock.json
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	cd $(ENGINE) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+## mutate: the mutation campaign (mutants of the package generated from the model); writes docs/mutation.md
+mutate: $(STAMP)
+	$(PY) -m build_report --root $(PKG) mutate $(MUTATE_FLAGS)
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

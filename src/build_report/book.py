@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from functools import cache
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import (
@@ -79,6 +81,16 @@ class Fragments:
         path = self.folder / f"{self.count:03d}{'-' + name if name else ''}.html"
         path.write_text(html_text, encoding="utf-8")
         return f"\n```{{raw}} html\n:file: {up}_html/{path.name}\n```\n"
+
+
+# Project prose (CHANGELOG.md) is text too: CommonMark with raw HTML off, so a tag shows as written, and no MyST, so
+# a directive or a role is shown as code and never run. Unsafe link schemes are refused by markdown-it itself.
+_PROSE = MarkdownIt("commonmark", {"html": False})
+
+
+def prose_html(text: str) -> str:
+    """HTML of a piece of project prose, with raw HTML escaped and no directive or role interpreted."""
+    return _PROSE.render(text)
 
 
 def inline():
@@ -755,7 +767,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
         return ""
     old_con = connect(old)
     _add_new_fields(old_con, con)
-    notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
+    notes = releases.notes(pkg.read_text("CHANGELOG.md"), pkg.version if released else None)
     rows = []
     for name, label in HEADLINE_FIGURES:
         now, then = _figure(con, name), _figure(old_con, name)
@@ -800,16 +812,19 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
 def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     """CHANGELOG.md (the project's own prose), the headline figures against the release before, then the
     row-level diff of the latest release as data."""
-    text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    head, sep, rest = pkg.read_text("CHANGELOG.md").partition("\n## ")
+    head = re.sub(r"\A\s*# [^\n]*\n", "", head)  # the page's own title stands for the file's
+    text = "# Changelog\n" + frags.include(prose_html(head), "changelog-head")
     compared = figures_compared(pkg, con, frags)
     if compared:
-        head, sep, rest = text.partition("\n## ")
-        text = head.rstrip() + "\n\n" + compared + "\n" + sep.lstrip("\n") + rest if sep else text + "\n" + compared
+        text += "\n" + compared + "\n"
+    if sep:
+        text += frags.include(prose_html("## " + rest), "changelog")
     version = releases.latest(pkg.root)
-    if version is None or not (pkg.root / "releases" / version / "diff.csv").exists():
+    if version is None or not os.path.lexists(pkg.root / "releases" / version / "diff.csv"):
         return text
     latest = pkg.root / "releases" / version
-    rows = csvio.read(latest / "diff.csv")[1]
+    rows = csvio.read(pkg.file(f"releases/{version}/diff.csv"))[1]
     cols = ["table", "id", "change", "field", "old", "new"] + (["reason"] if rows and "reason" in rows[0] else [])
     shown = [[value(r[k] or None) for k in cols] for r in rows[:300]]
     note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
@@ -887,14 +902,14 @@ def main(root: str | None) -> int:
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
     order = [
         e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
-        for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines()
+        for e in pkg.read_text("book/_toc.yml").splitlines()
         if "generated/" in e
     ]
     for template in sorted(
         (book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99
     ):
         (gen / template.name).write_text(
-            render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8"
+            render_template(pkg.read_text(f"book/templates/{template.name}"), con, state, frags), encoding="utf-8"
         )
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
@@ -907,9 +922,11 @@ def main(root: str | None) -> int:
     (gen / "downloads.md").write_text(downloads_page(pkg, version, files, frags), encoding="utf-8")
     with open(gen / "index.md", "a", encoding="utf-8") as index:
         index.write("\n" + frags.include(dataset_jsonld(pkg, version, files), "dataset-jsonld") + "\n")
-    summary = pkg.root / "build" / "validation.md"
+    summary = "build/validation.md"
     # The validation summary can quote values from the data, so it is shown as preformatted text.
-    quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."
+    quality = (
+        pkg.read_text(summary) if os.path.lexists(pkg.root / summary) else "Run make validate to produce the summary."
+    )
     (gen / "quality.md").write_text(
         "# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
         + frags.include(render("preformatted.html.j2", cls="validation-summary", text=quality), "quality"),
