@@ -29,6 +29,7 @@ from . import (
     lexicon,
     outputs,
     queries,
+    query_page,
     releases,
     source_pages,
     validate,
@@ -126,6 +127,9 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
                 + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none")
                 + "."
                 + grading
+                + " "
+                + str(inline().recompute(spec.query))
+                + "."
             )
             ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
             return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
@@ -154,6 +158,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             render(
                 "chart.html.j2",
                 name=name,
+                query=chart.query,
                 rows=len(df),
                 alt=alt_text,
                 caption=chart.caption,
@@ -1036,6 +1041,7 @@ def main(root: str | None) -> int:
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
+    (gen / "query.md").write_text(query_page.page(pkg, con, frags, render), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, releases.released_as(pkg) or ""), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
     (gen / "changelog-rows.md").write_text(changelog_rows_page(pkg, frags), encoding="utf-8")
