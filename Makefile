@@ -11,7 +11,7 @@ BUILD := $(PKG)/build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book release artefacts clean browser bench clients
+.PHONY: report validate test book release artefacts clean browser bench clients mutate
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -55,6 +55,10 @@ test: $(STAMP) $(CFF_STAMP) browser clients
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
 bench: $(STAMP)
 	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
+
+## mutate: the mutation campaign (mutants of the package generated from the model); writes docs/mutation.md
+mutate: $(STAMP)
+	$(PY) -m build_report --root $(PKG) mutate $(MUTATE_FLAGS)
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 VEGA = "vendor/vega-bundle.js"
 # Scripts a page loads only when its body has the marker: the Vega bundle where a chart is, the register's filters.
-PAGE_SCRIPTS = {VEGA: 'class="vega-chart"', "register.js": 'id="register-filter"'}
+PAGE_SCRIPTS = {VEGA: 'class="vega-chart"', "charts.js": 'class="vega-chart"', "register.js": 'id="register-filter"'}
 # Written by the theme into _static/ but loaded by no page of this report.
 UNUSED = ("scripts/fontawesome.js",)
 UNUSED_CSS = "_static/mystnb."  # myst-nb's notebook stylesheet, left off every page

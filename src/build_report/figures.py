@@ -32,14 +32,21 @@ FIGURES = {
     "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)"),
     "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
     "killed_conservative_total": Figure(
-        "killed_conservative_total", "people reported killed, each overlap group counted once"
+        "killed_conservative_total",
+        "people reported killed, each overlap group counted once (or less its stated bound)",
     ),
     "civilians_killed_explicit": Figure(
         "civilians_killed_explicit", "killed where the claim describes the dead as civilians"
     ),
     "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source", True),
     "incidents_corroborated": Figure(
-        "incidents_corroborated", "incidents graded fair (two or more independent sources)", True
+        "incidents_corroborated",
+        "incidents independently corroborated (their sources fall into two or more independence groups)",
+        True,
+    ),
+    "incidents_compilation_alone": Figure(
+        "incidents_compilation_alone",
+        "incidents resting on the compilation alone (no probable original or independent report found)",
     ),
     "incidents_contested": Figure("incidents_contested", "incidents graded contested", True),
     "claims_with_report": Figure("claims_with_report", "claims with an original or independent report found"),
@@ -79,24 +86,13 @@ FIGURES = {
     "rows_not_reviewed": Figure(
         "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"
     ),
-    "incidents_with_independent_report": Figure(
-        "incidents_with_independent_report", "active incidents with an independent report of high or medium confidence"
+    "incidents_not_corroborated": Figure(
+        "incidents_not_corroborated",
+        "active incidents not independently corroborated (all their sources in one independence group)",
     ),
-    "incidents_with_independent_report_first_pass": Figure(
-        "incidents_with_independent_report_first_pass",
-        "active incidents with an independent report found by the first pass (searches of the first day)",
-    ),
-    "incidents_lacking_independent_report": Figure(
-        "incidents_lacking_independent_report",
-        "active incidents with no independent report of high or medium confidence",
-    ),
-    "incidents_independent_share": Figure(
-        "incidents_independent_share",
-        "per cent of active incidents with an independent report of high or medium confidence",
-    ),
-    "incidents_independent_share_first_pass": Figure(
-        "incidents_independent_share_first_pass",
-        "per cent of active incidents with an independent report found by the first pass (searches of the first day)",
+    "incidents_corroborated_share": Figure(
+        "incidents_corroborated_share",
+        "per cent of active incidents independently corroborated",
     ),
 }
 

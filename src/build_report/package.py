@@ -34,7 +34,12 @@ class PackageError(Exception):
         super().__init__("; ".join(f.line() for f in failures[:5]))
 
 
-class PathRefused(Exception):
+class DataError(Exception):
+    """A fault of the package's files, raised by the package's own readers: the gate reports it as a failure.
+    Anything else raised while checking is a fault of the validator itself, not of the data."""
+
+
+class PathRefused(DataError):
     """A path that is not a regular file inside the package. `rule` names why."""
 
     def __init__(self, rule: str, reason: str):
@@ -93,6 +98,21 @@ def inside(root: Path, rel) -> Path:
     return Path(real)
 
 
+def read_bytes(root: Path, rel: str) -> bytes:
+    """The bytes of a package-relative file, through the guard: the one way any file of the tree is read
+    (data, descriptor, prose such as CHANGELOG.md, templates, frozen releases). Raises PathRefused."""
+    return inside(root, rel).read_bytes()
+
+
+def read_text(root: Path, rel: str) -> str:
+    """The text of a package-relative file (UTF-8), through the guard. Raises PathRefused, or DataError when
+    the file is not UTF-8."""
+    try:
+        return read_bytes(root, rel).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{rel} is not UTF-8 (byte {e.start})") from None
+
+
 @dataclass
 class Package:
     root: Path
@@ -101,8 +121,9 @@ class Package:
     usable: set = field(default_factory=set)  # resource names whose descriptor entry and path are sound
 
     @classmethod
-    def load(cls, root: Path | str | None = None, strict: bool = True) -> Package:
-        """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault)."""
+    def load(cls, root: Path | str | None = None, strict: bool = True, frozen: bool = False) -> Package:
+        """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault).
+        frozen=True is for a past release laid out again: its patterns need only compile (see patterns.py)."""
         from .checks import descriptor as dcheck
 
         if root is not None:
@@ -117,7 +138,7 @@ class Package:
         descriptor, faults = dcheck.read(root)
         usable: set = set()
         if descriptor is not None:
-            more, usable = dcheck.check(root, descriptor)
+            more, usable = dcheck.check(root, descriptor, linear=not frozen)
             faults += more
         if faults and strict:
             raise PackageError(faults)
@@ -149,6 +170,10 @@ class Package:
         """Any package-relative file (e.g. releases/0.1.0/ids.csv), with the same refusal as resource paths."""
         return inside(self.root, rel)
 
+    def read_text(self, rel: str) -> str:
+        """Any package-relative text file, read through the guard (see `read_text`)."""
+        return read_text(self.root, rel)
+
     def fields(self, name: str) -> list[dict]:
         return self.resource(name)["schema"]["fields"]
 
@@ -172,7 +197,7 @@ class Package:
         return out
 
     def archive_bytes(self) -> bytes:
-        return self.path("archive").read_bytes()
+        return read_bytes(self.root, self.resource("archive").get("path"))
 
     def archive_text(self) -> str:
         return self.archive_bytes().decode("utf-8")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from . import artefacts, citation, codebook, csvio, outputs, releases, validate
+from . import artefacts, citation, codebook, csvio, outputs, queries, releases, validate
 from .artefacts import Refused, rebuild
-from .checks import contract
+from .checks import agreement, contract
 from .package import Package, connect
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
@@ -244,6 +244,26 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
     return "\n".join(lines) + "\n"
 
 
+def agreement_markdown(pkg: Package) -> str:
+    """The release's coding reliability, from the query coding_reliability: hand coding against the rule-based
+    coder, per field where they differ, and in all."""
+    con = connect(pkg)
+    agreement.frame(con, pkg.archive_text())
+    rows = queries.rows(con, "coding_reliability")
+    units = sum(r["rows_coded"] for r in rows)
+    agree = sum(r["agreements"] for r in rows)
+    head = "Coding reliability (hand coding against the rule-based coder, query `coding_reliability`): "
+    lines = [f"{head}{agree} of {units} coded fields agree; every other field has a coding decision."]
+    for r in rows:
+        if r["agreements"] < r["rows_coded"]:
+            alpha = "not defined" if r["alpha"] is None else r["alpha"]
+            lines.append(
+                f"- {r['table']}.{r['field']}: {r['percent_agreement']}% agreement, alpha {alpha}, "
+                f"{r['decisions']} decision(s), {r['decisions_pending']} pending review"
+            )
+    return "\n" + "\n".join(lines) + "\n"
+
+
 # ---- the record ---------------------------------------------------------------------------------
 
 
@@ -380,7 +400,8 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
         raise Refused(f"the tests fail ({tests})")
     date = date or dt.date.today().isoformat()
     fixes = errata(root, version)
-    texts = with_version(root, version, date, errata_notes(fixes) + diff_markdown(version, previous, diff, schema))
+    notes = errata_notes(fixes) + diff_markdown(version, previous, diff, schema) + agreement_markdown(pkg)
+    texts = with_version(root, version, date, notes)
     got = versions(root, texts)
     if set(got.values()) != {version}:
         raise Refused(f"the version could not be set in every file: {got}")

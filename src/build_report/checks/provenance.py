@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import os
 
 from .. import coding, csvio, lexicon, releases, scope
 from ..links import URL
@@ -341,7 +342,7 @@ def sources_named(con) -> list[Failure]:
 def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     """The ID list of the latest release recorded under releases/, if any."""
     version = releases.latest(pkg.root)
-    if version is None or not (pkg.root / "releases" / version / "ids.csv").exists():
+    if version is None or not os.path.lexists(pkg.root / "releases" / version / "ids.csv"):
         return None
     path = pkg.file(f"releases/{version}/ids.csv")  # refused if it leads outside the package
     return version, csvio.read(path)[1]
@@ -397,6 +398,8 @@ def searches(con) -> list[Failure]:
         ("documents", "document_id", "url", "url_query", by_query),
         ("places", "place_id", "coord_origin", "origin_query", by_query),
         ("places", "place_id", "admin1_origin", "origin_query", by_query),
+        ("corroborations", "corroboration_id", "mirror_url", "mirror_search_id", by_id),
+        ("places", "place_id", "mirror_url", "mirror_query", by_query),
     ]
     for table, key, url_col, via, kept in checks:
         for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
