@@ -18,17 +18,17 @@ package_tables <- list(
   ),
   sources = list(
     path = "data/sources.csv",
-    types = "ccccccccc",
+    types = "cccccccccc",
     levels = list(source_type = c("compilation", "monitor", "civil_defence", "news_outlet", "activist_media", "social_media", "ngo", "un_body", "aggregator"))
   ),
   places = list(
     path = "data/places.csv",
-    types = "ccccccciddcccccc",
+    types = "ccccccciddcccccclcc",
     levels = list(place_type = c("town", "village", "neighbourhood", "facility", "region", "governorate", "country"), admin1_basis = c("quote", "url", "geonames", "none"), coord_basis = c("geonames", "url", "none"), location_precision = c("exact", "neighbourhood", "town", "district", "governorate", "region", "country", "unknown"))
   ),
   overlap_groups = list(
     path = "data/overlap_groups.csv",
-    types = "ccc",
+    types = "ccccic",
     levels = list()
   ),
   incidents = list(
@@ -53,12 +53,12 @@ package_tables <- list(
   ),
   corroborations = list(
     path = "data/corroborations.csv",
-    types = "ccccccccccDcDDcciiciicccccc",
-    levels = list(killed_described_as = c("civilians", "children", "women_and_children", "worshippers", "people"), relation = c("probable_original", "independent", "conflicting", "candidate"), confidence = c("high", "medium", "low"))
+    types = "ccccccccccDcDDcciiciicccccclccl",
+    levels = list(killed_described_as = c("civilians", "children", "women_and_children", "worshippers", "people"), relation = c("probable_original", "independent", "copy", "conflicting", "candidate"), confidence = c("high", "medium", "low"))
   ),
   crosswalk = list(
     path = "data/crosswalk.csv",
-    types = "ccccccccDccddiicccc",
+    types = "ccccccccDccddiicccccc",
     levels = list(dataset = c("Airwars", "UCDP GED", "ACLED", "SNHR", "VDC"), match_confidence = c("high", "medium", "low"))
   ),
   context_totals = list(
@@ -69,7 +69,12 @@ package_tables <- list(
   reviews = list(
     path = "data/reviews.csv",
     types = "cccDccccc",
-    levels = list(table = c("corroborations", "crosswalk", "context_totals"), outcome = c("confirmed", "corrected", "url_not_returned"))
+    levels = list(table = c("corroborations", "crosswalk", "context_totals"), outcome = c("confirmed", "corrected", "url_not_returned", "pending"))
+  ),
+  coding_decisions = list(
+    path = "data/coding_decisions.csv",
+    types = "ccccccccccDccDc",
+    levels = list(field = c("alleged_perpetrator", "target_type", "weapon", "place_id", "killed_described_as", "killed_rule", "killed_min", "killed_max", "children_rule", "children_min", "children_max", "women_rule", "women_min", "women_max", "injured_rule", "injured_min", "injured_max", "displaced_rule", "displaced_min", "displaced_max", "strikes_rule", "strikes_min", "strikes_max", "measure", "value_rule", "value_min", "value_max", "source_id", "source_basis", "admin1_code"), review_outcome = c("pending", "upheld", "overturned"))
   )
 )
 

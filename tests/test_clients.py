@@ -59,6 +59,8 @@ def kinds(name: str) -> list[str]:
 def same(text: str, got: str, kind: str) -> bool:
     if text == got:
         return True
+    if kind == "boolean":  # the same truth value, as each client spells it (True, TRUE)
+        return text in ("true", "false") and got.lower() == text
     if kind == "number" and text and got:
         try:
             return math.isclose(float(text), float(got), rel_tol=0, abs_tol=0)
@@ -174,7 +176,7 @@ def test_polars():
     python = need(ROOT / ".venv-clients" / "bin" / "python", "python-clients")
     data = json.loads(run([python, str(CLIENTS / "py_polars.py"), str(ROOT / "datapackage.json")]).stdout)
     assert_same("polars", from_json(data))
-    polars = {"string": "String", "integer": "Int64", "number": "Float64", "date": "Date"}
+    polars = {"string": "String", "integer": "Int64", "number": "Float64", "date": "Date", "boolean": "Boolean"}
     for name in TABLES:
         assert data[name]["dtypes"] == [polars[k] for k in kinds(name)], name
 

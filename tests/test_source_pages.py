@@ -130,7 +130,7 @@ def test_every_row_page_shows_the_rows_figures(browser, built_report, db):
             key = "incident_id" if rid in incidents else "tally_id"
             for c in records(con, f"SELECT claim_id FROM claims WHERE {key} = ? AND status = 'active'", [rid]):
                 assert page.locator(f"a.source-link[href='../source.html#src-{c['claim_id'].lower()}']").count() >= 1
-            assert f"row {rid} " in page.locator("p.citation-row").inner_text()
+            assert re.search(rf"\brow {rid}\b", page.locator("p.citation-row").inner_text())
             assert not page.outside and not page.errors, (rid, page.outside, page.errors)
         finally:
             ctx.close()

@@ -116,8 +116,9 @@ def write_package_zip(pkg: Package, dest: Path, record: Path | None, label: str,
         files += [pkg.file(x) for x in LEGACY_ZIP_EXTRAS if os.path.lexists(pkg.root / x)]
         return outputs.zip_files(files, pkg.root, dest)
     entries = {f.relative_to(pkg.root).as_posix(): f.read_bytes() for f in files}
+    # An unreleased copy's zip carries no citation or release README: they describe the last release.
     source = record if record is not None else pkg.root
-    for extra in ZIP_RECORD_FILES:
+    for extra in ZIP_RECORD_FILES if record is not None else ("CHANGELOG.md", "LICENSE"):
         if os.path.lexists(source / extra):
             entries[extra] = inside(source, extra).read_bytes()
     if record is not None:

@@ -30,6 +30,7 @@ from . import (
     lexicon,
     outputs,
     queries,
+    query_page,
     releases,
     source_pages,
     validate,
@@ -135,6 +136,9 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
                 + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none")
                 + "."
                 + grading
+                + " "
+                + str(inline().recompute(spec.query))
+                + "."
             )
             ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
             return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
@@ -166,6 +170,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             render(
                 "chart.html.j2",
                 name=name,
+                query=chart.query,
                 rows=len(df),
                 alt=alt_text,
                 caption=chart.caption,
@@ -852,8 +857,10 @@ def _add_new_fields(old_con, con) -> None:
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
-    released = releases.latest(pkg.root) == pkg.version
-    previous = releases.before(pkg.root, pkg.version)
+    # A released version is set beside the release before it, with its own section's notes; a working copy
+    # whose data differ from every release is set beside the latest release, with the Unreleased notes.
+    released = releases.released_as(pkg)
+    previous = releases.before(pkg.root, released) if released else releases.latest(pkg.root)
     if previous is None:
         return ""
     try:
@@ -862,7 +869,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
         return ""
     old_con = connect(old)
     _add_new_fields(old_con, con)
-    notes = releases.notes(pkg.read_text("CHANGELOG.md"), pkg.version if released else None)
+    notes = releases.notes(pkg.read_text("CHANGELOG.md"), released)
     rows = []
     for name, label in HEADLINE_FIGURES:
         now, then = _figure(con, name), _figure(old_con, name)
@@ -879,7 +886,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
                 "; ".join(why),
             ]
         )
-    this = pkg.version + ("" if released else " (not yet released)")
+    this = released or f"working copy after {previous} (not yet released)"
     return (
         f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
         "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
@@ -980,8 +987,8 @@ def quality_page(pkg: Package, frags: Fragments) -> str:
 
 
 def jsonld_text(data: dict) -> Markup:
-    """JSON for a <script type="application/ld+json"> element: <, > and & written as \\u escapes, so that no
-    value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
+    """JSON for the page's JSON-LD script element: the angle brackets and the ampersand written as \\u escapes,
+    so that no value from the data can close the element or start markup (JSON reads the escapes back)."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
@@ -1061,6 +1068,7 @@ def main(root: str | None) -> int:
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
+    (gen / "query.md").write_text(query_page.page(pkg, con, frags, render), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, releases.released_as(pkg) or ""), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
     (gen / "changelog-rows.md").write_text(changelog_rows_page(pkg, frags), encoding="utf-8")

@@ -212,25 +212,33 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
     """
     con = duckdb.connect(database)
     for res in pkg.table_resources():
-        name = res["name"]
-        fields = res["schema"]["fields"]
-        path = str(pkg.path(name)).replace("'", "''")
-        cols = ", ".join(f"{_lit(f['name'])}: 'VARCHAR'" for f in fields)
-        raw = f"read_csv('{path}', header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
-        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {typed_select(fields, lenient)} FROM {raw}")
+        con.execute(create_table_sql(res, str(pkg.path(res["name"])), lenient))
         describe(con, res)
     active_views(con, pkg)
     return con
 
 
-def active_views(con, pkg: Package, names=None) -> None:
+def create_table_sql(res: dict, path: str, lenient: bool = False) -> str:
+    """The statement that loads one table from its CSV file, typed from its Table Schema (also run by the Query
+    page's DuckDB-WASM on the same file, so that both engines read the data the same way)."""
+    fields = res["schema"]["fields"]
+    cols = ", ".join(f"{_lit(f['name'])}: 'VARCHAR'" for f in fields)
+    raw = f"read_csv({_lit(path)}, header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
+    return f"CREATE TABLE {_q(res['name'])} AS SELECT {typed_select(fields, lenient)} FROM {raw}"
+
+
+def active_view_sql(pkg: Package, names=None) -> list[str]:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
-    for res in pkg.table_resources():
-        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
-            con.execute(
-                f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
-                f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
-            )
+    return [
+        f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
+        for res in pkg.table_resources()
+        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status")
+    ]
+
+
+def active_views(con, pkg: Package, names=None) -> None:
+    for statement in active_view_sql(pkg, names):
+        con.execute(statement)
 
 
 def columns_and_records(con, sql: str, params: list | None = None) -> tuple[list[str], list[dict]]:
