@@ -1,5 +1,8 @@
 """A fast sample of the mutation campaign (make mutate): every kind, a few hundred mutants, no unlisted survivor.
 
+Survivors that are defects of the gate, not yet fixed, are listed in tests/mutation_known_survivors.csv with
+why the gate misses them; they are not equivalents and count against the score.
+
 The kinds named coded-* (coded values changed against the quote's words) are left out of the sample until the
 agreement rule of the double-coding issue (24) lands: today the gate cannot kill them, and the full campaign
 reports them apart in docs/mutation.md.
@@ -8,6 +11,7 @@ reports them apart in docs/mutation.md.
 from __future__ import annotations
 
 import copy
+import csv
 import time
 from pathlib import Path
 
@@ -63,9 +67,21 @@ def test_sample_has_no_unlisted_survivor(campaign, mutants):
     started = time.perf_counter()
     outcome = mutate.run(campaign, picked, mutate.equivalents(ROOT))
     seconds = time.perf_counter() - started
-    assert not outcome.survivors, f"{len(outcome.survivors)} survivors in {seconds:.0f} s:\n" + "\n".join(
-        f"{m.kind} {m.table} {m.row} {m.field}: {m.what}" for m in outcome.survivors
+    # Known gate defects are survivors, not equivalents: they count against the score in docs/mutation.md. The list
+    # can only shrink: a new survivor fails here, and so does a listed one that the gate now kills.
+    known = {(r["kind"], r["table"], r["field"], r["row"]) for r in _known_defects()}
+    found = {(m.kind, m.table, m.field, m.row) for m in outcome.survivors}
+    new = sorted(found - known)
+    assert not new, f"{len(new)} unlisted survivors in {seconds:.0f} s:\n" + "\n".join(" ".join(k) for k in new)
+    fixed = sorted(known - found)
+    assert not fixed, "killed now, remove from tests/mutation_known_survivors.csv:\n" + "\n".join(
+        " ".join(k) for k in fixed
     )
+
+
+def _known_defects() -> list[dict]:
+    with open(ROOT / "tests" / "mutation_known_survivors.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def test_a_dropped_foreign_key_leaves_no_reference_dangling(campaign):

@@ -200,7 +200,9 @@ def bounds(con) -> list[Failure]:
 def chains(con) -> list[Failure]:
     parts = [
         f"SELECT DISTINCT {n} AS n, b.{_q(model.TABLES[c.table].key)}::VARCHAR AS id, {c.earlier} AS e, {c.later} AS l "
-        f"FROM {c.join} WHERE ({c.where}) AND {c.earlier} > {c.later}"
+        # An earlier date after today is its own failure (date-not-in-future); it is not repeated on every row
+        # that follows it in a chain.
+        f"FROM {c.join} WHERE ({c.where}) AND {c.earlier} > {c.later} AND {c.earlier} <= current_date"
         for n, c in enumerate(model.DATE_CHAINS)
     ]
     out = []
