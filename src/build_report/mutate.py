@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import model
-from .checks import Failure, coherence, contract, descriptor, meaning, provenance, structure, truth
+from . import model, validate
+from .checks import Failure, coherence, descriptor, structure
 from .package import Package, _q
 
 EQUIVALENTS = "tests/mutation_equivalents.csv"
@@ -125,13 +125,13 @@ class Campaign:
                 return result.failures
             if m.descriptor is not None:
                 structure.load_typed(pkg, con, result.intact)
+            # Coherence's steps first (the cheapest); then the gate's other checks as validate runs them, but the
+            # contract only for a descriptor mutant (it compares descriptors only).
             stages = coherence.steps(pkg, con)
-            if m.descriptor is not None:  # the contract compares descriptors only
-                stages.append(lambda: contract.check(pkg))
             stages += [
-                lambda: provenance.check(pkg, con),
-                lambda: meaning.check(con),
-                lambda: truth.check(pkg, con),
+                stage
+                for name, stage in validate.later_stages(pkg, con)
+                if name != "coherence" and (name != "contract" or m.descriptor is not None)
             ]
             found: list[Failure] = []
             for stage in stages:

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,16 +68,7 @@ def run_report(pkg: Package) -> Report:
         return _lines(report, con, result, pkg)
     structure.load_typed(pkg, con, set(tables))
     later: list[Failure] = []
-    for name, stage in (
-        ("meaning", lambda: meaning.check(con)),
-        ("provenance", lambda: provenance.check(pkg, con)),
-        ("truth", lambda: truth.check(pkg, con)),
-        ("mirrors", lambda: mirrors.check(con)),
-        ("agreement", lambda: agreement.check(pkg, con)),
-        ("contract", lambda: contract.check(pkg)),
-        # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.
-        ("coherence", lambda: coherence.check(pkg, con)),
-    ):
+    for name, stage in later_stages(pkg, con):
         try:
             later += stage()
         except (duckdb.Error, DataError) as e:
@@ -90,6 +82,20 @@ def run_report(pkg: Package) -> Report:
     failures += later
     report.failures = one_per_cell(failures)
     return _lines(report, con, result, pkg)
+
+
+def later_stages(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[tuple[str, Callable[[], list[Failure]]]]:
+    """The checks that run once the tables are loaded typed, in order (the mutation campaign runs the same)."""
+    return [
+        ("meaning", lambda: meaning.check(con)),
+        ("provenance", lambda: provenance.check(pkg, con)),
+        ("truth", lambda: truth.check(pkg, con)),
+        ("mirrors", lambda: mirrors.check(con)),
+        ("agreement", lambda: agreement.check(pkg, con)),
+        ("contract", lambda: contract.check(pkg)),
+        # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.
+        ("coherence", lambda: coherence.check(pkg, con)),
+    ]
 
 
 def one_per_cell(failures: list[Failure]) -> list[Failure]:
