@@ -116,7 +116,7 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         return
     if op == "append_archive_rehash":  # the archive edited outside every quote, its hash and size updated everywhere
         archive = next((pkg / "data" / "archive").iterdir())
-        data = archive.read_bytes() + value.encode()
+        data = archive.read_bytes() + _bytes(value)
         archive.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
         d = json.loads(dp.read_text(encoding="utf-8"))
@@ -144,6 +144,10 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         else:
             parent[key] = json.loads(value)
         dp.write_text(json.dumps(d, indent=1, ensure_ascii=False), encoding="utf-8")
+        return
+    if op == "descriptor_set_many":  # several pointers and JSON values, ";"-separated as in set_many
+        for f, v in zip(field.split(";"), value.split(";")):
+            apply(pkg, {**fault, "op": "descriptor_set", "field": f, "value": v})
         return
     if op == "descriptor_raw":  # the whole descriptor replaced by these bytes
         dp.write_bytes(_bytes(value))

@@ -8,36 +8,18 @@ import html
 import json
 import re
 import shutil
-from functools import cache
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries, releases, source_pages
+from .checks import registry
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
+from .rendering import env, render
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@cache
-def env() -> Environment:
-    # Data reaches pages only through these templates, escaped. MyST never sees a data string: each
-    # fragment is written to its own file and included with a raw directive, which is not parsed.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render(template: str, **context) -> str:
-    return env().get_template(template).render(**context)
 
 
 class Fragments:
@@ -96,9 +78,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         if kind == "rules":
             return frags.include(rules_table(), "rules")
         if kind == "gate":
-            return frags.include(
-                gate_rules_table(state["root"]) if name == "rules" else lexicons_table(), f"gate-{name}"
-            )
+            return frags.include(gate_rules_table() if name == "rules" else lexicons_table(), f"gate-{name}")
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -140,30 +120,17 @@ def rules_table() -> str:
     )
 
 
-def gate_rules_table(root: Path) -> str:
-    """Every rule of the gate with the module that owns it (the modules' own RULES) and an example failure:
-    the first case of the fault catalogues (tests/faults*.csv, each run by the test suite) that produces it."""
-    from . import validate
-
-    examples: dict[str, str] = {}
-    for path in sorted((root / "tests").glob("faults*.csv")) + sorted((root / "tests" / "malformed").glob("*.csv")):
-        for case in csvio.read(path)[1]:
-            for item in (case.get("expect") or "").split(" ; "):
-                parts = item.split("|")
-                if len(parts) == 4:
-                    examples.setdefault(parts[3], f"{case['fault']} → {parts[0]}:{parts[1]}:{parts[2]}")
-
-    def example(rule: str) -> str:
+def gate_rules_table() -> str:
+    """Every rule of the gate with the module that owns it and an example failure: the first case of the fault
+    catalogues that makes it fire (checks/examples.csv, kept equal to the catalogues by tests/test_rules.py)."""
+    examples = registry.examples()
+    rows = []
+    for rule, (owner, what) in registry.rules().items():
         if rule in examples:
-            return examples[rule]
-        pattern = re.compile("^" + re.sub(r"\\\{[A-Za-z_]+\\\}", ".+", re.escape(rule)) + "$")
-        return next((v for k, v in examples.items() if pattern.match(k)), "")
-
-    rows = [
-        [rule, m.__name__.rsplit(".", 1)[-1], what, example(rule) or "no case in the catalogues yet"]
-        for m in validate.MODULES
-        for rule, what in m.RULES.items()
-    ]
+            example = f"{examples[rule][0]} → {examples[rule][1]}"
+        else:
+            example = "no case can be made: " + registry.no_case().get(rule, "")
+        rows.append([rule, owner, what, example])
     return render(
         "table.html.j2",
         columns=["rule", "owner", "what it guards against", "example failure (fault catalogue)"],
@@ -634,15 +601,13 @@ def _figure(con, name: str):
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
-    from .release import Refused, frozen_package
-
     released = releases.latest(pkg.root) == pkg.version
     previous = releases.before(pkg.root, pkg.version)
     if previous is None:
         return ""
     try:
-        old = frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
-    except Refused:
+        old = releases.frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
+    except releases.Refused:
         return ""
     old_con = connect(old)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)

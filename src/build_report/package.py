@@ -3,23 +3,21 @@
 Safe loading: no file outside the package root is ever opened. A resource path is refused before
 anything is read when it is absolute, a URL, climbs out with `..`, or resolves (through a symlink)
 to a place outside the root. `Package.load` refuses a descriptor with any fault; the validator loads
-with `strict=False` and reports every fault as a failure row instead (checks/descriptor.py).
+with `strict=False` and reports every fault as a failure row instead (descriptor.py).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import duckdb
 
-DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
-DESCRIPTOR = "datapackage.json"
-MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
+from . import descriptor as dcheck
+from .descriptor import DESCRIPTOR, inside
+from .fieldtypes import DUCK_TYPES
 
 
 class UsageError(Exception):
@@ -32,14 +30,6 @@ class PackageError(Exception):
     def __init__(self, failures: list):
         self.failures = failures
         super().__init__("; ".join(f.line() for f in failures[:5]))
-
-
-class PathRefused(Exception):
-    """A path that is not a regular file inside the package. `rule` names why."""
-
-    def __init__(self, rule: str, reason: str):
-        self.rule, self.reason = rule, reason
-        super().__init__(reason)
 
 
 def missing(v) -> bool:
@@ -56,43 +46,6 @@ def default_root() -> Path:
     raise UsageError("no datapackage.json in the working directory or its parents (use --root)")
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def inside(root: Path, rel) -> Path:
-    """The real path of `rel` (a package-relative POSIX path) if it is a regular file inside root.
-
-    Checked without opening anything: lexically first (absolute, URL, `..`, backslash, NUL), then
-    with realpath (which follows symlinks by reading the links, never the files). Raises PathRefused.
-    """
-    if not isinstance(rel, str) or not rel:
-        raise PathRefused("resource-has-path", "path must be one relative file path (a non-empty string)")
-    if "\x00" in rel or "\\" in rel:
-        raise PathRefused("path-inside-package", "path holds a NUL or a backslash")
-    if _SCHEME.match(rel) or rel.startswith("//"):
-        raise PathRefused("path-inside-package", "path is a URL; only files inside the package are read")
-    p = PurePosixPath(rel)
-    if p.is_absolute():
-        raise PathRefused("path-inside-package", "path is absolute; it must be relative to the package root")
-    if ".." in p.parts:
-        raise PathRefused("path-inside-package", "path climbs out of the package with '..'")
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(os.path.join(real_root, *p.parts))
-    if os.path.commonpath([real, real_root]) != real_root:
-        raise PathRefused(
-            "path-inside-package", "path is a symlink (or passes through one) leading outside the package"
-        )
-    try:
-        st = os.stat(real)
-    except FileNotFoundError:
-        raise PathRefused("file-exists", "no such file") from None
-    except OSError as e:
-        raise PathRefused("file-exists", f"cannot be examined ({e.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise PathRefused("file-is-regular", "not a regular file (a folder, device or pipe)")
-    return Path(real)
-
-
 @dataclass
 class Package:
     root: Path
@@ -103,8 +56,6 @@ class Package:
     @classmethod
     def load(cls, root: Path | str | None = None, strict: bool = True) -> Package:
         """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault)."""
-        from .checks import descriptor as dcheck
-
         if root is not None:
             root = Path(root)
             if not root.is_dir():

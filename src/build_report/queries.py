@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from . import geo
 from .package import records
 
 QUERY_DIR = Path(__file__).parent / "queries"
@@ -24,8 +25,6 @@ def describe(name: str) -> str:
 def _prepared(con, name: str) -> str:
     """A query may join `governorates` (names, never codes): the table is registered when one does."""
     if "governorates" in sql(name):
-        from . import geo
-
         geo.register(con)
     return name
 

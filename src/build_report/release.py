@@ -15,15 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, csvio, outputs, releases, validate
+from . import citation, codebook, csvio, derive, outputs, releases, validate
 from .checks import contract
 from .package import Package, connect
+from .releases import Refused, frozen_package
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
-
-
-class Refused(Exception):
-    """A release precondition failed; nothing was written."""
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -104,8 +101,6 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     """Give every diff row a `reason`: its second-pass review, the changelog note naming the row, the rule
     that derives the field, or the schema change that added or removed it. Rows left without one are
     returned, so that the release can refuse them."""
-    from . import derive
-
     derived = set(derive.DERIVED) | set(derive.AFTER)
     old_fields = {
         r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
@@ -338,29 +333,6 @@ def record(pkg: Package, diff: list[dict], dist: Path | None = None) -> Path:
             if p.suffix in KEPT_ARTEFACTS:
                 shutil.copy(p, kept / p.name)
     return out
-
-
-def frozen_package(root: Path, version: str, dest: Path) -> Package:
-    """Lay out releases/<version>/ as a package folder again: descriptor, resources at their paths, extras."""
-    record_dir = root / "releases" / version
-    if not (record_dir / "datapackage.json").exists():
-        raise Refused(f"no frozen record at releases/{version}/")
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    descriptor = releases.frozen_descriptor(root, version)
-    shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
-    for res in descriptor["resources"]:
-        source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
-        if not source.exists():
-            raise Refused(f"releases/{version}/ lacks {source.relative_to(record_dir)}")
-        target = dest / res["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
-    for extra in RECORD_EXTRAS:
-        if (record_dir / extra).exists():
-            shutil.copy(record_dir / extra, dest / extra)
-    return Package.load(dest)
 
 
 def rebuild(root: Path, version: str) -> list[str]:

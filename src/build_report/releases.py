@@ -5,10 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
-from . import csvio
+from . import csvio, outputs
 from .package import Package
+
+
+class Refused(Exception):
+    """A release precondition failed; nothing was written."""
 
 
 def keyed(pkg: Package) -> list[tuple[str, str]]:
@@ -101,3 +106,26 @@ def snapshot_ids(pkg: Package, version: str) -> str:
             )
     csvio.write(out, ["table", "id", "status", "fingerprint"], rows)
     return str(out.relative_to(pkg.root))
+
+
+def frozen_package(root: Path, version: str, dest: Path) -> Package:
+    """Lay out releases/<version>/ as a package folder again: descriptor, resources at their paths, extras."""
+    record_dir = root / "releases" / version
+    if not (record_dir / "datapackage.json").exists():
+        raise Refused(f"no frozen record at releases/{version}/")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    descriptor = frozen_descriptor(root, version)
+    shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
+    for res in descriptor["resources"]:
+        source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
+        if not source.exists():
+            raise Refused(f"releases/{version}/ lacks {source.relative_to(record_dir)}")
+        target = dest / res["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    for extra in outputs.ZIP_EXTRAS:
+        if (record_dir / extra).exists():
+            shutil.copy(record_dir / extra, dest / extra)
+    return Package.load(dest)

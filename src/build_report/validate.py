@@ -18,13 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, contract, descriptor, meaning, provenance, structure, truth
+from .checks import Failure, contract, meaning, provenance, safe, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
-
-# The modules that own the gate's rules, in the order they run (the methods page lists their RULES).
-MODULES = [descriptor, structure, meaning, provenance, truth, contract]
 
 
 @dataclass
@@ -216,8 +213,6 @@ def main(root: str | None, json_path: str | None, summary_path: str | None, show
     except Exception as e:  # a fault of the validator: say so plainly, without a traceback
         if os.environ.get("BUILD_REPORT_DEBUG"):
             raise
-        from .checks import safe
-
         print(
             f"error: the validator itself failed ({type(e).__name__}: {safe(e, 300)}); "
             "set BUILD_REPORT_DEBUG=1 to see where",

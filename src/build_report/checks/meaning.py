@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import coding, queries
+from .. import coding, derive, queries
 from ..package import _q, records
 from . import Failure
 
@@ -31,9 +31,8 @@ SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
 
 RULES = {
     "{column_A} >= {column_B}": "ordered pairs: max >= min, end >= start, wholes >= parts (ExpectColumnPairValuesAToBeGreaterThanB)",
+    "{column_A} > {column_B}": "strictly ordered pairs: a quote ends after it starts (ExpectColumnPairValuesAToBeGreaterThanB)",
     "{column_A} == {column_B}": "stored derived fields equal their recomputation (ExpectColumnPairValuesToBeEqual)",
-    "{column} >= {min_value}": "values not below a bound, e.g. dates not before the earliest period (ExpectColumnValuesToBeBetween)",
-    "{column} between {min_value} and {max_value}": "values inside a range (ExpectColumnValuesToBeBetween)",
     "in vocabulary": "values from a vocabulary the schema cannot hold, e.g. ISO 3166-2:SY codes (ExpectColumnValuesToBeInSet)",
     "kind-agrees-with-incident_id-and-tally_id": "a claim's kind agrees with what it links to",
     "source_basis-set-with-source_id": "a source basis is given exactly when a source is",
@@ -68,8 +67,6 @@ def bind(entry: dict, params: dict) -> dict:
 def derived_fields(con) -> None:
     """The frame derived_fields: stored derived columns beside their recomputation, both as the text
     incidents.csv holds."""
-    from .. import derive
-
     want = derive.compute(con)
     columns = ["incident_id", *derive.DERIVED, *(f"{c}_recomputed" for c in derive.DERIVED)]
     rows = []

@@ -7,8 +7,9 @@ import functools
 import hashlib
 
 from .. import coding, csvio, lexicon, releases, scope
+from ..descriptor import PathRefused
 from ..links import URL
-from ..package import Package, PathRefused, _q, missing, records
+from ..package import Package, _q, missing, records
 from ..releases import quote_fingerprint
 from . import Failure
 
@@ -59,6 +60,8 @@ RULES = {
 def check(pkg: Package, con) -> list[Failure]:
     out: list[Failure] = []
     out += archive(pkg, con)
+    if any(f.rule == "archive-exists" for f in out):
+        return out  # every later check reads the archive
     try:
         text = pkg.archive_text()
     except (OSError, UnicodeDecodeError) as e:
@@ -82,7 +85,14 @@ def _v(x):
 
 def archive(pkg: Package, con) -> list[Failure]:
     out = []
-    res = pkg.resource("archive")
+    try:
+        res = pkg.resource("archive")
+    except KeyError:
+        return [
+            Failure(
+                "archive", "-", "-", "archive-exists", "no resource named 'archive' in datapackage.json", "provenance"
+            )
+        ]
     try:
         path = pkg.path("archive")
     except PathRefused as e:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 
-from .. import lexicon, releases, scope
+from .. import derive, lexicon, releases, scope
 from ..package import Package, records
 from . import Failure
 
@@ -55,10 +55,19 @@ CHECK = "truth"
 
 def check(pkg: Package, con) -> list[Failure]:
     out: list[Failure] = []
-    text = pkg.archive_text()
+    # Provenance reports a missing or undecodable archive (archive-exists, archive-readable): each fault once.
+    try:
+        data: bytes | None = pkg.archive_bytes()
+    except (KeyError, OSError):
+        data = None
+    try:
+        text = None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     out += categories(con)
-    out += attribution(con, text)
-    out += spans(con, text)
+    if text is not None:
+        out += attribution(con, text)
+        out += spans(con, text)
     out += references(pkg, con)
     out += searches(con)
     out += dates(con)
@@ -67,7 +76,8 @@ def check(pkg: Package, con) -> list[Failure]:
     out += places_named(con)
     out += independence(con)
     out += source_groups(con)
-    out += released_archive(pkg)
+    if data is not None:
+        out += released_archive(pkg)
     out += reviews(con)
     out += refinements(con)
     return out
@@ -542,14 +552,8 @@ def source_groups(con) -> list[Failure]:
 def refinements(con) -> list[Failure]:
     """Refinement by rule: windows not narrower than the stated span, reports outside the window marked as
     conflicts, killed ranges from reports of the claim's own category."""
-    from .. import coding
-
     out = []
-    spans: dict[str, int] = {}
-    for r in records(con, "SELECT incident_id, quote FROM claims WHERE status = 'active' AND incident_id IS NOT NULL"):
-        days = coding.stated_span_days(r["quote"])
-        if days and days > spans.get(r["incident_id"], 0):
-            spans[r["incident_id"]] = days
+    spans = derive.stated_spans(con)
     for r in records(
         con,
         """SELECT incident_id, TRY_CAST(date_start_refined AS DATE) AS s, TRY_CAST(date_end_refined AS DATE) AS e

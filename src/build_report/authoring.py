@@ -1,0 +1,66 @@
+"""Authoring aids: `derive` writes the derived columns into the tables, `locate` finds a quote in the archive."""
+
+from __future__ import annotations
+
+from . import csvio, scope
+from .checks import truth
+from .derive import AFTER, compute
+from .package import Package, connect
+
+
+def main(root: str | None) -> int:
+    pkg = Package.load(root)
+    con = connect(pkg, lenient=True)
+    want = compute(con)
+    path = pkg.path("incidents")
+    fields, rows = csvio.read(path)
+    changed = 0
+    for row in rows:
+        for k, v in want.get(row["incident_id"], {}).items():
+            if row[k] != v:
+                print(f"incidents:{row['incident_id']}:{k}: {row[k]!r} -> {v!r}")
+                row[k] = v
+                changed += 1
+    csvio.write(path, fields, rows)
+    print(f"{changed} derived value(s) changed")
+    return bases(pkg, con)
+
+
+def bases(pkg: Package, con) -> int:
+    """Write attribution_basis, target_basis and weapon_basis (where the words of each value stand)."""
+    got = truth.bases(con, pkg.archive_text())
+    changed = 0
+    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
+        path = pkg.path(table)
+        fields, rows = csvio.read(path)
+        for col, after in AFTER.items():
+            if after in fields and col not in fields:
+                fields.insert(fields.index(after) + 1, col)
+        for row in rows:
+            for col, v in got.get((table, row[key]), {}).items():
+                v = v or ""  # unsupported values stay empty: the gate names them
+                if row.get(col, "") != v:
+                    print(f"{table}:{row[key]}:{col}: {row.get(col, '')!r} -> {v!r}")
+                    changed += 1
+                row[col] = v
+            for col in AFTER:
+                if col in fields:
+                    row.setdefault(col, "")
+        csvio.write(path, fields, rows)
+    print(f"{changed} basis value(s) changed")
+    return 0
+
+
+def locate(root: str | None, quote: str) -> int:
+    """Print every place where a quote occurs, with line, section and offsets, for a new claim row."""
+    pkg = Package.load(root)
+    text = pkg.archive_text()
+    start, found = 0, 0
+    while (i := text.find(quote, start)) >= 0:
+        ln = scope.line_at(text, i)
+        print(f"line={ln.number} section={ln.section} char_start={i} char_end={i + len(quote)}")
+        found += 1
+        start = i + 1
+    if not found:
+        print("not found: the quote must match the archive exactly (curly quotes and apostrophes included)")
+    return 0 if found else 1
