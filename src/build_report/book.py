@@ -571,31 +571,13 @@ def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
 
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
-HEADLINE_FIGURES = [
-    ("killed_conservative_total", "people reported killed, conservative total (each overlap group once)"),
-    ("killed_naive_sum", "people reported killed, naive sum over incidents"),
-    ("incidents_total", "active incidents"),
-    ("tallies_total", "active tallies"),
-    ("claims_total", "active claims"),
-    ("claims_with_report", "claims with a probable original or independent report"),
-    ("incidents_corroborated", "incidents graded fair (two or more independent sources)"),
-    ("incidents_single_source", "incidents resting on a single source"),
-    ("incidents_contested", "incidents graded contested"),
-    ("incidents_dates_refined", "incidents whose window was narrowed by reports"),
-]
-
-
-def _figure(con, name: str):
-    """(shown value, IDs) of a value query, or None when the query cannot run on that version's tables."""
+def _figure(con, name: str) -> tuple[str, set[str]] | None:
+    """(shown value, IDs) of a figure, or None when its query cannot run on that version's tables."""
     try:
-        row = records(con, queries.sql(name))[0]
+        fig = figures.compute(con, name)
     except duckdb.Error:  # an older release may lack a field the query reads
         return None
-    if "value" in row:
-        shown = row["value"]
-    else:
-        shown = f"{row['value_min']}" + ("" if row.get("value_max") is None else f"–{row['value_max']}")
-    return shown, set(row.get("ids") or [])
+    return f"{figures.text(fig)} {figures.FIGURES[name].unit}", set(fig["ids"])
 
 
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
@@ -612,7 +594,8 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     old_con = connect(old)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
     rows = []
-    for name, label in HEADLINE_FIGURES:
+    for name in figures.headline():
+        label = figures.FIGURES[name].label
         now, then = _figure(con, name), _figure(old_con, name)
         entered = sorted(now[1] - then[1]) if now and then else []
         left = sorted(then[1] - now[1]) if now and then else []

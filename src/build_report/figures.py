@@ -6,6 +6,9 @@ Book pages use figures by name ({{fig:NAME}}, {{chart:NAME}}); tests walk this s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import duckdb
 
 from . import queries
 from .package import missing
@@ -14,8 +17,10 @@ from .package import missing
 @dataclass(frozen=True)
 class Figure:
     query: str  # a .sql file in queries/ returning value (or value_min, value_max) and ids
-    label: str  # what the number counts, for the footnote
+    label: str  # what the number counts, for the footnote and the changelog's table of figures
+    unit: str  # what one of it is ("people", "incidents", "per cent", ...), for tables that show it bare
     depends_on_grading: bool = False  # said in the footnote: the number moves when grading changes
+    headline: int = 0  # its place among the headline figures the changelog compares between releases (0: not one)
 
 
 @dataclass(frozen=True)
@@ -27,76 +32,135 @@ class Chart:
 
 
 FIGURES = {
-    "claims_total": Figure("claims_total", "claims extracted from the compilation"),
-    "incidents_total": Figure("incidents_total", "reported incidents"),
-    "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)"),
-    "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
+    "claims_total": Figure("claims_total", "claims extracted from the compilation", unit="claims", headline=5),
+    "incidents_total": Figure("incidents_total", "reported incidents", unit="incidents", headline=3),
+    "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)", unit="tallies", headline=4),
+    "killed_naive_sum": Figure(
+        "killed_naive_sum", "people reported killed, naive sum over incidents", unit="people", headline=2
+    ),
     "killed_conservative_total": Figure(
-        "killed_conservative_total", "people reported killed, each overlap group counted once"
+        "killed_conservative_total",
+        "people reported killed, each overlap group counted once",
+        unit="people",
+        headline=1,
     ),
     "civilians_killed_explicit": Figure(
-        "civilians_killed_explicit", "killed where the claim describes the dead as civilians"
+        "civilians_killed_explicit", "killed where the claim describes the dead as civilians", unit="people"
     ),
-    "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source", True),
+    "incidents_single_source": Figure(
+        "incidents_single_source",
+        "incidents resting on a single source",
+        depends_on_grading=True,
+        unit="incidents",
+        headline=8,
+    ),
     "incidents_corroborated": Figure(
-        "incidents_corroborated", "incidents graded fair (two or more independent sources)", True
+        "incidents_corroborated",
+        "incidents graded fair (two or more independent sources)",
+        depends_on_grading=True,
+        unit="incidents",
+        headline=7,
     ),
-    "incidents_contested": Figure("incidents_contested", "incidents graded contested", True),
-    "claims_with_report": Figure("claims_with_report", "claims with an original or independent report found"),
-    "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found"),
+    "incidents_contested": Figure(
+        "incidents_contested", "incidents graded contested", depends_on_grading=True, unit="incidents", headline=9
+    ),
+    "claims_with_report": Figure(
+        "claims_with_report", "claims with an original or independent report found", unit="claims", headline=6
+    ),
+    "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found", unit="claims"),
     "searches_total": Figure(
         "searches_total",
         "searches logged for claims: rows of search_log that name a claim (searches for the compilation itself, the context totals and reviews are not counted); the rows listed are the claims searched for",
+        unit="claims",
     ),
     "incidents_dates_refined": Figure(
         "incidents_dates_refined",
         "active incidents whose date window corroborating reports narrowed (a refined window)",
+        unit="incidents",
+        headline=10,
     ),
     "incidents_dates_not_refined": Figure(
-        "incidents_dates_not_refined", "active incidents that keep only the compilation's date window"
+        "incidents_dates_not_refined", "active incidents that keep only the compilation's date window", unit="incidents"
     ),
     "incidents_in_one_month": Figure(
         "incidents_in_one_month",
         "active incidents whose date window (refined, else the compilation's) lies within one calendar month",
+        unit="incidents",
     ),
     "reports_narrowing_windows": Figure(
-        "reports_narrowing_windows", "corroborating reports whose event date narrowed an incident's window"
+        "reports_narrowing_windows",
+        "corroborating reports whose event date narrowed an incident's window",
+        unit="reports",
     ),
     "report_dates_not_used": Figure(
-        "report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"
+        "report_dates_not_used",
+        "corroborating reports that give an event date but did not narrow a window",
+        unit="reports",
     ),
-    "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
+    "incidents_without_figure": Figure(
+        "incidents_without_figure", "incidents whose claims give no death toll", unit="incidents"
+    ),
     "places_with_coordinates": Figure(
-        "places_with_coordinates", "places (rows of the places table) with a coordinate from a recorded origin"
+        "places_with_coordinates",
+        "places (rows of the places table) with a coordinate from a recorded origin",
+        unit="places",
     ),
-    "places_governorate_only": Figure("places_governorate_only", "places with a governorate but no coordinate"),
+    "places_governorate_only": Figure(
+        "places_governorate_only", "places with a governorate but no coordinate", unit="places"
+    ),
     "places_without_governorate": Figure(
-        "places_without_governorate", "places with neither a coordinate nor a single governorate"
+        "places_without_governorate", "places with neither a coordinate nor a single governorate", unit="places"
     ),
-    "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
-    "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
-    "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
+    "rows_reviewed": Figure(
+        "rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time", unit="rows"
+    ),
+    "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected", unit="rows"),
+    "claims_unattributed": Figure(
+        "claims_unattributed", "claims for which the compilation names no outlet", unit="claims"
+    ),
     "rows_not_reviewed": Figure(
-        "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"
+        "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time", unit="rows"
     ),
     "incidents_with_independent_report": Figure(
-        "incidents_with_independent_report", "active incidents with an independent report of high or medium confidence"
+        "incidents_with_independent_report",
+        "active incidents with an independent report of high or medium confidence",
+        unit="incidents",
     ),
     "incidents_with_independent_report_first_pass": Figure(
         "incidents_with_independent_report_first_pass",
         "active incidents with an independent report found by the first pass (searches of the first day)",
+        unit="incidents",
     ),
     "incidents_lacking_independent_report": Figure(
         "incidents_lacking_independent_report",
         "active incidents with no independent report of high or medium confidence",
+        unit="incidents",
     ),
     "incidents_independent_share": Figure(
         "incidents_independent_share",
         "per cent of active incidents with an independent report of high or medium confidence",
+        unit="per cent",
     ),
     "incidents_independent_share_first_pass": Figure(
         "incidents_independent_share_first_pass",
         "per cent of active incidents with an independent report found by the first pass (searches of the first day)",
+        unit="per cent",
+    ),
+    "incidents_cluster_munitions": Figure(
+        "incidents_cluster_munitions", "active incidents reported with cluster munitions", unit="incidents"
+    ),
+    "incidents_raqqa_one_group": Figure(
+        "incidents_raqqa_one_group",
+        "active incidents placed in Raqqa city that share an overlap group with another of them",
+        unit="incidents",
+    ),
+    "crosswalk_airwars_matched": Figure(
+        "crosswalk_airwars_matched",
+        "Airwars records matched to an active incident or tally with high or medium confidence",
+        unit="records",
+    ),
+    "tallies_matching_snhr": Figure(
+        "tallies_matching_snhr", "active tallies an SNHR record matches with high or medium confidence", unit="tallies"
     ),
 }
 
@@ -146,11 +210,16 @@ CHARTS = {
 }
 
 
-def compute(con, name: str) -> dict:
+def headline() -> list[str]:
+    """The headline figures, in the order the changelog compares them between releases."""
+    return sorted((n for n, f in FIGURES.items() if f.headline), key=lambda n: FIGURES[n].headline)
+
+
+def compute(con: duckdb.DuckDBPyConnection, name: str) -> dict:
     """A figure's value as plain Python numbers (never NumPy scalars) and the IDs behind it."""
     row = queries.rows(con, FIGURES[name].query)[0]
     ids = [str(i) for i in row["ids"]] if row.get("ids") is not None else []
-    out = {"ids": ids}
+    out: dict[str, Any] = {"ids": ids}
     for k in ("value", "value_min", "value_max"):
         if k in row:
             v = row[k]
