@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .failures import Failure
 from .fieldtypes import DUCK_TYPES, parse_value
@@ -51,7 +52,7 @@ class PathRefused(Exception):
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def inside(root: Path, rel) -> Path:
+def inside(root: Path, rel: object) -> Path:
     """The real path of `rel` (a package-relative POSIX path) if it is a regular file inside root.
 
     Checked without opening anything: lexically first (absolute, URL, `..`, backslash, NUL), then
@@ -123,7 +124,7 @@ def read(root: Path) -> tuple[dict | None, list[Failure]]:
     return descriptor, []
 
 
-def _kind(v) -> str:
+def _kind(v: Any) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(v), "number")
 
 
@@ -185,7 +186,7 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
     return out, set(good)
 
 
-def _names(v) -> list | None:
+def _names(v: Any) -> list | None:
     """A field list as Table Schema allows it: one name or an array of names."""
     if isinstance(v, str):
         return [v]
@@ -194,7 +195,7 @@ def _names(v) -> list | None:
     return None
 
 
-def _schema(row: str, schema) -> list[Failure]:
+def _schema(row: str, schema: Any) -> list[Failure]:
     if schema is None:
         return [_fail(row, "schema", "resource-has-schema", "a CSV resource without a schema")]
     if not isinstance(schema, dict):
@@ -237,7 +238,7 @@ def _schema(row: str, schema) -> list[Failure]:
     return out
 
 
-def _constraints(row: str, where: str, ftype: str, c) -> list[Failure]:
+def _constraints(row: str, where: str, ftype: str, c: Any) -> list[Failure]:
     where += ".constraints"
     if not isinstance(c, dict):
         return [_fail(row, where, "constraint-is-valid", f"a JSON {_kind(c)}")]
@@ -294,7 +295,7 @@ def _foreign_keys(name: str, schema: dict, named: dict, twice: set) -> list[Fail
             )
             continue
         target = ref.get("resource", "") or name
-        rfields = _names(ref["fields"])
+        rfields = _names(ref["fields"]) or []
         if len(rfields) != len(fields) or any(f not in own for f in fields):
             out.append(
                 _fail(name, where, "foreign-key-resolves", f"fields {', '.join(fields)} are not all fields of {name}")

@@ -6,8 +6,9 @@ no control character, bidi override or unbounded string reaches a terminal, the 
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EXCERPT = 120  # characters of a value shown in a failure
 ID_EXCERPT = 60  # characters of a row ID or field name
@@ -24,7 +25,7 @@ def _escape(m: re.Match) -> str:
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
-def safe(text, limit: int = EXCERPT) -> str:
+def safe(text: object, limit: int = EXCERPT) -> str:
     """A printable, bounded excerpt: unsafe characters escaped, long text cut with a count of what was cut."""
     text = "" if text is None else str(text)
     cut = ""
@@ -42,9 +43,9 @@ class Failure:
     rule: str
     value: str
     check: str  # structure, meaning or provenance
-    lineno: int | None = field(default=None, compare=False)  # physical line in the table's file, when known
+    lineno: int | None = dataclasses.field(default=None, compare=False)  # physical line in the table's file, when known
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Whatever a check passes in, only safe excerpts are kept.
         object.__setattr__(self, "table", safe(self.table, ID_EXCERPT))
         object.__setattr__(self, "row_id", safe(self.row_id, ID_EXCERPT))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 
@@ -15,7 +16,7 @@ TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 I64 = 2**63
 
 
-def parse_value(ftype: str, v: str):
+def parse_value(ftype: str, v: str) -> tuple[Any, str | None]:
     """(value, None) or (None, reason): the one definition of the types the package uses."""
     if ftype == "string":
         return v, None

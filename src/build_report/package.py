@@ -12,6 +12,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -32,7 +33,7 @@ class PackageError(Exception):
         super().__init__("; ".join(f.line() for f in failures[:5]))
 
 
-def missing(v) -> bool:
+def missing(v: Any) -> bool:
     """True for SQL NULL as `records` gives it (None) and for a number that is not a number (NaN)."""
     return v is None or isinstance(v, float) and math.isnan(v)
 
@@ -149,7 +150,7 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
     return con
 
 
-def active_views(con, pkg: Package, names=None) -> None:
+def active_views(con: duckdb.DuckDBPyConnection, pkg: Package, names: set[str] | None = None) -> None:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
     for res in pkg.table_resources():
         if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
@@ -159,19 +160,21 @@ def active_views(con, pkg: Package, names=None) -> None:
             )
 
 
-def columns_and_records(con, sql: str, params: list | None = None) -> tuple[list[str], list[dict]]:
+def columns_and_records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> tuple[list[str], list[dict]]:
     """The column names of a query and its rows as dicts of plain Python values, None for NULL."""
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return cols, [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
-def records(con, sql: str, params: list | None = None) -> list[dict]:
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     """Rows of a query as dicts of plain Python values, None for NULL: the way checks and pages read data."""
     return columns_and_records(con, sql, params)[1]
 
 
-def overlap_members(con) -> dict[str, list[str]]:
+def overlap_members(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The incidents and tallies of each overlap group, in ID order."""
     members: dict[str, list[str]] = {}
     for rid, g in con.execute(
@@ -183,7 +186,7 @@ def overlap_members(con) -> dict[str, list[str]]:
     return members
 
 
-def reports_with_publisher(con) -> list[dict]:
+def reports_with_publisher(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Every corroboration, with its publisher's name as `publisher`."""
     return records(
         con,
@@ -199,7 +202,7 @@ def typed_select(fields: list[dict], lenient: bool = True) -> str:
     )
 
 
-def describe(con, res: dict) -> None:
+def describe(con: duckdb.DuckDBPyConnection, res: dict) -> None:
     """Carry the descriptor's descriptions into DuckDB comments."""
     name = res["name"]
     con.execute(f"COMMENT ON TABLE {_q(name)} IS {_lit(str(res.get('description', '')))}")

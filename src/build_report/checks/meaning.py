@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -64,7 +65,7 @@ def bind(entry: dict, params: dict) -> dict:
     return {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
 
 
-def derived_fields(con) -> None:
+def derived_fields(con: duckdb.DuckDBPyConnection) -> None:
     """The frame derived_fields: stored derived columns beside their recomputation, both as the text
     incidents.csv holds."""
     want = derive.compute(con)
@@ -80,7 +81,7 @@ def derived_fields(con) -> None:
         con.executemany(f"INSERT INTO derived_fields VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def prepare(con, frames: set[str]) -> dict[str, str]:
+def prepare(con: duckdb.DuckDBPyConnection, frames: set[str]) -> dict[str, str]:
     """Create the suite's frames in DuckDB: {frame: error message} for those that could not be computed."""
     errors = {}
     for frame in sorted(frames):
@@ -102,7 +103,7 @@ def _first_line(e: Exception) -> str:
     return f"{type(e).__name__}: {text[0] if text else ''}"
 
 
-def check(con) -> list[Failure]:
+def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     entries = suite()
     params = parameters()
     errors = prepare(con, {e["frame"] for e in entries})
@@ -138,7 +139,9 @@ def check(con) -> list[Failure]:
     return out
 
 
-def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[tuple[str, str]]]:
+def unexpected(
+    con: duckdb.DuckDBPyConnection, frame: str, expectation: str, kw: dict
+) -> tuple[str, list[tuple[str, str]]]:
     """(key column, [(row ID, "col=value, ...")]) for the rows that break one expectation, in frame order.
 
     Semantics follow Great Expectations' column-map expectations: missing values are skipped by
@@ -206,7 +209,7 @@ def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[t
     return key, [(r[0], ", ".join(f"{n}={_show(v)}" for n, v in zip(shown, r[1:]))) for r in rows]
 
 
-def _show(v) -> str:
+def _show(v: Any) -> str:
     if v is None:
         return "None"
     if isinstance(v, dt.date):

