@@ -16,9 +16,6 @@ from ..package import Package, _q, missing, records
 from ..releases import quote_fingerprint
 from . import Failure
 
-MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
-
-
 RULES = {
     'archive-exists': 'the archived compilation is in the package',
     'archive-readable': 'the archive decodes as UTF-8',
@@ -79,6 +76,16 @@ def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out += stability(pkg, claims, con)
     out += searches(con)
     return out
+
+
+def coded_counts(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The coded counts of a table, read from its columns: each M with M_min, M_max, M_phrase and M_rule."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
+    return [
+        c[: -len("_phrase")]
+        for c in cols
+        if c.endswith("_phrase") and {f"{c[:-7]}_{s}" for s in ("min", "max", "rule")} <= set(cols)
+    ]
 
 
 def _v(x: Any) -> Any:
@@ -235,8 +242,11 @@ def counts(con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
         for key in ("incident_id", "tally_id"):
             if _v(c[key]):
                 quotes_of.setdefault((key, c[key]), []).append(c["quote"] or "")
-    specs = [("incidents", "incident_id", m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule") for m in MEASURES]
-    specs.append(("tallies", "tally_id", "value", "value_min", "value_max", "value_phrase", "value_rule"))
+    specs = [
+        (table, key, m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule")
+        for table, key in (("incidents", "incident_id"), ("tallies", "tally_id"))
+        for m in coded_counts(con, table)
+    ]
     for table, key, m, cmin, cmax, cphrase, crule in specs:
         rows = con.execute(f"SELECT {key}, {cmin}, {cmax}, {cphrase}, {crule} FROM {table}").fetchall()
         for rid, lo, hi, phrase, rule in rows:
