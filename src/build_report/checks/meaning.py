@@ -4,7 +4,7 @@ expectations.json is written in Great Expectations' vocabulary (expectation name
 and Great Expectations stays its reference implementation: tests/test_reference.py runs the same
 suite through GX on the fault catalogue and requires the same failures. The gate itself evaluates
 the suite here, in SQL, because importing GX alone takes longer than every check of the gate
-together (see the README's maintainer section).
+together (see docs/maintaining.md).
 
 Each entry runs one expectation on a frame: a table of the package, a named query in
 src/build_report/queries (check_*.sql), or derived_fields. Each unexpected value is reported
