@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from pybtex.database import parse_string
 
-from build_report import citation, csvio, release, releases
+from build_report import artefacts, citation, csvio, release, releases
 from build_report.package import Package
 
 CFF = citation.load(ROOT)
@@ -25,14 +25,16 @@ def test_citation_file_validates_with_cffconvert():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_citation_names_the_latest_release_and_its_checksum():
+def test_citation_names_the_latest_release_and_its_identifier():
     # CITATION.cff cites the latest release; the working data may be the next version, not yet released.
     latest = releases.latest(ROOT)
     assert str(CFF["version"]) == latest
     assert releases.version_key(Package.load(ROOT).version) >= releases.version_key(latest)
-    digest = citation.sums_digest(ROOT, latest)
-    assert digest, f"releases/{latest}/SHA256SUMS is missing"
+    digest = releases.identifier(releases.release_manifest(releases.record_dir(ROOT, latest)))
     assert f"sha256:{digest}" in [i["value"] for i in CFF["identifiers"]]
+    assert (ROOT / "releases" / latest / "CITATION.cff").read_text(encoding="utf-8") == (
+        ROOT / "CITATION.cff"
+    ).read_text(encoding="utf-8"), "the release's own citation is the one the repository gives"
 
 
 def test_bibtex_parses_with_a_key_version_and_locator():
@@ -62,7 +64,7 @@ def test_csl_json_item():
 
 
 def test_row_citation_names_dataset_version_row_and_locator():
-    line = citation.row(CFF, "INC-0014", "incidents/INC-0014.html")
+    line = citation.row(CFF, "INC-0014")
     assert CFF["title"] in line and str(CFF["version"]) in line and "INC-0014" in line
     assert citation.locator(CFF) in line
 
@@ -107,11 +109,11 @@ def released_versions():
     return sorted((p.parent.name for p in (ROOT / "releases").glob("*/SHA256SUMS")), key=release.parse)
 
 
-@pytest.mark.parametrize("version", sorted({released_versions()[0], released_versions()[-1]}))
+@pytest.mark.parametrize("version", released_versions())
 def test_release_artefacts_rebuild_byte_identical(tmp_path, version):
     shutil.copytree(ROOT / "releases" / version, tmp_path / "releases" / version)
-    assert release.rebuild(tmp_path, version) == []
-    sums = release.read_sums(tmp_path / "releases" / version / "SHA256SUMS")
+    assert artefacts.rebuild(tmp_path, version) == []
+    sums = artefacts.read_sums(tmp_path / "releases" / version / "SHA256SUMS")
     assert {n.rsplit(".", 1)[-1] for n in sums} >= {"zip", "parquet", "xlsx", "duckdb", "json", "csv"}
 
 
@@ -125,7 +127,8 @@ def test_every_incident_tally_and_claim_has_a_row_citation(built_report):
         key = pkg.primary_key(table)
         for row in csvio.read(pkg.path(table))[1]:
             line = entries[row[key].lower()].select_one(".citation-row").get_text()
-            assert line == citation.row(CFF, row[key], f"register.html#{row[key].lower()}")
+            assert line == citation.row(CFF, row[key])
+            assert "register.html" not in line and citation.locator(CFF) in line
 
 
 def test_cite_page_shows_every_format(built_report):
@@ -133,3 +136,25 @@ def test_cite_page_shows_every_format(built_report):
     for cls in ("citation-apa", "citation-bibtex", "citation-ris", "citation-csl-json"):
         assert f'class="{cls}"' in page, cls
     assert citation.bibtex_key(CFF) in page
+
+
+def test_home_page_carries_schema_org_dataset(built_report):
+    # The JSON-LD parses, says Dataset with the required properties, and its distribution is exactly the
+    # Downloads page's files with their SHA-256.
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_report / "generated" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    (script,) = soup.select('script[type="application/ld+json"]')
+    data = json.loads(script.string)
+    assert data["@context"] == "https://schema.org/" and data["@type"] == "Dataset"
+    for key in ("name", "description", "version", "license", "creator", "temporalCoverage", "spatialCoverage"):
+        assert data[key], key
+    assert data["license"].startswith("https://creativecommons.org/")
+    start, end = data["temporalCoverage"].split("/")
+    assert start <= end
+    sums = artefacts.read_sums(built_report / "downloads" / "SHA256SUMS")
+    assert {d["name"]: d["identifier"]["value"] for d in data["distribution"]} == sums
+    assert all(
+        d["@type"] == "DataDownload" and d["contentUrl"].startswith("../downloads/") for d in data["distribution"]
+    )
+    assert f"sha256:{releases.identifier(releases.working_manifest(Package.load(ROOT)))}" in data["identifier"]

@@ -30,9 +30,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from build_report import csvio, outputs
+from build_report import artefacts, book, csvio, loaders, outputs
 from build_report.package import Package
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +243,71 @@ def test_r_readr(tmp_path):
     assert_same("R readr", loaded)
 
 
+def enum_fields(name: str) -> list[str]:
+    return [
+        f["name"]
+        for f in next(r for r in RESOURCES if r["name"] == name)["schema"]["fields"]
+        if f.get("constraints", {}).get("enum")
+    ]
+
+
+def test_r_loader_is_generated_from_the_descriptor():
+    assert (ROOT / loaders.R_LOADER).read_text(encoding="utf-8") == loaders.r_loader(PKG.descriptor), (
+        "R/read_package.R is stale: python -m build_report r-loader"
+    )
+
+
+def test_r_read_package(tmp_path):
+    # The repository's loader, as a user sources it: every table, enum fields as factors, 0 cells different.
+    rscript = need("Rscript", "r-readr")
+    out = run([rscript, str(CLIENTS / "read_package.R"), str(ROOT / loaders.R_LOADER), str(ROOT), str(tmp_path)])
+    report = {line.split()[0]: line.split()[1:] for line in out.stdout.splitlines() if line.strip()}
+    loaded = {}
+    for name in TABLES:
+        header, rows = expected(name)
+        assert report[name][:2] == [str(len(rows)), str(len(header))], f"R read_package {name}: {report[name]}"
+        assert report[name][2].split(",")[1:] == enum_fields(name), f"R read_package {name}: factors {report[name]}"
+        loaded[name] = csvio.read(tmp_path / f"{name}.csv")
+        loaded[name] = (loaded[name][0], [[r[h] for h in loaded[name][0]] for r in loaded[name][1]])
+    assert_same("R read_package", loaded)
+
+
+def stata_text(value, kind: str) -> str:
+    """A cell as pandas reads it from a .dta file, written back as the CSV writes it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if kind == "date":
+        return value.strftime("%Y-%m-%d")
+    if kind == "integer":
+        return str(int(value))
+    if kind == "boolean":
+        return str(value)
+    return text(value)
+
+
+def test_stata(tmp_path):
+    # The release's .dta files, read back (pandas' reader: no Stata here): 0 cells different, a variable
+    # label per field from its title, and every enum a value label with its values in the enum's order.
+    files = loaders.write_stata(PKG, tmp_path)
+    loaded = {}
+    for path in files:
+        name = path.stem
+        fields = {f["name"]: f for f in next(r for r in RESOURCES if r["name"] == name)["schema"]["fields"]}
+        with pd.io.stata.StataReader(path) as reader:
+            frame = reader.read(convert_categoricals=True)
+            labels, values = reader.variable_labels(), reader.value_labels()
+        assert labels == {n: (f.get("title") or n)[:80] for n, f in fields.items()}, name
+        for field in enum_fields(name):
+            assert list(values[field].values()) == fields[field]["constraints"]["enum"], (name, field)
+        rows = [
+            [stata_text(v, fields[c]["type"]) for c, v in zip(frame.columns, row)]
+            for row in frame.astype(object).itertuples(index=False)
+        ]
+        loaded[name] = (list(frame.columns), rows)
+    assert set(loaded) == set(TABLES)
+    assert_same("Stata (.dta)", loaded)
+
+
 # ---- datasette ------------------------------------------------------------------------------------
 
 
@@ -258,8 +324,11 @@ def get_json(url: str):
 
 def test_datasette_json_api(tmp_path):
     datasette = need(ROOT / ".venv-clients" / "bin" / "datasette", "python-clients")
-    db = outputs.write_sqlite(PKG, tmp_path / "claims.sqlite")
+    # Named as a release names it (claims_0_2_1.sqlite): datasette takes the stem for the database's name,
+    # and a dotted stem (claims-0.2.0) made every JSON URL answer 404.
+    db = outputs.write_sqlite(PKG, tmp_path / f"{artefacts.database_stem(PKG.version)}.sqlite")
     meta = outputs.write_datasette_metadata(PKG, db, tmp_path / "metadata.json")
+    database = db.stem
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -279,7 +348,7 @@ def test_datasette_json_api(tmp_path):
                 time.sleep(0.3)
         loaded = {}
         for name in TABLES:
-            rows = get_json(f"{base}/claims/{name}.json?_shape=array&_size=max&_nocount=1")
+            rows = get_json(f"{base}/{database}/{name}.json?_shape=array&_size=max&_nocount=1")
             header, want = expected(name)
             assert len(rows) == len(want) < 1000, name  # one page (datasette's max_returned_rows is 1000)
             loaded[name] = (list(rows[0]), [[text(v) for v in r.values()] for r in rows])
@@ -293,7 +362,7 @@ def test_datasette_json_api(tmp_path):
 
         # Typed integers, and every foreign key of every table shown with its target's label (the target's
         # labelField in the descriptor, datasette's label_column in the metadata), never a bare ID.
-        claims = get_json(f"{base}/claims/claims.json?_shape=array&_size=max")
+        claims = get_json(f"{base}/{database}/claims.json?_shape=array&_size=max")
         assert all(isinstance(r["char_start"], int) and isinstance(r["line"], int) for r in claims)
         labels = {}
         for res in PKG.table_resources():
@@ -309,7 +378,7 @@ def test_datasette_json_api(tmp_path):
             ]
             if not fks:
                 continue
-            rows = get_json(f"{base}/claims/{res['name']}.json?_shape=array&_labels=on&_size=max&_nocount=1")
+            rows = get_json(f"{base}/{database}/{res['name']}.json?_shape=array&_labels=on&_size=max&_nocount=1")
             for fields, target in fks:
                 field = fields if isinstance(fields, str) else fields[0]
                 for row in rows:
@@ -372,11 +441,13 @@ def test_libreoffice_xlsx(tmp_path):
 
 
 def test_downloads_carry_the_sqlite_file_and_its_datasette_metadata(tmp_path):
-    files = {name: digest for name, _, digest in outputs.write_downloads(PKG, tmp_path)}
-    assert {"claims.sqlite", "claims.metadata.json"} <= set(files)
-    meta = json.loads((tmp_path / "claims.metadata.json").read_text(encoding="utf-8"))
-    assert set(meta["databases"]) == {"claims"}  # datasette names the database after the file's stem
-    assert set(meta["databases"]["claims"]["tables"]) == set(TABLES)
+    _, files = book.download_files(PKG, tmp_path)
+    (sqlite,) = [n for n in files if n.endswith(".sqlite")]
+    stem = sqlite.removesuffix(".sqlite")
+    assert "." not in stem and f"{stem}.metadata.json" in files
+    meta = json.loads((tmp_path / f"{stem}.metadata.json").read_text(encoding="utf-8"))
+    assert set(meta["databases"]) == {stem}  # datasette names the database after the file's stem
+    assert set(meta["databases"][stem]["tables"]) == set(TABLES)
     assert meta["license"] and meta["source"] and meta["title"] == PKG.descriptor["title"]
 
 

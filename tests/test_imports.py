@@ -14,7 +14,8 @@ PACKAGE = "build_report"
 LAYERS: list[tuple[str, list[str]]] = [
     ("model", ["failures", "fieldtypes", "csvio", "scope", "lexicon", "coding", "geo", "geo.extract", "citation"]),
     ("descriptor", ["descriptor"]),
-    ("package", ["package", "releases", "outputs", "links"]),
+    ("package", ["package", "releases", "outputs", "links", "loaders", "artefacts"]),
+    ("coder", ["coder", "reliability"]),
     ("queries", ["queries"]),
     ("derived columns", ["derive"]),
     ("checks", ["checks", "checks.*"]),

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from conftest import ROOT
 
-from build_report import csvio, outputs, release, releases
+from build_report import artefacts, csvio, outputs, release, releases
 
 
 def run(args, cwd, **kw):
@@ -200,11 +200,16 @@ def test_schema_change_needs_a_major(history):
     ok(steps, "1.0.0")
 
 
-def test_release_records_the_version_checksum(history):
+def test_release_records_its_identifier(history):
+    # The citation states the SHA-256 of the release's manifest, and so does the citation inside the zip.
     repo, steps = history
     for version in ("0.1.0", "0.1.1", "0.2.0", "1.0.0"):
-        sums = repo / "releases" / version / "SHA256SUMS"
-        assert f"sha256:{hashlib.sha256(sums.read_bytes()).hexdigest()}" in steps[version]["citation"]
+        record = repo / "releases" / version
+        manifest = (record / releases.MANIFEST).read_bytes()
+        assert f"sha256:{hashlib.sha256(manifest).hexdigest()}" in steps[version]["citation"]
+        assert releases.identifier(releases.release_manifest(record)) == hashlib.sha256(manifest).hexdigest()
+        assert (record / "CITATION.cff").read_text() == steps[version]["citation"]
+        assert not (record / "errata.csv").exists()  # every earlier citation in this history is right
 
 
 def test_rebuilds_are_byte_identical(history):
@@ -212,10 +217,10 @@ def test_rebuilds_are_byte_identical(history):
     # the DuckDB file is kept in the record and compared by content with a fresh build.
     repo, _ = history
     for version in ("0.1.0", "1.0.0"):
-        assert release.rebuild(repo, version) == []
+        assert artefacts.rebuild(repo, version) == []
     kept = repo / "releases" / "0.1.0" / "artefacts" / "claims-0.1.0.duckdb"
     fresh = repo / "build" / "fresh.duckdb"
-    frozen = release.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check")
+    frozen = artefacts.frozen_package(repo, "0.1.0", repo / "build" / "frozen-check")
     outputs.write_database(frozen, fresh)
     con = duckdb.connect()
     con.execute(f"ATTACH '{kept}' AS x (READ_ONLY)")

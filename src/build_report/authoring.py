@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from . import csvio, scope
-from .checks import truth
+from .checks import agreement, truth
 from .derive import AFTER, compute
+from .failures import Failure
 from .package import Package, connect
+
+
+def disagreements(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """The coded fields that differ from the coder's reading with no decision to explain them."""
+    return [f for f in agreement.check(pkg, con) if f.rule == "coding-agrees-with-coder"]
 
 
 def main(root: str | None) -> int:
     pkg = Package.load(root)
     con = connect(pkg, lenient=True)
+    # Never launder: a row whose primary values disagree with the words keeps its derived values (which the
+    # gate then also reports as stale) until the disagreement is fixed or decided.
+    held = disagreements(pkg, con)
+    blocked = {(f.table, f.row_id) for f in held}
+    for f in held:
+        print(f"not derived: {f.line()}")
     want = compute(con)
     path = pkg.path("incidents")
     fields, rows = csvio.read(path)
     changed = 0
     for row in rows:
+        if ("incidents", row["incident_id"]) in blocked:
+            continue
         for k, v in want.get(row["incident_id"], {}).items():
             if row[k] != v:
                 print(f"incidents:{row['incident_id']}:{k}: {row[k]!r} -> {v!r}")
@@ -23,11 +39,16 @@ def main(root: str | None) -> int:
                 changed += 1
     csvio.write(path, fields, rows)
     print(f"{changed} derived value(s) changed")
-    return bases(pkg, con)
+    done = bases(pkg, con, blocked)
+    if held:
+        print(f"{len(held)} disagreement(s) with the coder: their rows were not derived (fix or decide them first)")
+        return 1
+    return done
 
 
-def bases(pkg: Package, con) -> int:
-    """Write attribution_basis, target_basis and weapon_basis (where the words of each value stand)."""
+def bases(pkg: Package, con: duckdb.DuckDBPyConnection, blocked: set[tuple[str, str]] = frozenset()) -> int:
+    """Write attribution_basis, target_basis and weapon_basis (where the words of each value stand), except on
+    the rows in blocked (rows that disagree with the coder)."""
     got = truth.bases(con, pkg.archive_text())
     changed = 0
     for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
@@ -37,6 +58,8 @@ def bases(pkg: Package, con) -> int:
             if after in fields and col not in fields:
                 fields.insert(fields.index(after) + 1, col)
         for row in rows:
+            if (table, row[key]) in blocked:
+                continue
             for col, v in got.get((table, row[key]), {}).items():
                 v = v or ""  # unsupported values stay empty: the gate names them
                 if row.get(col, "") != v:

@@ -13,8 +13,22 @@ from pathlib import Path
 import duckdb
 from markupsafe import Markup
 
-from . import charts, citation, coding, csvio, figures, geo, lexicon, outputs, queries, releases, source_pages
-from .checks import registry
+from . import (
+    artefacts,
+    charts,
+    citation,
+    coder,
+    coding,
+    csvio,
+    figures,
+    geo,
+    lexicon,
+    outputs,
+    queries,
+    releases,
+    source_pages,
+)
+from .checks import agreement, registry
 from .links import ROW_ID, URL, anchor, page_of, value
 from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
 from .rendering import env, render
@@ -78,7 +92,14 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
         if kind == "rules":
             return frags.include(rules_table(), "rules")
         if kind == "gate":
-            return frags.include(gate_rules_table() if name == "rules" else lexicons_table(), f"gate-{name}")
+            return frags.include(
+                gate_rules_table()
+                if name == "rules"
+                else coder_lexicons_table()
+                if name == "coder_lexicons"
+                else lexicons_table(),
+                f"gate-{name}",
+            )
         state["chart_no"] += 1
         chart = figures.CHARTS[name]
         df = queries.run(con, chart.query)
@@ -149,6 +170,13 @@ def lexicons_table() -> str:
     return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
 
 
+def coder_lexicons_table() -> str:
+    rows = [
+        [group, key, ", ".join(words)] for group, entries in coder.lexicons().items() for key, words in entries.items()
+    ]
+    return render("table.html.j2", columns=["list", "value", "words"], rows=rows, cls="lexicons", note="")
+
+
 def query_table(con, query: str) -> str:
     """An HTML table of a named query; IDs link to the register, URLs are links, ranges read as ranges."""
     columns, records_ = columns_and_records(con, queries.sql(query))
@@ -185,7 +213,7 @@ NO_GOVERNORATE = "no governorate (country or region)"
 
 def register_page(con, frags: Fragments, cff: dict) -> str:
     def cite(row_id):
-        return citation.row(cff, row_id, f"register.html#{anchor(row_id)}")
+        return citation.row(cff, row_id)
 
     claims = records(con, "SELECT * FROM claims ORDER BY claim_id")
     by_incident, by_tally = {}, {}
@@ -526,7 +554,8 @@ def dictionary_page(pkg: Package, frags: Fragments) -> str:
     )
 
 
-def cite_page(root: Path, frags: Fragments, pkg_version: str) -> str:
+def cite_page(root: Path, frags: Fragments, released: str) -> str:
+    """The cite page; `released` is the release the data is (empty for an unreleased working copy)."""
     cff = citation.load(root)
     checksum = citation.checksum(cff) or ""
     formats = [
@@ -538,33 +567,82 @@ def cite_page(root: Path, frags: Fragments, pkg_version: str) -> str:
         render(
             "cite.html.j2",
             version=str(cff["version"]),
-            data_version=pkg_version,
+            data_version=released,
             checksum=checksum,
             apa=citation.apa(cff),
             formats=formats,
-            row_example=citation.row(cff, "INC-0014", "register.html#inc-0014"),
+            row_example=citation.row(cff, "INC-0014"),
         ),
         "cite",
     )
 
 
-def downloads_page(pkg: Package, dest: Path, frags: Fragments) -> str:
-    files = outputs.write_downloads(pkg, dest)
+# What each kind of release file is, by how its name ends; the Downloads page says it beside the file.
+DOWNLOAD_KINDS = (
+    (
+        ".zip",
+        (
+            "the whole data package: descriptor, tables, archive, changelog, and from 0.2.1 on the citation, "
+            "licence, README, codebook and SHA256SUMS of its own files"
+        ),
+    ),
+    (".parquet", "one table in Parquet, typed"),
+    (".xlsx", "an Excel workbook: a README sheet and one sheet per table"),
+    (".duckdb", "a DuckDB database with every table, typed, keyed and commented from the schemas"),
+    (".sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools"),
+    (".metadata.json", "datasette metadata for the SQLite file: datasette serve FILE.sqlite -m FILE.metadata.json"),
+    (".pdf", "the codebook: the methods and data-dictionary pages on paper"),
+    (".dta", "one table in Stata format (118): variable labels from field titles, value labels from enums"),
+    (".json", "the row-level changes against the release before it (JSON)"),
+    (".csv", "the row-level changes against the release before it (CSV)"),
+)
+
+
+def download_files(pkg: Package, dest: Path) -> tuple[str | None, dict[str, Path]]:
+    """The files the report offers, built into dest: a released version's files exactly (the same names
+    and bytes as its SHA256SUMS lists), or, for unreleased data, the same kinds of file named as an
+    unreleased working copy. Returns (the release or None, name -> path)."""
+    version = releases.released_as(pkg)
+    if version and (releases.record_dir(pkg.root, version) / artefacts.SUMS).exists():
+        problems = artefacts.rebuild(pkg.root, version, dest)
+        if problems:
+            raise RuntimeError(f"release {version} does not rebuild: " + "; ".join(problems[:3]))
+    else:
+        version = None
+        artefacts.build_artefacts(pkg, dest, None, label=unreleased_label(pkg))
+    sums = artefacts.read_sums(dest / artefacts.SUMS)
+    return version, {name: dest / name for name in sums}
+
+
+def unreleased_label(pkg: Package) -> str:
+    latest = releases.latest(pkg.root)
+    return f"unreleased-after-{latest}" if latest else "unreleased"
+
+
+def downloads_page(pkg: Package, version: str | None, files: dict[str, Path], frags: Fragments) -> str:
     # The files are copied to downloads/ at the site's root (html_extra_path), beside generated/.
-    rows = [[{"text": name, "href": f"../downloads/{name}"}, what, digest] for name, what, digest in files]
-    sums = "".join(f"{digest}  {name}\n" for name, _, digest in files)
-    (dest / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    rows = []
+    for name, path in files.items():
+        what = next((w for end, w in DOWNLOAD_KINDS if name.endswith(end)), "")
+        rows.append([{"text": name, "href": f"../downloads/{name}"}, what, outputs.sha256(path)])
     rows.append([{"text": "SHA256SUMS", "href": "../downloads/SHA256SUMS"}, "the SHA-256 of every file above", ""])
+    if version:
+        intro = (
+            f"The files of release {version}, the same names and bytes as the release itself (its SHA256SUMS "
+            "lists them). Checksums are SHA-256, in full."
+        )
+    else:
+        intro = (
+            f"This report was built from an unreleased working copy, after {releases.latest(pkg.root) or 'no release'}: "
+            "these files are not a release and carry no release's name. Cite and download a release for published work. "
+            "Checksums are SHA-256, in full."
+        )
     return (
-        "# Downloads\n\nThe files of the data package this report was built from. Checksums are SHA-256, in full.\n"
+        "# Downloads\n\n"
+        + intro
+        + "\n"
         + frags.include(
-            render(
-                "table.html.j2",
-                columns=["file", "what it is", "SHA-256"],
-                rows=rows,
-                cls="downloads",
-                note=f"Data package version {pkg.version}.",
-            ),
+            render("table.html.j2", columns=["file", "what it is", "SHA-256"], rows=rows, cls="downloads", note=""),
             "downloads",
         )
     )
@@ -588,8 +666,8 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     if previous is None:
         return ""
     try:
-        old = releases.frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
-    except releases.Refused:
+        old = artefacts.frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
+    except artefacts.Refused:
         return ""
     old_con = connect(old)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
@@ -664,12 +742,39 @@ def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     )
 
 
+def jsonld_text(data: dict) -> Markup:
+    """JSON for a <script type="application/ld+json"> element: <, > and & written as \\u escapes, so that no
+    value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def dataset_jsonld(pkg: Package, version: str | None, files: dict[str, Path]) -> str:
+    """schema.org Dataset metadata of the data this report was built from, for the home page."""
+    data = citation.schema_org(
+        citation.load(pkg.root),
+        pkg.descriptor,
+        releases.identifier(releases.working_manifest(pkg)),
+        version is not None,
+        artefacts.period(pkg),
+        {name: outputs.sha256(path) for name, path in files.items()},
+        "../downloads/",
+    )
+    return render("jsonld.html.j2", data=jsonld_text(data))
+
+
 def version_stamp(pkg: Package) -> str:
-    """A line at the foot of every page: which data this page was built from, and whether it is released."""
-    digest = outputs.data_checksum(pkg)
-    latest = releases.latest(pkg.root)
+    """A line at the foot of every page: which data this page was built from, its identifier and what that
+    is, and whether it is a release or an unreleased working copy."""
+    version = releases.released_as(pkg)
     return (
-        render("stamp.html.j2", version=pkg.version, digest=digest, released=latest == pkg.version, latest=latest or "")
+        render(
+            "stamp.html.j2",
+            version=version or "",
+            latest=releases.latest(pkg.root) or "",
+            identifier=releases.identifier(releases.working_manifest(pkg)),
+            manifest=releases.MANIFEST,
+        )
         + "\n"
     )
 
@@ -692,6 +797,7 @@ def main(root: str | None) -> int:
         # it publishes vegaEmbed, vega and vegaLite on window.
         bundle.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
     con = connect(pkg)
+    agreement.frame(con, pkg.archive_text())  # the hand and coder values beside each other, for the reliability queries
     state = {"chart_no": 0, "root": pkg.root}
     frags = Fragments(gen)
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
@@ -710,11 +816,12 @@ def main(root: str | None) -> int:
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
-    (gen / "cite.md").write_text(cite_page(pkg.root, frags, pkg.version), encoding="utf-8")
+    (gen / "cite.md").write_text(cite_page(pkg.root, frags, releases.released_as(pkg) or ""), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
-    (gen / "downloads.md").write_text(
-        downloads_page(pkg, gen / "_downloads_extra" / "downloads", frags), encoding="utf-8"
-    )
+    version, files = download_files(pkg, gen / "_downloads_extra" / "downloads")
+    (gen / "downloads.md").write_text(downloads_page(pkg, version, files, frags), encoding="utf-8")
+    with open(gen / "index.md", "a", encoding="utf-8") as index:
+        index.write("\n" + frags.include(dataset_jsonld(pkg, version, files), "dataset-jsonld") + "\n")
     summary = pkg.root / "build" / "validation.md"
     # The validation summary can quote values from the data, so it is shown as preformatted text.
     quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."

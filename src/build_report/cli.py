@@ -1,4 +1,4 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,snapshot-ids,bench}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,snapshot-ids,bench}."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 
 # The commands are the top of the import graph: everything is imported here, nothing inside a function.
-from . import authoring, bench, book, outputs, release, releases, validate
+from . import authoring, bench, book, loaders, outputs, release, releases, validate
 from .package import Package
 
 
@@ -41,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
         "artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS"
     )
     art.add_argument("version")
+    ident = sub.add_parser(
+        "identifier",
+        help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
+    )
+    ident.add_argument("path")
+    sub.add_parser(
+        "r-loader", help="write R/read_package.R (readr, column types and factor levels) from the descriptor"
+    )
     snap = sub.add_parser("snapshot-ids", help="record the package's IDs as released in VERSION")
     snap.add_argument("version")
     b = sub.add_parser(
@@ -72,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return release.main(args.root, args.version, args.date, not args.without_report, args.doi, args.url)
     if args.command == "artefacts":
         return release.artefacts_main(args.root, args.version)
+    if args.command == "identifier":
+        return releases.identifier_main(args.path)
+    if args.command == "r-loader":
+        return loaders.r_loader_main(args.root)
     if args.command == "bench":
         return bench.main(
             args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults

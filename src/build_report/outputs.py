@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -14,24 +13,6 @@ from . import csvio
 from .package import Package, _lit, _q, connect
 
 FIXED_TIME = (2016, 2, 4, 0, 0, 0)  # zip entries carry no build time, so rebuilds are byte-identical
-
-
-# Besides the descriptor and its resources, the package zip carries the changelog. Not CITATION.cff:
-# it records the checksum of the release's SHA256SUMS, which lists this zip.
-ZIP_EXTRAS = ("CHANGELOG.md",)
-
-
-def package_files(pkg: Package) -> list[Path]:
-    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
-    return files + [pkg.root / extra for extra in ZIP_EXTRAS if (pkg.root / extra).exists()]
-
-
-def data_checksum(pkg: Package) -> str:
-    """SHA-256 over the descriptor and every resource file, in a fixed order: one value names the data."""
-    h = hashlib.sha256()
-    for f in [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]:
-        h.update(f.relative_to(pkg.root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def zip_files(files: list[Path], root: Path, dest: Path) -> Path:
@@ -46,52 +27,24 @@ def zip_files(files: list[Path], root: Path, dest: Path) -> Path:
     return dest
 
 
-def write_zip(pkg: Package, dest: Path) -> Path:
-    return zip_files(package_files(pkg), pkg.root, dest)
+def zip_entries(entries: dict[str, bytes], dest: Path) -> Path:
+    """A zip of named byte strings, in sorted order, with fixed timestamps and modes."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, entries[name])
+    return dest
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_downloads(pkg: Package, dest: Path) -> list[tuple[str, str, str]]:
-    dest.mkdir(parents=True, exist_ok=True)
-    out = []
-    name = f"{pkg.descriptor['name']}-{pkg.version}.zip"
-    out.append((name, "the whole data package (descriptor, tables, archive, changelog)", write_zip(pkg, dest / name)))
-    out.append(
-        (
-            "claims.duckdb",
-            "a DuckDB database with every table, typed, keyed and commented from the schemas",
-            write_database(pkg, dest / "claims.duckdb"),
-        )
-    )
-    sqlite = write_sqlite(pkg, dest / "claims.sqlite")
-    out.append(
-        ("claims.sqlite", "a SQLite database with every table, typed and keyed, for datasette and SQLite tools", sqlite)
-    )
-    out.append(
-        (
-            "claims.metadata.json",
-            (
-                "datasette metadata for claims.sqlite (titles, descriptions, licence, source): "
-                "datasette serve claims.sqlite -m claims.metadata.json"
-            ),
-            write_datasette_metadata(pkg, sqlite, dest / "claims.metadata.json"),
-        )
-    )
-    out.append(
-        (
-            f"{pkg.descriptor['name']}-{pkg.version}.xlsx",
-            "an Excel workbook: a README sheet and one sheet per table",
-            write_xlsx(pkg, dest / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"),
-        )
-    )
-    for res in pkg.table_resources():
-        target = dest / Path(res["path"]).name
-        shutil.copy(pkg.root / res["path"], target)
-        out.append((target.name, f"table {res['name']} (CSV)", target))
-    return [(n, w, sha256(p)) for n, w, p in out]
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def database_main(root: str | None) -> int:

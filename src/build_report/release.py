@@ -3,7 +3,6 @@ artefacts into dist/, and record a row-level diff and the released IDs under rel
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import json
@@ -16,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from . import citation, codebook, csvio, derive, outputs, releases, validate
-from .checks import contract
+from . import artefacts, citation, codebook, csvio, derive, outputs, queries, releases, validate
+from .artefacts import Refused, rebuild
+from .checks import agreement, contract
 from .package import Package, connect
-from .releases import Refused, frozen_package
 
 LEVELS = {"patch": 0, "minor": 1, "major": 2}
 
@@ -61,7 +60,7 @@ def row_diff(pkg: Package, old_dir: Path | None) -> list[dict]:
     for res in pkg.table_resources():
         name, key = res["name"], res["schema"]["primaryKey"][0]
         new = read_table(pkg.root / res["path"], key)
-        old = read_table(old_dir / "tables" / Path(res["path"]).name, key) if old_dir else {}
+        old = read_table(releases.record_file(old_dir, res), key) if old_dir else {}
         for rid in sorted(new.keys() - old.keys()):
             out.append({"table": name, "id": rid, "change": "added", "field": "", "old": "", "new": ""})
         for rid in sorted(old.keys() - new.keys()):
@@ -244,122 +243,85 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
     return "\n".join(lines) + "\n"
 
 
-# ---- artefacts --------------------------------------------------------------------------------
-
-# Files of the frozen record that the package zip carries besides the descriptor and its resources.
-RECORD_EXTRAS = outputs.ZIP_EXTRAS
-# Artefacts whose bytes cannot be rebuilt: DuckDB writes a random identifier into its file header, and
-# Chromium stamps a PDF with the time it printed it. They are kept in the repository under
-# releases/<version>/artefacts/ and checked against SHA256SUMS.
-KEPT_ARTEFACTS = (".duckdb", ".pdf")
-
-
-def build_artefacts(pkg: Package, dist: Path, diff: list[dict]) -> list[Path]:
-    """Every release file, built from a package folder: zip, Parquet, xlsx, DuckDB, diff; then SHA256SUMS."""
-    if dist.exists():
-        shutil.rmtree(dist)
-    dist.mkdir(parents=True)
-    made = [outputs.write_zip(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.zip")]
-    made += outputs.write_parquet(pkg, dist / "parquet")
-    made.append(outputs.write_xlsx(pkg, dist / f"{pkg.descriptor['name']}-{pkg.version}.xlsx"))
-    made.append(outputs.write_database(pkg, dist / f"claims-{pkg.version}.duckdb"))
-    sqlite = outputs.write_sqlite(pkg, dist / f"claims-{pkg.version}.sqlite")
-    meta = dist / f"claims-{pkg.version}.metadata.json"
-    meta.write_text(
-        json.dumps(outputs.datasette_metadata(pkg, sqlite.stem), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    made += [sqlite, meta]
-    for ext, writer in (("json", _write_json), ("csv", _write_csv)):
-        path = dist / f"diff-{pkg.version}.{ext}"
-        writer(path, diff)
-        made.append(path)
-    write_sums(dist)
-    return made
+def agreement_markdown(pkg: Package) -> str:
+    """The release's coding reliability, from the query coding_reliability: hand coding against the rule-based
+    coder, per field where they differ, and in all."""
+    con = connect(pkg)
+    agreement.frame(con, pkg.archive_text())
+    rows = queries.rows(con, "coding_reliability")
+    units = sum(r["rows_coded"] for r in rows)
+    agree = sum(r["agreements"] for r in rows)
+    head = "Coding reliability (hand coding against the rule-based coder, query `coding_reliability`): "
+    lines = [f"{head}{agree} of {units} coded fields agree; every other field has a coding decision."]
+    for r in rows:
+        if r["agreements"] < r["rows_coded"]:
+            alpha = "not defined" if r["alpha"] is None else r["alpha"]
+            lines.append(
+                f"- {r['table']}.{r['field']}: {r['percent_agreement']}% agreement, alpha {alpha}, "
+                f"{r['decisions']} decision(s), {r['decisions_pending']} pending review"
+            )
+    return "\n" + "\n".join(lines) + "\n"
 
 
-def write_sums(dist: Path) -> None:
-    """SHA256SUMS over every artefact in dist/ (the report zip excepted: it shows the checksum of this file)."""
-    files = [p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS" and not p.name.startswith("report-")]
-    (dist / "SHA256SUMS").write_text(
-        "".join(f"{outputs.sha256(p)}  {p.relative_to(dist).as_posix()}\n" for p in sorted(files)), encoding="utf-8"
-    )
+# ---- the record ---------------------------------------------------------------------------------
 
 
-def read_sums(path: Path) -> dict[str, str]:
-    """name -> SHA-256 from a SHA256SUMS file."""
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, name = line.split(None, 1)
-        out[name.strip()] = digest
+def errata(root: Path, version: str) -> list[dict]:
+    """Earlier releases whose CITATION.cff does not state their identifier (0.1.0 states none; 0.2.0
+    states 0.1.0's checksum of SHA256SUMS): the identifier each should have stated. Their files are
+    frozen, so the correction is published by the next release."""
+    out = []
+    for p in sorted((root / "releases").glob("*/datapackage.json"), key=lambda p: parse(p.parent.name)):
+        if p.parent.name == version:
+            continue
+        stated, actual = releases.stated_identifier(p.parent), releases.identifier(releases.release_manifest(p.parent))
+        if stated != actual:
+            out.append(
+                {
+                    "version": p.parent.name,
+                    "stated": f"sha256:{stated}" if stated else "",
+                    "identifier": f"sha256:{actual}",
+                }
+            )
     return out
 
 
-def _write_json(path: Path, diff: list[dict]) -> None:
-    path.write_text(json.dumps(diff, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+def errata_notes(rows: list[dict]) -> str:
+    """A changelog note per corrected citation: what it states, and the version's identifier."""
+    return "".join(
+        f"- **Citation of {e['version']} corrected.** Its CITATION.cff "
+        + (f"states `{e['stated']}`, which is not its identifier" if e["stated"] else "states no identifier")
+        + f"; the identifier of {e['version']} (the SHA-256 of its manifest) is `{e['identifier']}` "
+        "(recorded in this release's `errata.csv`).\n"
+        for e in rows
+    )
 
 
-def _write_csv(path: Path, diff: list[dict]) -> None:
-    # Not csvio: this file is a release artefact, and 0.1.0's must rebuild byte for byte as it was written.
-    fields = ["table", "id", "change", "field", "old", "new"] + (["reason"] if diff and "reason" in diff[0] else [])
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(diff)
+def record(pkg: Package, diff: list[dict], readme: str) -> Path:
+    """releases/<version>/: the frozen record the release is built, cited and compared from.
 
-
-def record(pkg: Package, diff: list[dict], dist: Path | None = None) -> Path:
-    """releases/<version>/: the frozen record a release can be rebuilt and compared from.
-
-    Descriptor, tables and archive (the package as released), IDs, row-level diff, changelog, and,
-    when artefacts were built, SHA256SUMS over every artefact plus the artefacts that cannot be rebuilt
-    byte for byte.
-    """
-    out = pkg.root / "releases" / pkg.version
+    The descriptor as released (every resource's `hash` set) and each resource file at the path the
+    descriptor gives it, so that the descriptor opens where it stands; MANIFEST.sha256, whose SHA-256 is
+    the version's identifier; the citation, changelog, licence and a README; the IDs, the row-level diff,
+    and the corrections of earlier releases' citations (errata.csv)."""
+    out = releases.record_dir(pkg.root, pkg.version)
     releases.snapshot_ids(pkg, pkg.version)
-    shutil.copy(pkg.root / "datapackage.json", out / "datapackage.json")
-    (out / "tables").mkdir(exist_ok=True)
+    descriptor = releases.working_descriptor(pkg)
+    (out / "datapackage.json").write_text(releases.descriptor_text(descriptor), encoding="utf-8")
     for res in pkg.descriptor["resources"]:
-        folder = out / ("tables" if "schema" in res else "archive")
-        folder.mkdir(exist_ok=True)
-        shutil.copy(pkg.root / res["path"], folder / Path(res["path"]).name)
-    for extra in (*RECORD_EXTRAS, "CITATION.cff"):
+        target = out / res["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(pkg.root / res["path"], target)
+    (out / releases.MANIFEST).write_text(releases.release_manifest(out), encoding="utf-8")
+    for extra in ("CHANGELOG.md", "CITATION.cff", "LICENSE"):
         if (pkg.root / extra).exists():
             shutil.copy(pkg.root / extra, out / extra)
-    _write_csv(out / "diff.csv", diff)
-    if dist is not None:
-        shutil.copy(dist / "SHA256SUMS", out / "SHA256SUMS")
-        kept = out / "artefacts"
-        kept.mkdir(exist_ok=True)
-        for p in dist.iterdir():
-            if p.suffix in KEPT_ARTEFACTS:
-                shutil.copy(p, kept / p.name)
+    (out / "README.md").write_text(readme, encoding="utf-8")
+    artefacts.write_diff_csv(out / "diff.csv", diff)
+    fixes = errata(pkg.root, pkg.version)
+    if fixes:
+        csvio.write(out / "errata.csv", ["version", "stated", "identifier"], fixes)
     return out
-
-
-def rebuild(root: Path, version: str) -> list[str]:
-    """Rebuild a release's artefacts into dist/<version>/ from its frozen record and compare with its
-    SHA256SUMS. Returns the problems (empty when every file matches)."""
-    record_dir = root / "releases" / version
-    sums = record_dir / "SHA256SUMS"
-    if not sums.exists():
-        raise Refused(f"releases/{version}/SHA256SUMS is missing")
-    work = root / "build" / f"frozen-{version}"
-    pkg = frozen_package(root, version, work)
-    diff = csvio.read(record_dir / "diff.csv")[1]
-    dist = root / "dist" / version
-    build_artefacts(pkg, dist, diff)
-    kept = record_dir / "artefacts"
-    for p in sorted(kept.iterdir()) if kept.exists() else []:  # the kept copies stand for what cannot be rebuilt
-        shutil.copy(p, dist / p.name)
-    want, problems = read_sums(sums), []
-    for name, digest in sorted(want.items()):
-        path = dist / name
-        if not path.exists():
-            problems.append(f"{name}: missing")
-        elif outputs.sha256(path) != digest:
-            problems.append(f"{name}: SHA-256 {outputs.sha256(path)} differs from SHA256SUMS {digest}")
-    (dist / "SHA256SUMS").write_bytes(sums.read_bytes())
-    return problems
 
 
 def artefacts_main(root: str | None, version: str) -> int:
@@ -371,7 +333,7 @@ def artefacts_main(root: str | None, version: str) -> int:
         return 2
     for p in problems:
         print(p)
-    n = len(read_sums(root_path / "releases" / version / "SHA256SUMS"))
+    n = len(artefacts.read_sums(root_path / "releases" / version / "SHA256SUMS"))
     print(
         f"{version}: {n - len(problems)} of {n} artefacts match releases/{version}/SHA256SUMS; files in dist/{version}/"
     )
@@ -436,7 +398,9 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     if subprocess.run(shlex.split(tests), cwd=root, check=False).returncode != 0:
         raise Refused(f"the tests fail ({tests})")
     date = date or dt.date.today().isoformat()
-    texts = with_version(root, version, date, diff_markdown(version, previous, diff, schema))
+    fixes = errata(root, version)
+    notes = errata_notes(fixes) + diff_markdown(version, previous, diff, schema) + agreement_markdown(pkg)
+    texts = with_version(root, version, date, notes)
     got = versions(root, texts)
     if set(got.values()) != {version}:
         raise Refused(f"the version could not be set in every file: {got}")
@@ -444,22 +408,66 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
     for name, text in texts.items():
         (root / name).write_text(text, encoding="utf-8")
     pkg = Package.load(root)
-    dist = root / "dist" / version
-    made = build_artefacts(pkg, dist, diff)
-    html = root / "book" / "_build" / "html"
-    if with_report:
-        subprocess.run(["make", "-s", "report"], cwd=root, check=True)
-        made.append(codebook.print_codebook(html, dist / f"codebook-{version}.pdf", version))
-        write_sums(dist)
-    where = record(pkg, diff, dist)
-    citation.set_identifiers(root, version, citation.sums_digest(root, version), doi, url)
+    # The identifier is known before any artefact exists: it covers the data only.
+    ident = releases.identifier(releases.working_manifest(pkg))
+    cff = citation.set_identifiers(root, version, ident, doi, url)
     write_zenodo(pkg)
-    if with_report:  # built again, so that its citation page carries the checksum just recorded
+    where = record(pkg, diff, release_readme(pkg, cff, ident))
+    if releases.identifier(releases.release_manifest(where)) != ident:
+        raise RuntimeError(f"releases/{version}/ does not hold the data it was made from")
+    html = root / "book" / "_build" / "html"
+    if with_report:  # the codebook is printed from the report; the zip carries it
+        subprocess.run(["make", "-s", "report"], cwd=root, check=True)
+        codebook.print_codebook(html, where / "artefacts" / f"codebook-{version}.pdf", version)
+    dist = root / "dist" / version
+    rebuild(root, version, dist, first=True)
+    made = [p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS"]
+    if with_report:  # built again: its Downloads page now offers the release's files
         subprocess.run(["make", "-s", "report"], cwd=root, check=True)
         outputs.zip_files([p for p in html.rglob("*") if p.is_file()], html, dist / f"report-{version}.zip")
     print(
-        f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/), "
-        f"version checksum sha256:{citation.sums_digest(root, version)}"
+        f"released {version}: {len(made)} artefacts in dist/{version}/ (SHA256SUMS in {where.relative_to(root)}/); "
+        f"identifier sha256:{ident} (python -m build_report identifier releases/{version})"
     )
+    if not (doi or url or cff.get("doi") or cff.get("url")):
+        print("warning: no DOI and no URL given, so citations carry the identifier only (see docs/releasing.md)")
     print("next: review, then commit the version files and releases/, and tag the commit v" + version)
     return 0
+
+
+def release_readme(pkg: Package, cff: dict, ident: str) -> str:
+    """The README of a release (in its record and its zip): what it is, how to verify it, how to cite it.
+    Plain text, not a page: nothing in it is rendered."""
+    d, version = pkg.descriptor, pkg.version
+    lic = (d.get("licenses") or [{}])[0]
+    files = "\n".join(f"- {r['path']}: {r.get('title') or r['name']}" for r in d["resources"])
+    return f"""# {d.get("title", "")}
+
+Version {version}. {d.get("description", "")}
+
+## Files
+
+- datapackage.json: the Frictionless descriptor (tables, fields, keys, and the SHA-256 of every file as `hash`)
+{files}
+- {releases.MANIFEST}: the SHA-256 of the descriptor and of every data file
+- CITATION.cff, CHANGELOG.md, LICENSE, this README, and (when printed) the codebook PDF
+- SHA256SUMS: the SHA-256 of every file of the zip but itself
+
+## Verify
+
+    sha256sum -c SHA256SUMS        # every file of the zip
+    sha256sum -c {releases.MANIFEST}   # the data files against the manifest
+    sha256sum {releases.MANIFEST}      # prints the version identifier
+
+The identifier of version {version} is sha256:{ident}: the SHA-256 of {releases.MANIFEST}, a file that
+lists the data (descriptor, tables, archive) and not the citation files, which can therefore state it.
+
+## Cite
+
+{citation.apa(cff)}
+
+## Licence
+
+{lic.get("title") or lic.get("name", "")} ({lic.get("path", "")}) for the tables and the descriptor. The archived
+compilation text is third-party material, included unchanged for verification; see its resource in datapackage.json.
+"""

@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
-from . import csvio, outputs
+import yaml
+
+from . import csvio
 from .package import Package
-
-
-class Refused(Exception):
-    """A release precondition failed; nothing was written."""
 
 
 def keyed(pkg: Package) -> list[tuple[str, str]]:
@@ -108,24 +105,113 @@ def snapshot_ids(pkg: Package, version: str) -> str:
     return str(out.relative_to(pkg.root))
 
 
-def frozen_package(root: Path, version: str, dest: Path) -> Package:
-    """Lay out releases/<version>/ as a package folder again: descriptor, resources at their paths, extras."""
-    record_dir = root / "releases" / version
-    if not (record_dir / "datapackage.json").exists():
-        raise Refused(f"no frozen record at releases/{version}/")
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    descriptor = frozen_descriptor(root, version)
-    shutil.copy(record_dir / "datapackage.json", dest / "datapackage.json")
-    for res in descriptor["resources"]:
-        source = record_dir / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
-        if not source.exists():
-            raise Refused(f"releases/{version}/ lacks {source.relative_to(record_dir)}")
-        target = dest / res["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
-    for extra in outputs.ZIP_EXTRAS:
-        if (record_dir / extra).exists():
-            shutil.copy(record_dir / extra, dest / extra)
-    return Package.load(dest)
+# ---- the version identifier ----------------------------------------------------------------------
+#
+# A version is identified by the SHA-256 of its manifest: one line per file of the released data, in
+# `sha256sum` format ("<hex>  <path>\n"), the descriptor first, then every resource in descriptor order,
+# each named by the path the descriptor gives it. The citation files, the changelog and the artefacts
+# are not in it, so they can all state the identifier without a loop. From 0.2.1 on the release
+# carries the manifest as MANIFEST.sha256: `sha256sum -c MANIFEST.sha256` checks it against the files,
+# and `sha256sum MANIFEST.sha256` prints the identifier.
+
+MANIFEST = "MANIFEST.sha256"
+
+
+def record_dir(root: Path, version: str) -> Path:
+    return root / "releases" / version
+
+
+def legacy_layout(record: Path) -> bool:
+    """True for the records of 0.1.0 and 0.2.0, which keep tables under tables/ and the archive under
+    archive/ while their descriptor names data/...; later records keep every file at its descriptor path."""
+    return (record / "tables").is_dir()
+
+
+def record_file(record: Path, res: dict) -> Path:
+    """Where a resource's file is in a release record, whichever layout the record has."""
+    if legacy_layout(record):
+        return record / ("tables" if "schema" in res else "archive") / Path(res["path"]).name
+    return record / res["path"]
+
+
+def with_hashes(descriptor: dict, files: dict[str, Path]) -> dict:
+    """The descriptor with every resource's `hash` set to the SHA-256 of its file (as released)."""
+    out = json.loads(json.dumps(descriptor))
+    for res in out["resources"]:
+        res["hash"] = "sha256:" + hashlib.sha256(files[res["name"]].read_bytes()).hexdigest()
+    return out
+
+
+def descriptor_text(descriptor: dict) -> str:
+    """The one serialisation of a descriptor that the project writes (two-space indent, UTF-8)."""
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
+def manifest_text(descriptor: bytes, files: list[tuple[str, Path]]) -> str:
+    lines = [f"{hashlib.sha256(descriptor).hexdigest()}  datapackage.json\n"]
+    lines += [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {name}\n" for name, p in files]
+    return "".join(lines)
+
+
+def identifier(manifest: str) -> str:
+    return hashlib.sha256(manifest.encode("utf-8")).hexdigest()
+
+
+def release_manifest(record: Path) -> str:
+    """The manifest of a release record (or of an unpacked release zip), computed from its files."""
+    desc_bytes = (record / "datapackage.json").read_bytes()
+    desc = json.loads(desc_bytes)
+    return manifest_text(desc_bytes, [(r["path"], record_file(record, r)) for r in desc["resources"]])
+
+
+def working_descriptor(pkg: Package) -> dict:
+    """The descriptor the working data would be released with: the working one with every `hash` set."""
+    return with_hashes(pkg.descriptor, {r["name"]: pkg.root / r["path"] for r in pkg.descriptor["resources"]})
+
+
+def working_manifest(pkg: Package) -> str:
+    """The manifest the working data would have if it were released now."""
+    text = descriptor_text(working_descriptor(pkg)).encode("utf-8")
+    return manifest_text(text, [(r["path"], pkg.root / r["path"]) for r in pkg.descriptor["resources"]])
+
+
+def released_as(pkg: Package) -> str | None:
+    """The release whose data the working copy is, byte for byte (same identifier), or None."""
+    mine = identifier(working_manifest(pkg))
+    for p in (pkg.root / "releases").glob("*/datapackage.json"):
+        if version_key(p.parent.name) and identifier(release_manifest(p.parent)) == mine:
+            return p.parent.name
+    return None
+
+
+def stated_identifier(record: Path) -> str | None:
+    """The identifier a release's CITATION.cff states ("sha256:<hex>" among its identifiers), if any."""
+    path = record / "CITATION.cff"
+    if not path.exists():
+        return None
+    for i in yaml.safe_load(path.read_text(encoding="utf-8")).get("identifiers") or []:
+        m = re.fullmatch(r"sha256:([0-9a-f]{64})", str(i.get("value", "")))
+        if m:
+            return m.group(1)
+    return None
+
+
+def identifier_main(target: str) -> int:
+    """`python -m build_report identifier PATH`: the identifier of a release record or unpacked zip."""
+    record = Path(target)
+    if not (record / "datapackage.json").exists():
+        print(f"{target}: no datapackage.json here (give releases/X.Y.Z or an unpacked release zip)")
+        return 2
+    print(f"sha256:{identifier(release_manifest(record))}")
+    return 0
+
+
+def loadable_descriptor(record: Path) -> dict:
+    """A release's descriptor with every path pointing at its file in the record, for any loader
+    (`frictionless.Package(descriptor, basepath=str(record))`). From 0.2.1 on it is the descriptor as it
+    stands; for 0.1.0 and 0.2.0, whose frozen descriptors name data/... while the files are under tables/
+    and archive/, the paths are resolved here, in memory: frozen files are never edited."""
+    desc = json.loads((record / "datapackage.json").read_text(encoding="utf-8"))
+    for res in desc["resources"]:
+        res["path"] = record_file(record, res).relative_to(record).as_posix()
+    return desc

@@ -383,7 +383,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                 ),
                 place=place(r["place_id"]),
                 fields=fields(r),
-                cite=citation.row(cff, rid, page),
+                cite=citation.row(cff, rid),
                 up=up,
             )
             title = f"{'Incident' if kind == 'incident' else 'Tally'} {rid}" + (

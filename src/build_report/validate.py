@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, contract, meaning, provenance, safe, structure, truth
+from .checks import Failure, agreement, contract, meaning, provenance, safe, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
@@ -57,6 +57,7 @@ def run_report(pkg: Package) -> Report:
         ("meaning", lambda: meaning.check(con)),
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
+        ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
     ):
         try:
@@ -94,8 +95,11 @@ def one_per_cell(failures: list[Failure]) -> list[Failure]:
     seen = set()
     out = []
     # Derived fields are recomputed from the row's inputs: a row with another failure is not also
-    # reported as stale (fix the input, then the derived value).
-    faulty_rows = {(f.table, f.row_id) for f in failures if not f.rule.endswith("_recomputed")}
+    # reported as stale (fix the input, then the derived value). A disagreement with the coder is the
+    # exception: derive would launder it, so the stale field is reported too, after the disagreement.
+    faulty_rows = {
+        (f.table, f.row_id) for f in failures if not f.rule.endswith("_recomputed") and f.check != agreement.CHECK
+    }
     for f in failures:
         if f.rule.endswith("_recomputed") and (f.table, f.row_id) in faulty_rows:
             continue
@@ -105,7 +109,8 @@ def one_per_cell(failures: list[Failure]) -> list[Failure]:
                 continue
             seen.add(k)
         out.append(f)
-    return out
+    # Stale derived fields last: the disagreement that made them stale is named first.
+    return [f for f in out if not f.rule.endswith("_recomputed")] + [f for f in out if f.rule.endswith("_recomputed")]
 
 
 def _lines(report: Report, con, result, pkg: Package) -> Report:

@@ -76,7 +76,7 @@ class Comparison:
 
 
 def _released_values(pkg: Package, release: str, resource: dict, name: str) -> list[str]:
-    path = pkg.root / "releases" / release / "tables" / str(resource.get("path", "")).split("/")[-1]
+    path = releases.record_file(releases.record_dir(pkg.root, release), resource)
     if not path.is_file():
         return []
     return [r[name] for r in csvio.read(path)[1] if r.get(name)]

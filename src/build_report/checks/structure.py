@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import json
 import re
 import sys
@@ -47,6 +48,8 @@ RULES = {
     "dialect-declared": "every CSV resource declares the written form as its dialect, so that clients need not guess it",
     "label-field-named": "every table that another table links to names its labelField: one of its own string fields, "
     "the text that stands for a row where a link to it is shown (datasette's label_column)",
+    "resource-hash": "a resource's hash, where the descriptor gives one (every released descriptor does), is "
+    '"sha256:" and the SHA-256 of its file',
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
@@ -192,6 +195,23 @@ def _label_fields(pkg: Package, resources: list[dict]) -> list[Failure]:
     return out
 
 
+def _hashes(pkg: Package, names: list[str] | None) -> list[Failure]:
+    """Every resource with a `hash` (the release writes one for each file) holds the file it names."""
+    out = []
+    for res in pkg.descriptor.get("resources", []):
+        if "hash" not in res or (names is not None and res.get("name") not in names):
+            continue
+        want = res["hash"]
+        try:
+            got = "sha256:" + hashlib.sha256(pkg.file(res["path"]).read_bytes()).hexdigest()
+        except (PathRefused, OSError):
+            continue  # the file's own rules report it
+        if want != got:
+            value = f"descriptor gives {json.dumps(want)}, the file's SHA-256 is {got}"
+            out.append(Failure("datapackage", str(res.get("name")), "hash", "resource-hash", value, "structure"))
+    return out
+
+
 class Result:
     """What the structural pass found: failures, the tables loaded intact, and the line of every row ID."""
 
@@ -209,6 +229,7 @@ def check(pkg: Package, con: duckdb.DuckDBPyConnection, names: list[str] | None 
     result = Result()
     resources = [r for r in pkg.table_resources() if names is None or r["name"] in names]
     result.failures += _label_fields(pkg, resources)
+    result.failures += _hashes(pkg, names)
     for res in resources:
         if res.get("dialect") != csvio.DIALECT:  # the table is still read: the gate reads the written form
             result.failures.append(
