@@ -32,15 +32,17 @@ HERE = Path(__file__).parent
 SECRET = "SECRET-7f3a9c-outside-the-package"
 
 
-# Rules about the released package name the latest release; a catalogue writes it "{latest}".
+# Rules about the released package name the latest release; a catalogue writes it "{latest}", and the patch
+# version after it "{next_patch}".
 LATEST = releases.latest(ROOT)
+NEXT_PATCH = ".".join(map(str, (*releases.version_key(LATEST)[:2], releases.version_key(LATEST)[2] + 1)))
 
 
 def _load(paths) -> list[dict]:
     out = []
     for p in paths:
         for row in csvio.read(p)[1]:
-            row = {k: v.replace("{latest}", LATEST) for k, v in row.items()}
+            row = {k: v.replace("{latest}", LATEST).replace("{next_patch}", NEXT_PATCH) for k, v in row.items()}
             row["catalogue"] = p.relative_to(HERE).as_posix()
             out.append(row)
     return out

@@ -256,7 +256,10 @@ def decisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
-    text = pkg.archive_text()
+    try:
+        text = pkg.archive_text()
+    except (KeyError, OSError, UnicodeDecodeError):
+        return []  # nothing can be coded without the archive; provenance reports it (archive-exists, -readable)
     uncoded: set[tuple[str, str]] = set()
     all_cells = cells(con, text, uncoded)
     out: list[Failure] = []
