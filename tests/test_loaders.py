@@ -27,6 +27,8 @@ def as_text(value) -> str:
     # NaN of any numeric type is the one value unequal to itself.
     if value is None or value != value or str(value) in ("<NA>", "NaT"):  # noqa: PLR0124
         return ""
+    if type(value).__name__ in ("bool", "bool_"):  # Python's or NumPy's; the CSV writes booleans in lower case
+        return "true" if value else "false"
     if isinstance(value, (dt.datetime, dt.date)) or hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():

@@ -30,7 +30,16 @@ from . import (
 )
 from .checks import agreement, registry
 from .links import ROW_ID, URL, anchor, page_of, value
-from .package import Package, columns_and_records, connect, missing, overlap_members, records, reports_with_publisher
+from .package import (
+    Package,
+    _q,
+    columns_and_records,
+    connect,
+    missing,
+    overlap_members,
+    records,
+    reports_with_publisher,
+)
 from .rendering import env, render
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
@@ -375,7 +384,8 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         {
             "id": k["corroboration_id"],
             "anchor": anchor(k["corroboration_id"]),
-            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}',
+            "title": f'{k["publisher"]}: {str(k["relation"]).replace("_", " ")}'
+            + (" (a copy on a mirror site; no original page found)" if k.get("on_mirror") is True else ""),
             "quotes": [],
             "reports": None,
             "fields": fields(k, ("corroboration_id",)),
@@ -658,6 +668,21 @@ def _figure(con, name: str) -> tuple[str, set[str]] | None:
     return f"{figures.text(fig)} {figures.FIGURES[name].unit}", set(fig["ids"])
 
 
+def _add_new_fields(old_con, con) -> None:
+    """Fields added since a release read as empty in its tables (a minor release only adds fields), so that a
+    query that uses them computes the release's figure too instead of failing on a missing column."""
+    columns = (
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE'"
+    )
+    have = {(t, c) for t, c, _ in old_con.execute(columns).fetchall()}
+    tables = {t for t, _ in have}
+    for t, c, kind in con.execute(columns).fetchall():
+        if t in tables and (t, c) not in have:
+            old_con.execute(f"ALTER TABLE {_q(t)} ADD COLUMN {_q(c)} {kind}")
+
+
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
@@ -670,6 +695,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     except artefacts.Refused:
         return ""
     old_con = connect(old)
+    _add_new_fields(old_con, con)
     notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
     rows = []
     for name in figures.headline():

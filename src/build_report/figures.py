@@ -40,7 +40,7 @@ FIGURES = {
     ),
     "killed_conservative_total": Figure(
         "killed_conservative_total",
-        "people reported killed, each overlap group counted once",
+        "people reported killed, each overlap group counted once (or less its stated bound)",
         unit="people",
         headline=1,
     ),
@@ -52,17 +52,23 @@ FIGURES = {
         "incidents resting on a single source",
         depends_on_grading=True,
         unit="incidents",
-        headline=8,
+        headline=9,
     ),
     "incidents_corroborated": Figure(
         "incidents_corroborated",
-        "incidents graded fair (two or more independent sources)",
+        "incidents independently corroborated (their sources fall into two or more independence groups)",
         depends_on_grading=True,
         unit="incidents",
         headline=7,
     ),
+    "incidents_compilation_alone": Figure(
+        "incidents_compilation_alone",
+        "incidents resting on the compilation alone (no probable original or independent report found)",
+        unit="incidents",
+        headline=8,
+    ),
     "incidents_contested": Figure(
-        "incidents_contested", "incidents graded contested", depends_on_grading=True, unit="incidents", headline=9
+        "incidents_contested", "incidents graded contested", depends_on_grading=True, unit="incidents", headline=10
     ),
     "claims_with_report": Figure(
         "claims_with_report", "claims with an original or independent report found", unit="claims", headline=6
@@ -77,7 +83,7 @@ FIGURES = {
         "incidents_dates_refined",
         "active incidents whose date window corroborating reports narrowed (a refined window)",
         unit="incidents",
-        headline=10,
+        headline=11,
     ),
     "incidents_dates_not_refined": Figure(
         "incidents_dates_not_refined", "active incidents that keep only the compilation's date window", unit="incidents"
@@ -121,30 +127,13 @@ FIGURES = {
     "rows_not_reviewed": Figure(
         "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time", unit="rows"
     ),
-    "incidents_with_independent_report": Figure(
-        "incidents_with_independent_report",
-        "active incidents with an independent report of high or medium confidence",
+    "incidents_not_corroborated": Figure(
+        "incidents_not_corroborated",
+        "active incidents not independently corroborated (all their sources in one independence group)",
         unit="incidents",
     ),
-    "incidents_with_independent_report_first_pass": Figure(
-        "incidents_with_independent_report_first_pass",
-        "active incidents with an independent report found by the first pass (searches of the first day)",
-        unit="incidents",
-    ),
-    "incidents_lacking_independent_report": Figure(
-        "incidents_lacking_independent_report",
-        "active incidents with no independent report of high or medium confidence",
-        unit="incidents",
-    ),
-    "incidents_independent_share": Figure(
-        "incidents_independent_share",
-        "per cent of active incidents with an independent report of high or medium confidence",
-        unit="per cent",
-    ),
-    "incidents_independent_share_first_pass": Figure(
-        "incidents_independent_share_first_pass",
-        "per cent of active incidents with an independent report found by the first pass (searches of the first day)",
-        unit="per cent",
+    "incidents_corroborated_share": Figure(
+        "incidents_corroborated_share", "per cent of active incidents independently corroborated", unit="per cent"
     ),
     "incidents_cluster_munitions": Figure(
         "incidents_cluster_munitions", "active incidents reported with cluster munitions", unit="incidents"
@@ -163,6 +152,7 @@ FIGURES = {
         "tallies_matching_snhr", "active tallies an SNHR record matches with high or medium confidence", unit="tallies"
     ),
 }
+
 
 CHARTS = {
     "harm_by_governorate": Chart(

@@ -209,6 +209,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                     "id": k["corroboration_id"],
                     "anchor": anchor(k["corroboration_id"]),
                     "link": link,
+                    "on_mirror": k.get("on_mirror") is True,
                     "relation": str(k["relation"]).replace("_", " "),
                     "confidence": k["confidence"],
                     "title": value(k["title"]),
@@ -268,11 +269,23 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
         if missing(g):
             return None
         info = groups.get(g, {})
+        wider = groups.get(info.get("within_group")) if not missing(info.get("within_group")) else None
         return {
             "id": g,
             "label": value(info.get("label")),
             "reason": value(info.get("reason")),
             "members": [_link(m, up) for m in members.get(g, []) if m != rid],
+            # The wider group that joins this one to another, with the most their members can share.
+            "wider": None
+            if wider is None
+            else {
+                "id": wider["overlap_group"],
+                "label": value(wider.get("label")),
+                "reason": value(wider.get("reason")),
+                "groups": sorted(k for k, v in groups.items() if v.get("within_group") == wider["overlap_group"]),
+                "bound": None if missing(wider.get("max_shared_killed")) else int(wider["max_shared_killed"]),
+                "basis": None if missing(wider.get("max_shared_basis")) else _link(wider["max_shared_basis"], up),
+            },
         }
 
     def place(pid):
@@ -292,6 +305,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
             "coords": coords,
             "coord_basis": value(p["coord_basis"]),
             "coord_origin": value(p["coord_origin"]),
+            "on_mirror": p.get("on_mirror") is True,
             "precision": value(p["location_precision"]),
         }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, agreement, contract, meaning, provenance, safe, structure, truth
+from .checks import Failure, agreement, contract, meaning, mirrors, provenance, safe, structure, truth
 from .package import Package, UsageError, _q
 
 SHOW = 1000  # failures printed by default; the JSON always has all of them
@@ -57,6 +57,7 @@ def run_report(pkg: Package) -> Report:
         ("meaning", lambda: meaning.check(con)),
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
+        ("mirrors", lambda: mirrors.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
     ):

@@ -42,6 +42,17 @@ RULES = {
     "query-equals-search-log": "a corroboration's query is the query of its search",
     "crosswalk-url-of-its-dataset": "a crosswalk URL is on its dataset's own site (airwars.org, snhr.org, ...), or a "
     "GitHub file at a fixed commit for a dataset held as a file",
+    "crosswalk-reasons-agree-with-fit": "a crosswalk row's reasons state the date and toll fit the data decide "
+    "(same_date on our one day, different_date outside our window, same_figures or different_figures) and never "
+    "contradict it (check_crosswalk_fit)",
+    "overlap-bound-has-basis": "a bound on the deaths an overlap group's members can share (max_shared_killed) has a "
+    "basis, a report on an incident of the group (max_shared_basis), and a basis has a bound",
+    "overlap-group-one-level": "a group within a wider group contains no group, and a group that contains groups has "
+    "no incident or tally of its own",
+    "independent-outside-original-chain": "a report marked independent (high or medium confidence) relies, through the "
+    "source it names or copies, neither on the compilation nor on a probable original of its incident or tally: a "
+    "syndicated, translated or relayed copy is a copy",
+    "copy-relies-on-original": "a report marked copy relies on the group of a probable original of its incident or tally",
     "checks-can-run": "every frame of the suite can be computed (e.g. a changed field type breaks a query)",
 }
 

@@ -420,6 +420,8 @@ def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         ("documents", "document_id", "url", "url_query", by_query),
         ("places", "place_id", "coord_origin", "origin_query", by_query),
         ("places", "place_id", "admin1_origin", "origin_query", by_query),
+        ("corroborations", "corroboration_id", "mirror_url", "mirror_search_id", by_id),
+        ("places", "place_id", "mirror_url", "mirror_query", by_query),
     ]
     for table, key, url_col, via, kept in checks:
         for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():

@@ -33,7 +33,8 @@ RULES = {
     "active-row-points-at-active-row": "an active row never links to a withdrawn claim, incident or tally (both rows named)",
     "search-outcome-agrees": "a search is 'found' exactly when it kept URLs, and kept none when it returned none",
     "date-not-in-future": "search and publication dates are not after the day of validation",
-    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group (both named), "
+    "shared-report-same-overlap-group": "a report (URL) cited for two incidents puts them in one overlap group, or in groups "
+    "within one wider group (both named), "
     "unless one of its rows records 'distinct_event' among its reasons",
     "overlap-group-in-one-governorate": "an overlap group's incidents lie in one governorate, unless its reason says why it spans governorates",
     "place-named-in-words": "an incident's place is named, in one of its written forms, in a linked quote or its list heading "
@@ -365,9 +366,13 @@ def shared_reports(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         SELECT DISTINCT a.incident_id AS a, b.incident_id AS b, a.url AS url
         FROM corroborations a JOIN corroborations b ON a.url = b.url AND a.incident_id < b.incident_id
         JOIN active_incidents ia ON ia.incident_id = a.incident_id JOIN active_incidents ib ON ib.incident_id = b.incident_id
+        -- Two groups within one wider group are one group here: the wider group bounds what they share.
+        LEFT JOIN overlap_groups ga ON ga.overlap_group = ia.overlap_group
+        LEFT JOIN overlap_groups gb ON gb.overlap_group = ib.overlap_group
         WHERE a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
           AND a.relation IN ('probable_original', 'independent') AND b.relation IN ('probable_original', 'independent')
-          AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL OR ia.overlap_group <> ib.overlap_group)
+          AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL
+               OR coalesce(ga.within_group, ia.overlap_group) <> coalesce(gb.within_group, ib.overlap_group))
           -- A row may record that the report covers several events and this is a different one.
           AND NOT (coalesce(a.reasons, '') LIKE '%distinct_event%' OR coalesce(b.reasons, '') LIKE '%distinct_event%')
         ORDER BY a, b""",
