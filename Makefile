@@ -11,7 +11,7 @@ BUILD := $(PKG)/build
 export GX_ANALYTICS_ENABLED := false
 export PYTHONHASHSEED := 0
 
-.PHONY: report validate test book release artefacts clean browser bench clients
+.PHONY: report validate test book release artefacts clean browser bench clients mutate engine
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
@@ -40,7 +40,7 @@ validate: $(STAMP)
 report: book
 
 # The book shows the validation summary, so it is built after validation (safe under make -j).
-book: validate
+book: validate engine
 	$(PY) -m build_report --root $(PKG) pages
 	$(VENV)/bin/jupyter-book build $(PKG)/book --warningiserror --nitpick --keep-going --quiet
 
@@ -55,6 +55,19 @@ test: $(STAMP) $(CFF_STAMP) browser clients
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
 bench: $(STAMP)
 	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
+
+## engine: DuckDB-WASM for the Query page, by npm ci from src/build_report/engine/package-lock.json (needs Node.js
+## and npm; quick once installed; the npm registry is reached only the first time, or when the lock changes)
+ENGINE := src/build_report/engine
+engine: $(ENGINE)/node_modules/.installed
+$(ENGINE)/node_modules/.installed: $(ENGINE)/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	cd $(ENGINE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## mutate: the mutation campaign (mutants of the package generated from the model); writes docs/mutation.md
+mutate: $(STAMP)
+	$(PY) -m build_report --root $(PKG) mutate $(MUTATE_FLAGS)
 
 browser:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

@@ -62,7 +62,8 @@ def test_hover_shows_row_and_click_opens_its_page(browser, built_report):
             if row.startswith(("INC-", "TAL-")):  # an incident or tally opens its own page
                 folder = "incidents" if row.startswith("INC-") else "tallies"
                 assert page.url.endswith(f"{folder}/{row}.html"), (name, page.url)
-                assert row in page.locator("h1").first.inner_text()
+                assert page.locator(".row-page").get_attribute("data-row") == row
+                assert row not in page.locator("h1").first.inner_text()  # the heading says what, where and when
             else:
                 assert page.url.endswith("register.html#" + row.lower()), (name, page.url)
                 assert page.locator(f"#{row.lower()}").is_visible()

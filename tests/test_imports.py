@@ -12,7 +12,23 @@ PACKAGE = "build_report"
 # The layers, lowest first. A module may import modules of its own layer or of a lower one, never of a higher
 # one. "checks.*" stands for every module under checks/ not named elsewhere.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("model", ["failures", "fieldtypes", "csvio", "scope", "lexicon", "coding", "geo", "geo.extract", "citation"]),
+    (
+        "model",
+        [
+            "lookalike",
+            "patterns",
+            "model",
+            "failures",
+            "fieldtypes",
+            "csvio",
+            "scope",
+            "lexicon",
+            "coding",
+            "geo",
+            "geo.extract",
+            "citation",
+        ],
+    ),
     ("descriptor", ["descriptor"]),
     ("package", ["package", "releases", "outputs", "links", "loaders", "artefacts"]),
     ("coder", ["coder", "reliability"]),
@@ -20,10 +36,11 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("derived columns", ["derive"]),
     ("checks", ["checks", "checks.*"]),
     ("rule registry", ["checks.registry"]),
-    ("gate", ["validate", "authoring", "bench"]),
+    ("gate", ["validate", "authoring", "bench", "mutate"]),
     ("figures", ["figures"]),
     ("charts", ["charts"]),
-    ("pages", ["rendering", "source_pages", "codebook"]),
+    ("engine", ["engine"]),
+    ("pages", ["rendering", "source_pages", "codebook", "query_page"]),
     ("book", ["book"]),
     ("release", ["release"]),
     ("commands", ["cli", "__main__", ""]),

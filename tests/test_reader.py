@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import ROOT, ROW_MARKS, need_chromium, offline_page, wait_for_charts
 from playwright.sync_api import Error as PlaywrightError
+from test_accessibility import BLOCKING, RUN, axe_source
 
 OUT = ROOT / "build"
 SHOTS = OUT / "screenshots"
@@ -147,6 +148,9 @@ def visit(browser, http_root, rel, device):
         problems = page.evaluate(LAYOUT)
         accessibility = page.evaluate(ACCESSIBILITY)
         charts = page.evaluate(CHARTS, ROW_MARKS)
+        # axe-core (tests/test_accessibility.py pins it) on the same visit: the light theme at this width.
+        page.add_script_tag(content=axe_source())
+        axe = page.evaluate(RUN)
         # A page taller than SHOT_HEIGHT is shot to that height: the register runs to some 470,000 px on a phone,
         # which takes seconds to encode and no viewer opens. LAYOUT above has checked the whole page.
         height = page.evaluate("document.documentElement.scrollHeight")
@@ -164,6 +168,7 @@ def visit(browser, http_root, rel, device):
         "problems": problems,
         "accessibility": accessibility,
         "charts": charts,
+        "axe": axe,
     }
 
 
@@ -236,6 +241,9 @@ class TestDesktop:
                 assert chart["label"] and len(chart["label"]) > 10, (rel, chart)
         assert set(drawn) == set(chart_rows), set(chart_rows) - set(drawn)
 
+    def test_axe_finds_nothing_serious(self, visits):
+        no_serious_axe_violation(visits, "desktop")
+
     def test_accessibility_basics(self, visits):
         """Headings start at h1 and skip no level, every visible link has a name, every chart a label."""
         for rel, seen in visits("desktop").items():
@@ -249,6 +257,20 @@ class TestDesktop:
 class TestPhone:
     def test_screenshots_and_tables_fit(self, visits, built_report):
         screenshots_taken_and_nothing_cut_off(visits, built_report, "phone")
+
+    def test_axe_finds_nothing_serious(self, visits):
+        no_serious_axe_violation(visits, "phone")
+
+
+def no_serious_axe_violation(visits, device):
+    """axe-core on every page at this width (light theme): no serious or critical violation."""
+    bad = [
+        f"{rel}: {v['id']} ({v['impact']}, {v['count']}): {v['nodes'][:2]}"
+        for rel, seen in visits(device).items()
+        for v in seen["axe"]
+        if v["impact"] in BLOCKING
+    ]
+    assert not bad, f"{len(bad)} serious or critical:\n" + "\n".join(bad[:40])
 
 
 def register(browser, built_report, fragment="", width=WIDTHS["desktop"]):

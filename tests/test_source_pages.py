@@ -1,6 +1,7 @@
 """The compilation annotated (source.html) and the pages of incidents and tallies, in Chromium from
 file://, offline; the withdrawn tombstone from the generator itself."""
 
+import json
 import re
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from conftest import ROOT, need_chromium, offline_page
 
 from build_report import book, citation, csvio, source_pages
+from build_report.links import markdown_text
 from build_report.package import Package, connect, records
 
 need_chromium()
@@ -82,6 +84,8 @@ def test_every_register_claim_entry_links_back(browser, built_report, db):
             assert page.locator(f"[id='{r['id'].lower()}'] a.page-link").count() == 1, r
         # the link lands on the span, and the span is visible
         c = next(c for c in claims if c["status"] == "active")
+        # The entry's words are folded: a reader unfolds them, then follows the link.
+        page.locator(f"[id='{c['claim_id'].lower()}'] details.entry-body > summary").click()
         with page.expect_navigation():
             page.locator(f"[id='{c['claim_id'].lower()}'] a.source-link").click()
         assert page.locator(f"#src-{c['claim_id'].lower()}").is_visible()
@@ -126,7 +130,7 @@ def test_every_row_page_shows_the_rows_figures(browser, built_report, db):
             key = "incident_id" if rid in incidents else "tally_id"
             for c in records(con, f"SELECT claim_id FROM claims WHERE {key} = ? AND status = 'active'", [rid]):
                 assert page.locator(f"a.source-link[href='../source.html#src-{c['claim_id'].lower()}']").count() >= 1
-            assert f"row {rid} " in page.locator("p.citation-row").inner_text()
+            assert re.search(rf"\brow {rid}\b", page.locator("p.citation-row").inner_text())
             assert not page.outside and not page.errors, (rid, page.outside, page.errors)
         finally:
             ctx.close()
@@ -190,7 +194,9 @@ def test_withdrawn_rows_keep_a_tombstone_page(package_copy, tmp_path):
     index = source_pages.row_pages(connect(pkg), frags, gen, citation.load(ROOT), book.render)
     for rid, folder in (("INC-0014", "incidents"), ("TAL-0002", "tallies")):
         md = (gen / folder / f"{rid}.md").read_text(encoding="utf-8")
-        assert md.startswith(f"# {'Incident' if rid[0] == 'I' else 'Tally'} {rid} (withdrawn)\n")
+        heading = md.splitlines()[0]
+        assert heading.startswith("# ") and heading.endswith(r" \(withdrawn\)"), heading
+        assert "2016" in heading, heading  # the heading says when, from the data
         fragment = gen / re.search(r":file: \.\./(_html/\S+)", md).group(1)
         html = fragment.read_text(encoding="utf-8")
         assert 'data-status="withdrawn"' in html and "<strong>Withdrawn.</strong>" in html
@@ -199,3 +205,16 @@ def test_withdrawn_rows_keep_a_tombstone_page(package_copy, tmp_path):
     active = (gen / "incidents" / "INC-0001.md").read_text(encoding="utf-8")
     html = (gen / re.search(r":file: \.\./(_html/\S+)", active).group(1)).read_text(encoding="utf-8")
     assert "Withdrawn." not in html
+
+
+def test_every_grading_has_words_and_headings_are_inert():
+    """Every grading the descriptor allows is said in words on the row pages, and a heading made from data text
+    cannot form markup (every ASCII punctuation mark is escaped)."""
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    (incidents,) = [r for r in desc["resources"] if r["name"] == "incidents"]
+    (grading,) = [f for f in incidents["schema"]["fields"] if f["name"] == "grading"]
+    assert set(grading["constraints"]["enum"]) <= set(source_pages.GRADING_WORDS)
+    hostile = "{raw}`html` <script>x</script> [a](b) $x$ {{sub}} :::{note}\n# two"
+    text = markdown_text(hostile)
+    assert "\n" not in text
+    assert not re.search(r"(?<!\\)[{}`<>\[\]$:#]", text), text

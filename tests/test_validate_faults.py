@@ -232,6 +232,8 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         _write(path, [[r[i]] + r[:i] + r[i + 1 :] for r in rows])
     elif op == "empty":
         path.write_bytes(b"")
+    elif op == "header_only":
+        _write(path, rows[:1])
     elif op == "prepend_bytes":
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     elif op == "crlf":

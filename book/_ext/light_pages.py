@@ -23,7 +23,17 @@ from urllib.parse import quote
 
 VEGA = "vendor/vega-bundle.js"
 # Scripts a page loads only when its body has the marker: the Vega bundle where a chart is, the register's filters.
-PAGE_SCRIPTS = {VEGA: 'class="vega-chart"', "register.js": 'id="register-filter"'}
+PAGE_SCRIPTS = {
+    VEGA: 'class="vega-chart"',
+    "charts.js": 'class="vega-chart"',
+    "register.js": 'id="register-filter"',
+    "query.js": 'id="query-console"',
+}
+# Stylesheets likewise: the Query page's own rules.
+PAGE_STYLES = {"query.css": 'id="query-console"'}
+# The Query page's engine and data (loaded by query.js when asked): they put no class on any page, and their 11 MB of
+# words would keep theme rules that no page uses.
+QUERY_DATA = ("vendor/duckdb/", "vendor/query-data.js")
 # Written by the theme into _static/ but loaded by no page of this report.
 UNUSED = ("scripts/fontawesome.js",)
 UNUSED_CSS = "_static/mystnb."  # myst-nb's notebook stylesheet, left off every page
@@ -37,15 +47,21 @@ def drop_page_scripts(app, config):
         for js in config.html_js_files
         if (name := js[0] if isinstance(js, tuple) else js) not in PAGE_SCRIPTS and not name.startswith("vendor/")
     ]
+    config.html_css_files = [
+        css for css in config.html_css_files if (css[0] if isinstance(css, tuple) else css) not in PAGE_STYLES
+    ]
 
 
 def add_page_scripts(app, pagename, templatename, context, doctree):
+    body = context.get("body") or ""
+    for style, marker in PAGE_STYLES.items():
+        if marker in body:  # before the list below is copied: the builder's list is the page's until then
+            app.builder.add_css_file(style)
     # myst-nb's stylesheet (43 kB) styles notebook cells and outputs; the report has none.
     if "css_files" in context:
         context["css_files"] = [
             c for c in context["css_files"] if not str(getattr(c, "filename", c)).startswith(UNUSED_CSS)
         ]
-    body = context.get("body") or ""
     for script, marker in PAGE_SCRIPTS.items():
         if marker in body:
             app.builder.add_js_file(script)  # for this page only: Sphinx restores the list before each page
@@ -142,6 +158,10 @@ def unused_rules_removed(css: str, outdir: Path) -> str:
     utilities): about 210 kB of 320 kB. Licence comments (/*! ... */) are kept."""
     words = set()
     for path in list(outdir.rglob("*.html")) + list((outdir / "_static").rglob("*.js")):
+        if path.is_relative_to(outdir / "_static") and path.relative_to(outdir / "_static").as_posix().startswith(
+            QUERY_DATA
+        ):
+            continue
         words.update(re.findall(r"[\w-]+", path.read_text(encoding="utf-8", errors="replace")))
     charset = '@charset "UTF-8";'
     body = css.replace(charset, "", 1)

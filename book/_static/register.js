@@ -4,7 +4,8 @@
 // (#inc-0001) never contains, so links to entries keep working.
 (function () {
   'use strict';
-  var KEYS = ['q', 'gov', 'grading', 'kind', 'link', 'table'];
+  var KEYS = ['q', 'gov', 'grading', 'kind', 'link', 'table', 'from', 'to'];
+  var FACETS = ['gov', 'grading', 'kind', 'link', 'table'];
   var FORMULA = /^[=+\-@\t\r]/;
   var SIGNED_NUMBER = /^[+-]\d+(\.\d+)?$/;
 
@@ -16,15 +17,25 @@
     var count = document.getElementById('register-count');
     var controls = {};
     KEYS.forEach(function (k) { controls[k] = form.querySelector('[data-filter="' + k + '"]'); });
-    var text = entries.map(function (e) { return norm(e.textContent); });
+    var text = entries.map(function (e) { return key(e.textContent); });
+    var summaryRows = {};
+    Array.prototype.forEach.call(document.querySelectorAll('#register-summary tbody tr'), function (tr) { summaryRows[tr.dataset.id] = tr; });
+    var none = document.getElementById('register-none');
     var values = entries.map(function (e) {
       var v = {};
-      KEYS.slice(1).forEach(function (k) { v[k] = (e.getAttribute('data-' + k) || '').split('|').filter(Boolean); });
+      FACETS.forEach(function (k) { v[k] = (e.getAttribute('data-' + k) || '').split('|').filter(Boolean); });
+      v.start = e.getAttribute('data-start') || '';
+      v.end = e.getAttribute('data-end') || '';
       return v;
     });
     var lastCount = '';
 
     function norm(s) { return (s || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' '); }
+    // A transliteration key: accents, apostrophes and hyphens (and the letters ayn and hamza written as marks)
+    // dropped, doubled letters made single, so that Maarat, Ma'arrat and Maarrat share the key "marat".
+    function key(s) {
+      return norm(s).replace(/[\u02bb\u02bc\u02be\u02bf'\u2018\u2019`\u00b4-]/g, '').replace(/([a-z])\1+/g, '$1');
+    }
 
     function state() {
       var s = {};
@@ -34,14 +45,20 @@
 
     function apply() {
       var s = state();
-      var words = norm(s.q || '').split(' ').filter(Boolean);
+      var words = key(s.q || '').split(' ').filter(Boolean);
       var shown = 0;
       entries.forEach(function (e, i) {
         var ok = words.every(function (w) { return text[i].indexOf(w) !== -1; });
-        KEYS.slice(1).forEach(function (k) { if (ok && s[k] && values[i][k].indexOf(s[k]) === -1) ok = false; });
+        FACETS.forEach(function (k) { if (ok && s[k] && values[i][k].indexOf(s[k]) === -1) ok = false; });
+        // The dates keep an entry whose window overlaps them; an entry without a window is hidden while they are set.
+        if (ok && s.from && !(values[i].end && values[i].end >= s.from)) ok = false;
+        if (ok && s.to && !(values[i].start && values[i].start <= s.to)) ok = false;
         e.hidden = !ok;
+        var row = summaryRows[e.dataset.id];
+        if (row) row.hidden = !ok;
         if (ok) shown += 1;
       });
+      none.hidden = shown !== 0;
       sections.forEach(function (sec) { sec.hidden = !sec.querySelector('section.register-entry:not([hidden])'); });
       var message = shown + ' of ' + entries.length + ' shown';
       if (message !== lastCount) { count.textContent = message; lastCount = message; }
@@ -77,6 +94,8 @@
     var timer = null;
     controls.q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(update, 150); });
     KEYS.slice(1).forEach(function (k) { controls[k].addEventListener('change', update); });
+    controls.from.addEventListener('input', update);
+    controls.to.addEventListener('input', update);
     form.addEventListener('submit', function (ev) { ev.preventDefault(); update(); });
     form.addEventListener('reset', function () { setTimeout(update, 0); });
     window.addEventListener('hashchange', function () {
@@ -100,15 +119,34 @@
 
     document.getElementById('register-csv').addEventListener('click', function () {
       var base = window.location.href.split('#')[0];
-      var lines = [['table', 'id', 'title', 'governorate', 'grading', 'kind', 'link_status', 'quote', 'register_url']];
+      var head = ['table', 'id', 'title', 'governorate', 'grading', 'kind', 'link_status', 'quote', 'register_url'];
+      // Then every coded field of the entries shown (the rows of each entry's field table), in order of appearance;
+      // a field whose name is already a column above is that column.
+      var fieldNames = [], fieldsOf = [];
+      entries.forEach(function (e) {
+        if (e.hidden) return;
+        var f = {};
+        Array.prototype.forEach.call(e.querySelectorAll('table.register-fields tr'), function (tr) {
+          var th = tr.querySelector('th'), td = tr.querySelector('td');
+          if (!th || !td) return;
+          var name = th.textContent.trim();
+          if (head.indexOf(name) !== -1) return;
+          if (fieldNames.indexOf(name) === -1) fieldNames.push(name);
+          f[name] = td.textContent.trim() === '\u2014' ? '' : td.textContent.trim();
+        });
+        fieldsOf.push(f);
+      });
+      var lines = [head.concat(fieldNames)];
+      var n = 0;
       entries.forEach(function (e, i) {
         if (e.hidden) return;
         var h = e.querySelector('h3');
         var title = h ? h.textContent.replace(/^[^:]*:\s*/, '') : '';
         var quotes = Array.prototype.map.call(e.querySelectorAll('blockquote.verbatim > p'), function (p) { return p.textContent; });
+        var f = fieldsOf[n++];
         lines.push([e.getAttribute('data-table'), e.getAttribute('data-id'), title, values[i].gov.join('; '),
           values[i].grading.join('; '), values[i].kind.join('; '), values[i].link.join('; '), quotes.join(' | '),
-          base + '#' + e.id]);
+          base + '#' + e.id].concat(fieldNames.map(function (name) { return f[name] || ''; })));
       });
       var body = lines.map(function (row) { return row.map(csvCell).join(','); }).join('\n') + '\n';
       var blob = new Blob([body], {type: 'text/csv;charset=utf-8'});
@@ -119,6 +157,40 @@
       a.click();
       setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
     });
+
+    // The summary table sorts by the column whose heading is pressed (again: the other way).
+    Array.prototype.forEach.call(document.querySelectorAll('#register-summary button.sort'), function (b) {
+      b.addEventListener('click', function () {
+        var th = b.parentElement, table = document.getElementById('register-summary');
+        var col = Array.prototype.indexOf.call(th.parentElement.children, th);
+        var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+        Array.prototype.forEach.call(th.parentElement.children, function (c) { c.setAttribute('aria-sort', 'none'); });
+        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b2) {
+          var x = a.cells[col], y = b2.cells[col];
+          var vx = x.dataset.sortValue, vy = y.dataset.sortValue;
+          if (x.dataset.sortType === 'number') {
+            vx = vx === '' ? -1 : Number(vx); vy = vy === '' ? -1 : Number(vy);
+            return dir * (vx - vy) || a.dataset.id.localeCompare(b2.dataset.id);
+          }
+          return dir * vx.localeCompare(vy) || a.dataset.id.localeCompare(b2.dataset.id);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+
+    // An entry reached by its anchor (#clm-0001) is unfolded, so that its words are seen at once.
+    function unfoldTarget() {
+      var id;
+      try { id = decodeURIComponent(window.location.hash.slice(1)).toLowerCase(); } catch (err) { return; }
+      var target = id && id.indexOf('=') === -1 && document.getElementById(id);
+      var body = target && target.querySelector && target.querySelector('details.entry-body');
+      if (body) body.open = true;
+    }
+    window.addEventListener('hashchange', unfoldTarget);
+    unfoldTarget();
 
     form.hidden = false;
     fromHash();

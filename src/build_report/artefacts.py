@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
 from . import citation, csvio, loaders, outputs, releases
+from .descriptor import inside
 from .package import Package, connect
 
 KEPT = (".duckdb", ".pdf")
@@ -108,15 +110,17 @@ def write_package_zip(pkg: Package, dest: Path, record: Path | None, label: str,
     """The package zip. A legacy record's zip holds the descriptor, the resources and the changelog; from
     0.2.1 on it also holds the citation, licence, README, manifest and codebook PDF, and a SHA256SUMS of
     its own files, so that `sha256sum -c SHA256SUMS` works inside the unpacked zip."""
-    files = [pkg.root / "datapackage.json"] + [pkg.root / r["path"] for r in pkg.descriptor["resources"]]
+    # Every file through the guard: a symlink leading outside the tree (a CHANGELOG.md pointing at a system
+    # file, say) is refused, never zipped.
+    files = [pkg.file("datapackage.json")] + [pkg.file(r["path"]) for r in pkg.descriptor["resources"]]
     if legacy:
-        files += [pkg.root / x for x in LEGACY_ZIP_EXTRAS if (pkg.root / x).exists()]
+        files += [pkg.file(x) for x in LEGACY_ZIP_EXTRAS if os.path.lexists(pkg.root / x)]
         return outputs.zip_files(files, pkg.root, dest)
     entries = {f.relative_to(pkg.root).as_posix(): f.read_bytes() for f in files}
     source = record if record is not None else pkg.root
     for extra in ZIP_RECORD_FILES:
-        if (source / extra).is_file():
-            entries[extra] = (source / extra).read_bytes()
+        if os.path.lexists(source / extra):
+            entries[extra] = inside(source, extra).read_bytes()
     if record is not None:
         pdf = record / "artefacts" / f"codebook-{label}.pdf"
         if pdf.is_file():
@@ -166,18 +170,19 @@ def frozen_package(root: Path, version: str, dest: Path) -> Package:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     descriptor = releases.frozen_descriptor(root, version)
-    shutil.copy(record / "datapackage.json", dest / "datapackage.json")
+    # Copied through the guard: a file of the record that is a symlink leading out of it is refused.
+    (dest / "datapackage.json").write_bytes(inside(record, "datapackage.json").read_bytes())
     for res in descriptor["resources"]:
         source = releases.record_file(record, res)
-        if not source.exists():
+        if not os.path.lexists(source):
             raise Refused(f"releases/{version}/ lacks {source.relative_to(record)}")
         target = dest / res["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
+        target.write_bytes(inside(record, source.relative_to(record).as_posix()).read_bytes())
     for extra in LEGACY_ZIP_EXTRAS if releases.legacy_layout(record) else ZIP_RECORD_FILES:
-        if (record / extra).exists():
-            shutil.copy(record / extra, dest / extra)
-    return Package.load(dest)
+        if os.path.lexists(record / extra):
+            (dest / extra).write_bytes(inside(record, extra).read_bytes())
+    return Package.load(dest, frozen=True)
 
 
 def rebuild(root: Path, version: str, dist: Path | None = None, first: bool = False) -> list[str]:

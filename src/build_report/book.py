@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import duckdb
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import (
@@ -25,11 +27,14 @@ from . import (
     lexicon,
     outputs,
     queries,
+    query_page,
     releases,
     source_pages,
+    validate,
 )
-from .checks import agreement, registry
+from .checks import agreement, contract, registry
 from .links import ROW_ID, URL, anchor, page_of, value
+from .links import day_span as links_day_span
 from .package import (
     Package,
     _q,
@@ -42,7 +47,7 @@ from .package import (
 )
 from .rendering import env, render
 
-FIG = re.compile(r"\{\{(fig|chart|table|rules|gate):([a-z_]+)\}\}")
+FIG = re.compile(r"\{\{(fig|chart|table|rules|gate|lead):([a-z_]+)\}\}")
 
 
 class Fragments:
@@ -59,6 +64,16 @@ class Fragments:
         path = self.folder / f"{self.count:03d}{'-' + name if name else ''}.html"
         path.write_text(html_text, encoding="utf-8")
         return f"\n```{{raw}} html\n:file: {up}_html/{path.name}\n```\n"
+
+
+# Project prose (CHANGELOG.md) is text too: CommonMark with raw HTML off, so a tag shows as written, and no MyST, so
+# a directive or a role is shown as code and never run. Unsafe link schemes are refused by markdown-it itself.
+_PROSE = MarkdownIt("commonmark", {"html": False})
+
+
+def prose_html(text: str) -> str:
+    """HTML of a piece of project prose, with raw HTML escaped and no directive or role interpreted."""
+    return _PROSE.render(text)
 
 
 def inline():
@@ -93,11 +108,16 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
                 + (", ".join(row_link(i) for i in fig["ids"] if ROW_ID.match(i)) or "none")
                 + "."
                 + grading
+                + " "
+                + str(inline().recompute(spec.query))
+                + "."
             )
             ids = " ".join(i for i in fig["ids"] if ROW_ID.match(i))
             return str(inline().figure(name, attrs, ids, figures.text(fig))) + f"[^{name}]"
         if kind == "table":
             return frags.include(query_table(con, name), name)
+        if kind == "lead":
+            return frags.include(lead_block(con), "lead")
         if kind == "rules":
             return frags.include(rules_table(), "rules")
         if kind == "gate":
@@ -119,6 +139,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             render(
                 "chart.html.j2",
                 name=name,
+                query=chart.query,
                 rows=len(df),
                 alt=alt_text,
                 caption=chart.caption,
@@ -132,6 +153,49 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
 
     body = FIG.sub(sub, text)
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
+
+
+# The figures a reader sees first on the home page, each with its words (figures.FIGURES names its query).
+LEAD_FIGURES = [
+    ("incidents_total", "incidents reported"),
+    ("killed_naive_sum", "people reported killed, simple sum of the incidents' lowest figures"),
+    ("killed_conservative_total", "people reported killed, conservatively (each group of overlapping reports once)"),
+    ("incidents_single_source", "incidents resting on a single source"),
+]
+
+
+def lead_block(con) -> str:
+    """The home page's opening: the key figures (each from its named query, with the rows behind it one link
+    away), the systematic trackers' totals for the same months (context_totals, never added to anything) for the period of
+    the incidents, the compilation named from the documents table, and the caveat that these are claims."""
+    figs = []
+    for name, words in LEAD_FIGURES:
+        fig = figures.compute(con, name)
+        figs.append({"name": name, "value": figures.text(fig), "words": words, "ids": len(fig["ids"])})
+    # The same period: the trackers' rows that overlap the incidents' windows.
+    span = con.execute("SELECT min(date_start), max(date_end) FROM active_incidents").fetchone()
+    trackers = [
+        {
+            "tracker": r["tracker"],
+            "url": str(r["url"]) if URL.match(str(r["url"] or "")) else "",
+            "period": links_day_span(r["period_start"], r["period_end"]),
+            "value": figures.text({"value_min": _int(r["value_min"]), "value_max": _int(r["value_max"])}),
+            "measure": r["measure"],
+        }
+        for r in records(con, queries.sql("context_comparison"))
+        if span[0] is not None and r["period_end"] >= span[0] and r["period_start"] <= span[1]
+    ]
+    docs = [
+        {
+            "title": d["title"],
+            "author": d["author"],
+            "publisher": d["publisher"],
+            "published": links_day_span(d["published_date"], d["published_date"]),
+            "url": str(d["url"]) if URL.match(str(d["url"] or "")) else "",
+        }
+        for d in records(con, "SELECT * FROM documents ORDER BY document_id")
+    ]
+    return render("lead.html.j2", figures=figs, trackers=trackers, documents=docs)
 
 
 def rules_table() -> str:
@@ -217,6 +281,10 @@ def _int(v):
     return None if v is None else int(v)
 
 
+def _dated(row) -> bool:
+    return bool(row) and not missing(row.get("date_start")) and not missing(row.get("date_end"))
+
+
 NO_GOVERNORATE = "no governorate (country or region)"
 
 
@@ -285,8 +353,16 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         code = places[place_id]["admin1_code"]
         return [geo.name(code, NO_GOVERNORATE)]
 
-    rows_of = {r["incident_id"]: r for r in records(con, "SELECT incident_id, place_id, grading FROM incidents")}
-    rows_of |= {r["tally_id"]: r for r in records(con, "SELECT tally_id, place_id FROM tallies")}
+    rows_of = {
+        r["incident_id"]: r
+        for r in records(con, "SELECT incident_id, place_id, grading, date_start, date_end FROM incidents")
+    }
+    rows_of |= {
+        r["tally_id"]: r
+        for r in records(
+            con, "SELECT tally_id, place_id, period_start AS date_start, period_end AS date_end FROM tallies"
+        )
+    }
     claim_of = {c["claim_id"]: c for c in claims}
 
     def facets(row_ids=(), claim_rows=(), place_id=None, table=""):
@@ -307,6 +383,9 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
             ),
             "kind": sorted({str(c["kind"]).replace("_", " ") for c in claim_rows}),
             "link": sorted({str(c["link_status"]).replace("_", " ") for c in claim_rows}),
+            # The widest window of the rows it belongs to (ISO dates compare as text), for the date filter.
+            "start": min((str(rows_of[i]["date_start"]) for i in row_ids if _dated(rows_of.get(i))), default=""),
+            "end": max((str(rows_of[i]["date_end"]) for i in row_ids if _dated(rows_of.get(i))), default=""),
         }
 
     incidents = []
@@ -480,6 +559,27 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         for key in ("gov", "grading", "kind", "link")
     }
     options["table"] = [(sec["key"], sec["title"]) for sec in sections]
+    summary = []
+    for r in records(con, "SELECT * FROM incidents ORDER BY date_start, incident_id"):
+        p = places.get(r["place_id"], {})
+        summary.append(
+            {
+                "id": r["incident_id"],
+                "anchor": anchor(r["incident_id"]),
+                "page": page_of(r["incident_id"]),
+                "title": r["title"],
+                "start": str(r["date_start"] or ""),
+                "date": links_day_span(r["date_start"], r["date_end"]),
+                "place": str(p.get("standard_name") or ""),
+                "gov": geo.name(p.get("admin1_code"), NO_GOVERNORATE),
+                "killed_min": "" if missing(r["killed_min"]) else int(r["killed_min"]),
+                "killed_max": "" if missing(r["killed_max"]) else int(r["killed_max"]),
+                "killed": source_pages.range_text(r["killed_min"], r["killed_max"]),
+                "grading": str(r["grading"] or "").replace("_", " "),
+                "perpetrator": str(r["alleged_perpetrator"] or ""),
+                "status": str(r["status"]),
+            }
+        )
     intro = (
         "Every row of the data package has an entry here, with a stable anchor named after its ID "
         "(for example `register.html#inc-0001`). Quotes are the compilation's own words, verbatim, with "
@@ -488,7 +588,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
     return (
         "# Register of incidents, tallies, claims and places\n\n"
         + intro
-        + frags.include(render("register.html.j2", sections=sections, options=options), "register")
+        + frags.include(render("register.html.j2", sections=sections, options=options, summary=summary), "register")
     )
 
 
@@ -502,14 +602,14 @@ def incidents_page(con, frags: Fragments, gen: Path, cff: dict) -> str:
     )
     for kind, title in (("incident", "Incidents"), ("tally", "Tallies")):
         rows = [
-            [{"text": i["id"], "href": i["href"]}, i["lead"], i["figure"], i["status"]]
+            [{"text": i["title"], "href": i["href"]}, i["id"], i["figure"], i["status"]]
             for i in index
             if i["kind"] == kind
         ]
         out += f"\n## {title}\n" + frags.include(
             render(
                 "table.html.j2",
-                columns=["page", "what", "killed" if kind == "incident" else "value", "status"],
+                columns=["page", "row", "killed" if kind == "incident" else "value", "status"],
                 rows=rows,
                 cls=f"row-index row-index-{kind}",
                 note="",
@@ -686,8 +786,10 @@ def _add_new_fields(old_con, con) -> None:
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     """The headline figures of this version beside those of the release before it: which rows entered or
     left each, and the changelog notes that name those rows (the reason)."""
-    released = releases.latest(pkg.root) == pkg.version
-    previous = releases.before(pkg.root, pkg.version)
+    # A released version is set beside the release before it, with its own section's notes; a working copy
+    # whose data differ from every release is set beside the latest release, with the Unreleased notes.
+    released = releases.released_as(pkg)
+    previous = releases.before(pkg.root, released) if released else releases.latest(pkg.root)
     if previous is None:
         return ""
     try:
@@ -696,7 +798,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
         return ""
     old_con = connect(old)
     _add_new_fields(old_con, con)
-    notes = releases.notes((pkg.root / "CHANGELOG.md").read_text(encoding="utf-8"), pkg.version if released else None)
+    notes = releases.notes(pkg.read_text("CHANGELOG.md"), released)
     rows = []
     for name in figures.headline():
         label = figures.FIGURES[name].label
@@ -714,7 +816,7 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
                 "; ".join(why),
             ]
         )
-    this = pkg.version + ("" if released else " (not yet released)")
+    this = released or f"working copy after {previous} (not yet released)"
     return (
         f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
         "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
@@ -742,29 +844,75 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
 def changelog_page(pkg: Package, con, frags: Fragments) -> str:
     """CHANGELOG.md (the project's own prose), the headline figures against the release before, then the
     row-level diff of the latest release as data."""
-    text = (pkg.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    head, sep, rest = pkg.read_text("CHANGELOG.md").partition("\n## ")
+    head = re.sub(r"\A\s*# [^\n]*\n", "", head)  # the page's own title stands for the file's
+    text = "# Changelog\n" + frags.include(prose_html(head), "changelog-head")
     compared = figures_compared(pkg, con, frags)
     if compared:
-        head, sep, rest = text.partition("\n## ")
-        text = head.rstrip() + "\n\n" + compared + "\n" + sep.lstrip("\n") + rest if sep else text + "\n" + compared
+        text += "\n" + compared + "\n"
+    if sep:
+        text += frags.include(prose_html("## " + rest), "changelog")
     version = releases.latest(pkg.root)
-    if version is None or not (pkg.root / "releases" / version / "diff.csv").exists():
+    if version is None or not os.path.lexists(pkg.root / "releases" / version / "diff.csv"):
         return text
+    return (
+        text.rstrip() + "\n\n" + f"## What changed in {version}, row by row\n\n"
+        f"Every row that changed, against the release before, is listed in the appendix "
+        f"[Changes row by row](changelog-rows.md).\n"
+    )
+
+
+def changelog_rows_page(pkg: Package, frags: Fragments) -> str:
+    """The appendix page of the latest release's row-level diff (releases/X/diff.csv), as data."""
+    head = "# Appendix: changes row by row\n\n"
+    version = releases.latest(pkg.root)
+    if version is None or not os.path.lexists(pkg.root / "releases" / version / "diff.csv"):
+        return head + "No release has a row-level diff yet.\n"
     latest = pkg.root / "releases" / version
-    rows = csvio.read(latest / "diff.csv")[1]
+    rows = csvio.read(pkg.file(f"releases/{version}/diff.csv"))[1]
     cols = ["table", "id", "change", "field", "old", "new"] + (["reason"] if rows and "reason" in rows[0] else [])
     shown = [[value(r[k] or None) for k in cols] for r in rows[:300]]
     note = f"{len(rows) - 300} more rows in the CSV." if len(rows) > 300 else ""
     return (
-        text.rstrip() + "\n\n" + f"## What changed in {latest.name}\n\n"
-        f"Row by row, against the release before it ({len(rows)} changes; machine-readable in "
-        f"`releases/{latest.name}/diff.csv`).\n"
+        head + f"What changed in {latest.name}, row by row, against the release before it ({len(rows)} changes; "
+        f"machine-readable in `releases/{latest.name}/diff.csv`). The [changelog](changelog.md) says why.\n"
         + frags.include(
             render(
                 "table.html.j2", columns=["row" if c == "id" else c for c in cols], rows=shown, cls="diff", note=note
             ),
             "diff",
         )
+    )
+
+
+def quality_page(pkg: Package, frags: Fragments) -> str:
+    """The result of `make validate` (build/validation.json) as a sentence and a table of the gate's checks;
+    failures are counted per check here and listed in full in the JSON. Shown as HTML from a template, never
+    as Markdown: a failure can quote a value from the data."""
+    summary = "build/validation.json"
+    head = "# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
+    if not os.path.lexists(pkg.root / summary):
+        return head + "\nRun `make validate` to produce it.\n"
+    result = json.loads(pkg.read_text(summary))
+    by_check: dict[str, int] = {}
+    for f in result.get("failures", []):
+        by_check[f.get("check", "")] = by_check.get(f.get("check", ""), 0) + 1
+    try:
+        compared = contract.compare(pkg).sentence()
+    except (OSError, ValueError, KeyError, TypeError):
+        compared = "The descriptor could not be compared with the latest release (see the failures)."
+    return head + frags.include(
+        render(
+            "quality.html.j2",
+            version=str(result.get("version", "")),
+            passed=bool(result.get("passed")),
+            count=int(result.get("count", 0)),
+            rows=[[check, what, by_check.get(check, 0)] for check, what in validate.CHECKS],
+            skipped=[str(x) for x in result.get("skipped", [])],
+            tables=[r["name"] for r in pkg.table_resources()],
+            compared=compared,
+        ),
+        "quality",
     )
 
 
@@ -829,33 +977,28 @@ def main(root: str | None) -> int:
     # Charts are numbered in reading order, so render templates in the table-of-contents order.
     order = [
         e.strip().removeprefix("- file: generated/").removeprefix("root: generated/")
-        for e in (book / "_toc.yml").read_text(encoding="utf-8").splitlines()
+        for e in pkg.read_text("book/_toc.yml").splitlines()
         if "generated/" in e
     ]
     for template in sorted(
         (book / "templates").glob("*.md"), key=lambda t: order.index(t.stem) if t.stem in order else 99
     ):
         (gen / template.name).write_text(
-            render_template(template.read_text(encoding="utf-8"), con, state, frags), encoding="utf-8"
+            render_template(pkg.read_text(f"book/templates/{template.name}"), con, state, frags), encoding="utf-8"
         )
     (gen / "register.md").write_text(register_page(con, frags, citation.load(pkg.root)), encoding="utf-8")
     (gen / "source.md").write_text(source_pages.source_page(pkg, con, frags, render), encoding="utf-8")
     (gen / "incidents.md").write_text(incidents_page(con, frags, gen, citation.load(pkg.root)), encoding="utf-8")
     (gen / "dictionary.md").write_text(dictionary_page(pkg, frags), encoding="utf-8")
+    (gen / "query.md").write_text(query_page.page(pkg, con, frags, render), encoding="utf-8")
     (gen / "cite.md").write_text(cite_page(pkg.root, frags, releases.released_as(pkg) or ""), encoding="utf-8")
     (gen / "changelog.md").write_text(changelog_page(pkg, con, frags), encoding="utf-8")
+    (gen / "changelog-rows.md").write_text(changelog_rows_page(pkg, frags), encoding="utf-8")
     version, files = download_files(pkg, gen / "_downloads_extra" / "downloads")
     (gen / "downloads.md").write_text(downloads_page(pkg, version, files, frags), encoding="utf-8")
     with open(gen / "index.md", "a", encoding="utf-8") as index:
         index.write("\n" + frags.include(dataset_jsonld(pkg, version, files), "dataset-jsonld") + "\n")
-    summary = pkg.root / "build" / "validation.md"
-    # The validation summary can quote values from the data, so it is shown as preformatted text.
-    quality = summary.read_text(encoding="utf-8") if summary.exists() else "Run make validate to produce the summary."
-    (gen / "quality.md").write_text(
-        "# Data quality\n\nThe result of `make validate` on the package this report was built from.\n"
-        + frags.include(render("preformatted.html.j2", cls="validation-summary", text=quality), "quality"),
-        encoding="utf-8",
-    )
+    (gen / "quality.md").write_text(quality_page(pkg, frags), encoding="utf-8")
     stamp = version_stamp(pkg)
     for page in sorted(gen.rglob("*.md")):
         up = "../" * (len(page.relative_to(gen).parts) - 1)

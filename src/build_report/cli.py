@@ -1,4 +1,5 @@
-"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,snapshot-ids,bench}."""
+"""Command line: python -m build_report {validate,derive,locate,pages,database,release,artefacts,identifier,r-loader,
+snapshot-ids,bench,mutate}."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 
 # The commands are the top of the import graph: everything is imported here, nothing inside a function.
-from . import authoring, bench, book, loaders, outputs, release, releases, validate
+from . import authoring, bench, book, loaders, mutate, outputs, release, releases, validate
 from .package import Package
 
 
@@ -41,6 +42,12 @@ def parser() -> argparse.ArgumentParser:
         "artefacts", help="artefacts VERSION: rebuild a release's files from releases/VERSION and check SHA256SUMS"
     )
     art.add_argument("version")
+    mu = sub.add_parser("mutate", help="the mutation campaign: mutants of the package from the model; docs/mutation.md")
+    mu.add_argument("--out", default="docs/mutation.md", help="where to write the score table ('' for nowhere)")
+    mu.add_argument("--limit", type=int, default=0, help="a sample of about N mutants across every kind (0: all)")
+    mu.add_argument(
+        "--budget", type=float, default=0, help="stop after this many seconds, reporting the mutants judged"
+    )
     ident = sub.add_parser(
         "identifier",
         help="identifier PATH: the version identifier (SHA-256 of the manifest) of releases/X.Y.Z or an unpacked release zip",
@@ -88,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return bench.main(
             args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults
         )
+    if args.command == "mutate":
+        return mutate.main(args.root, args.out or None, args.limit or None, budget=args.budget or None)
     if args.command == "snapshot-ids":
         print(releases.snapshot_ids(Package.load(args.root), args.version))
         return 0

@@ -14,7 +14,8 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .failures import Failure
+from . import patterns
+from .failures import DataError, Failure
 from .fieldtypes import DUCK_TYPES, parse_value
 
 DESCRIPTOR = "datapackage.json"
@@ -24,6 +25,7 @@ RULES = {
     "descriptor-readable": "datapackage.json is a regular file inside the package, UTF-8, of sane size",
     "descriptor-is-json": "datapackage.json parses as JSON",
     "descriptor-is-object": "datapackage.json is a JSON object",
+    "descriptor-no-duplicate-keys": "no JSON object of datapackage.json names a key twice (a parser keeps only one of them)",
     "descriptor-has-resources": "the descriptor lists its resources in a non-empty array",
     "resource-is-object": "every resource is a JSON object",
     "resource-has-name": "every resource has a name of lower-case letters, digits, '.', '_' or '-'",
@@ -41,7 +43,7 @@ RULES = {
 }
 
 
-class PathRefused(Exception):
+class PathRefused(DataError):
     """A path that is not a regular file inside the package. `rule` names why."""
 
     def __init__(self, rule: str, reason: str):
@@ -94,6 +96,19 @@ def _fail(row: str, field: str, rule: str, value: str) -> Failure:
     return Failure("datapackage", row, field, rule, value, "structure")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice."""
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateKey(k)
+        out[k] = v
+    return out
+
+
 def read(root: Path) -> tuple[dict | None, list[Failure]]:
     """Read datapackage.json: (descriptor, []) or (None, [the failure])."""
     try:
@@ -114,7 +129,11 @@ def read(root: Path) -> tuple[dict | None, list[Failure]]:
     if text.startswith("\ufeff"):
         return None, [_fail("-", "-", "descriptor-readable", "starts with a byte-order mark")]
     try:
-        descriptor = json.loads(text)
+        descriptor = json.loads(text, object_pairs_hook=_no_duplicates)
+    except DuplicateKey as e:
+        return None, [
+            _fail("-", "-", "descriptor-no-duplicate-keys", f"the key {e.args[0]!r} appears twice in one object")
+        ]
     except json.JSONDecodeError as e:
         return None, [_fail("-", "-", "descriptor-is-json", f"{e.msg} at line {e.lineno}, column {e.colno}")]
     except RecursionError:
@@ -128,7 +147,7 @@ def _kind(v: Any) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(v), "number")
 
 
-def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
+def check(root: Path, descriptor: dict, linear: bool = True) -> tuple[list[Failure], set[str]]:
     """Every fault of the descriptor's resources, and the names of the resources that are sound."""
     out: list[Failure] = []
     resources = descriptor.get("resources")
@@ -169,7 +188,7 @@ def check(root: Path, descriptor: dict) -> tuple[list[Failure], set[str]]:
             or (isinstance(res.get("path"), str) and res["path"].lower().endswith(".csv"))
         )
         if "schema" in res or tabular:
-            out += _schema(row, res.get("schema"))
+            out += _schema(row, res.get("schema"), linear)
         if len(out) == n:
             good[name] = res
     # Foreign keys, once every resource's own schema is known to be sound. A key into a resource
@@ -195,7 +214,7 @@ def _names(v: Any) -> list | None:
     return None
 
 
-def _schema(row: str, schema: Any) -> list[Failure]:
+def _schema(row: str, schema: Any, linear: bool = True) -> list[Failure]:
     if schema is None:
         return [_fail(row, "schema", "resource-has-schema", "a CSV resource without a schema")]
     if not isinstance(schema, dict):
@@ -211,7 +230,8 @@ def _schema(row: str, schema: Any) -> list[Failure]:
             )
         ]
     out = []
-    names: set[str] = set()
+    names: set[str] = set()  # lower case: two fields may not differ only in case
+    exact: set[str] = set()  # as written: a key names a field exactly (a key in another case is not a field)
     for j, f in enumerate(fields):
         where = f"schema.fields[{j}]"
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
@@ -221,6 +241,7 @@ def _schema(row: str, schema: Any) -> list[Failure]:
         if f["name"].lower() in names:
             out.append(_fail(row, where, "field-is-valid", "duplicate field name"))
         names.add(f["name"].lower())
+        exact.add(f["name"])
         ftype = f.get("type", "string")
         if ftype not in DUCK_TYPES:
             out.append(
@@ -229,16 +250,19 @@ def _schema(row: str, schema: Any) -> list[Failure]:
             continue
         if f.get("format", "default") != "default":
             out.append(_fail(row, where + ".format", "field-is-valid", f"format {f.get('format')!r} is not supported"))
-        out += _constraints(row, where, ftype, f.get("constraints", {}))
+        out += _constraints(row, where, ftype, f.get("constraints", {}), linear)
     if out:
         return out
     pk = _names(schema.get("primaryKey"))
-    if pk is None or any(k.lower() not in names for k in pk):
-        out.append(_fail(row, "schema.primaryKey", "schema-has-primary-key", str(schema.get("primaryKey", "missing"))))
+    if pk is None or any(k not in exact for k in pk):
+        value = str(schema.get("primaryKey", "missing"))
+        if pk is not None and all(k.lower() in names for k in pk):
+            value += " (written in another case than its field: names are case-sensitive)"
+        out.append(_fail(row, "schema.primaryKey", "schema-has-primary-key", value))
     return out
 
 
-def _constraints(row: str, where: str, ftype: str, c: Any) -> list[Failure]:
+def _constraints(row: str, where: str, ftype: str, c: Any, linear: bool = True) -> list[Failure]:
     where += ".constraints"
     if not isinstance(c, dict):
         return [_fail(row, where, "constraint-is-valid", f"a JSON {_kind(c)}")]
@@ -258,10 +282,7 @@ def _constraints(row: str, where: str, ftype: str, c: Any) -> list[Failure]:
             if not isinstance(v, str):
                 bad = "must be a string"
             else:
-                try:
-                    re.compile(v)
-                except (re.error, RecursionError, OverflowError) as e:
-                    bad = f"does not compile: {e}"
+                bad = patterns.check(v, linear)
         elif k in ("minLength", "maxLength"):
             bad = None if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else "must be a whole number"
         elif k in ("minimum", "maximum"):

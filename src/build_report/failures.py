@@ -10,6 +10,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from . import lookalike
+
+
+class DataError(Exception):
+    """A fault of the package's files, raised by the package's own readers: the gate reports it as a failure.
+    Anything else raised while checking is a fault of the validator itself, not of the data."""
+
+
 EXCERPT = 120  # characters of a value shown in a failure
 ID_EXCERPT = 60  # characters of a row ID or field name
 
@@ -25,6 +33,10 @@ def _escape(m: re.Match) -> str:
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
+def _codepoint(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+
+
 def safe(text: object, limit: int = EXCERPT) -> str:
     """A printable, bounded excerpt: unsafe characters escaped, long text cut with a count of what was cut."""
     text = "" if text is None else str(text)
@@ -32,7 +44,12 @@ def safe(text: object, limit: int = EXCERPT) -> str:
     if len(text) > limit:
         cut = f"... ({len(text) - limit} more characters)"
         text = text[:limit]
-    return _UNSAFE.sub(_escape, text) + cut
+    text = _UNSAFE.sub(_escape, text)
+    if not text.isascii():  # invisible characters and look-alikes of ASCII, so that a bad value never looks valid
+        hide = lookalike.suspect_positions(text)
+        if hide:
+            text = "".join(_codepoint(c) if i in hide else c for i, c in enumerate(text))
+    return text + cut
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,47 @@ def value(v, up: str = ""):
     if ROW_ID.match(s) and s.startswith(LINKED_ROWS):
         return {"text": s, "href": f"{up}{REGISTER}#{anchor(s)}", "cls": "row-link"}
     return s
+
+
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """Data text for a Markdown heading, inert: on one line, and every ASCII punctuation mark backslash-escaped
+    (CommonMark), so that no role, directive, link, HTML or substitution can be formed from it."""
+    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def day_span(start, end) -> str:
+    """A date window in words: "14–16 January 2016", "1 January – 4 February 2016", or one day."""
+    if missing(start) and missing(end):
+        return "date not stated"
+    a, b = (start if not missing(start) else end), (end if not missing(end) else start)
+
+    def parts(d):
+        return d.day, MONTHS[d.month - 1], d.year
+
+    (d1, m1, y1), (d2, m2, y2) = parts(a), parts(b)
+    if (d1, m1, y1) == (d2, m2, y2):
+        return f"{d1} {m1} {y1}"
+    if (m1, y1) == (m2, y2):
+        return f"{d1}–{d2} {m1} {y1}"
+    if y1 == y2:
+        return f"{d1} {m1} – {d2} {m2} {y1}"
+    return f"{d1} {m1} {y1} – {d2} {m2} {y2}"

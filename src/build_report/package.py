@@ -18,6 +18,7 @@ import duckdb
 
 from . import descriptor as dcheck
 from .descriptor import DESCRIPTOR, inside
+from .failures import DataError
 from .fieldtypes import DUCK_TYPES
 
 
@@ -47,6 +48,21 @@ def default_root() -> Path:
     raise UsageError("no datapackage.json in the working directory or its parents (use --root)")
 
 
+def read_bytes(root: Path, rel: str) -> bytes:
+    """The bytes of a package-relative file, through the guard: the one way any file of the tree is read
+    (data, descriptor, prose such as CHANGELOG.md, templates, frozen releases). Raises PathRefused."""
+    return inside(root, rel).read_bytes()
+
+
+def read_text(root: Path, rel: str) -> str:
+    """The text of a package-relative file (UTF-8), through the guard. Raises PathRefused, or DataError when
+    the file is not UTF-8."""
+    try:
+        return read_bytes(root, rel).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{rel} is not UTF-8 (byte {e.start})") from None
+
+
 @dataclass
 class Package:
     root: Path
@@ -55,8 +71,9 @@ class Package:
     usable: set = field(default_factory=set)  # resource names whose descriptor entry and path are sound
 
     @classmethod
-    def load(cls, root: Path | str | None = None, strict: bool = True) -> Package:
-        """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault)."""
+    def load(cls, root: Path | str | None = None, strict: bool = True, frozen: bool = False) -> Package:
+        """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault).
+        frozen=True is for a past release laid out again: its patterns need only compile (see patterns.py)."""
         if root is not None:
             root = Path(root)
             if not root.is_dir():
@@ -69,7 +86,7 @@ class Package:
         descriptor, faults = dcheck.read(root)
         usable: set = set()
         if descriptor is not None:
-            more, usable = dcheck.check(root, descriptor)
+            more, usable = dcheck.check(root, descriptor, linear=not frozen)
             faults += more
         if faults and strict:
             raise PackageError(faults)
@@ -101,6 +118,10 @@ class Package:
         """Any package-relative file (e.g. releases/0.1.0/ids.csv), with the same refusal as resource paths."""
         return inside(self.root, rel)
 
+    def read_text(self, rel: str) -> str:
+        """Any package-relative text file, read through the guard (see `read_text`)."""
+        return read_text(self.root, rel)
+
     def fields(self, name: str) -> list[dict]:
         return self.resource(name)["schema"]["fields"]
 
@@ -124,7 +145,7 @@ class Package:
         return out
 
     def archive_bytes(self) -> bytes:
-        return self.path("archive").read_bytes()
+        return read_bytes(self.root, self.resource("archive").get("path"))
 
     def archive_text(self) -> str:
         return self.archive_bytes().decode("utf-8")
@@ -139,25 +160,33 @@ def connect(pkg: Package, database: str = ":memory:", lenient: bool = False) -> 
     """
     con = duckdb.connect(database)
     for res in pkg.table_resources():
-        name = res["name"]
-        fields = res["schema"]["fields"]
-        path = str(pkg.path(name)).replace("'", "''")
-        cols = ", ".join(f"{_lit(f['name'])}: 'VARCHAR'" for f in fields)
-        raw = f"read_csv('{path}', header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
-        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {typed_select(fields, lenient)} FROM {raw}")
+        con.execute(create_table_sql(res, str(pkg.path(res["name"])), lenient))
         describe(con, res)
     active_views(con, pkg)
     return con
 
 
-def active_views(con: duckdb.DuckDBPyConnection, pkg: Package, names: set[str] | None = None) -> None:
+def create_table_sql(res: dict, path: str, lenient: bool = False) -> str:
+    """The statement that loads one table from its CSV file, typed from its Table Schema (also run by the Query
+    page's DuckDB-WASM on the same file, so that both engines read the data the same way)."""
+    fields = res["schema"]["fields"]
+    cols = ", ".join(f"{_lit(f['name'])}: 'VARCHAR'" for f in fields)
+    raw = f"read_csv({_lit(path)}, header=true, auto_detect=false, columns={{{cols}}}, quote='\"', escape='\"', null_padding=false)"
+    return f"CREATE TABLE {_q(res['name'])} AS SELECT {typed_select(fields, lenient)} FROM {raw}"
+
+
+def active_view_sql(pkg: Package, names: set[str] | None = None) -> list[str]:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
-    for res in pkg.table_resources():
-        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status"):
-            con.execute(
-                f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS "
-                f"SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
-            )
+    return [
+        f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
+        for res in pkg.table_resources()
+        if (names is None or res["name"] in names) and pkg.has_field(res["name"], "status")
+    ]
+
+
+def active_views(con: duckdb.DuckDBPyConnection, pkg: Package, names: set[str] | None = None) -> None:
+    for statement in active_view_sql(pkg, names):
+        con.execute(statement)
 
 
 def columns_and_records(

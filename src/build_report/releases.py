@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import csvio
-from .package import Package
+from .package import Package, read_text
 
 
 def keyed(pkg: Package) -> list[tuple[str, str]]:
@@ -78,7 +78,7 @@ def headline(note: str) -> str:
 
 def frozen_descriptor(root: Path, version: str) -> dict:
     """The datapackage.json of a release, as frozen in releases/<version>/."""
-    return json.loads((root / "releases" / version / "datapackage.json").read_text(encoding="utf-8"))
+    return json.loads(read_text(root, f"releases/{version}/datapackage.json"))
 
 
 def quote_fingerprint(quote: str) -> str:

@@ -30,17 +30,23 @@ class Line:
 @lru_cache(maxsize=4)
 def lines(text: str) -> list[Line]:
     """The archive's lines with their sections (computed once per text; do not modify the list)."""
-    out, pos, section = [], 0, "prose"
-    for i, raw in enumerate(text.split("\n"), start=1):
+    out, pos, section, page = [], 0, "prose", 1
+    split = text.split("\n")
+    title = split[0].strip()
+    for i, raw in enumerate(split, start=1):
         stripped = raw.strip()
-        if stripped in LISTS.values():
+        if i > 1 and title and stripped == title:
+            # The page begins again (a text of several captures, as the bench makes): its own prose follows.
+            section, page = "prose", i
+            out.append(Line(i, pos, raw, None))
+        elif stripped in LISTS.values():
             section = next(k for k, v in LISTS.items() if v == stripped)
             out.append(Line(i, pos, raw, "heading"))
         elif stripped.startswith(END_OF_LISTS):
             section = None
             out.append(Line(i, pos, raw, None))
         else:
-            s = section if i >= PROSE_START_LINE else None
+            s = section if i - page + 1 >= PROSE_START_LINE else None
             out.append(Line(i, pos, raw, s if stripped else None))
         pos += len(raw) + 1
     return out

@@ -2,8 +2,9 @@
 (generated/incidents/INC-NNNN.md, generated/tallies/TAL-NNNN.md).
 
 As everywhere in the book, data reaches the pages only through autoescaped templates, written as
-fragments and included with `{raw} html`; the .md files hold nothing but headings made of row IDs
-that match ROW_ID (which also name the files, so no data string can choose a path).
+fragments and included with `{raw} html`; the .md files hold nothing but a heading (an incident's title and date
+window, or a tally's measure and period, with every punctuation mark escaped by links.markdown_text, so that no
+markup can form) and the include. Files are named by row IDs that match ROW_ID, so no data string can choose a path.
 """
 
 from __future__ import annotations
@@ -12,14 +13,30 @@ import hashlib
 from pathlib import Path
 
 from . import citation, coding, figures, geo, links, scope
-from .links import FOLDERS, ROW_ID, URL, anchor, page_of, value
+from .links import FOLDERS, ROW_ID, URL, anchor, day_span, markdown_text, page_of, value
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
 COUNTS = ("killed", "children", "women", "injured", "displaced", "strikes")
 
+# The grading scale (Airwars') in words, for a reader; tests/test_source_pages.py checks that every value the
+# descriptor allows has its words here.
+GRADING_WORDS = {
+    "single_source": "single source: one independent source reports it",
+    "weak": "weak: independent sources, but thin",
+    "fair": "fair: two or more independent sources report it",
+    "confirmed": "confirmed: the party responsible has conceded it",
+    "contested": "contested: a report names a different perpetrator or place",
+    "discounted": "discounted: found not to have happened as claimed",
+}
+
 
 def source_anchor(claim_id: str) -> str:
     return "src-" + anchor(claim_id)
+
+
+def range_text(lo, hi) -> str:
+    """A count range in words ("at least 12", "99", "no figure")."""
+    return _range(lo, hi)
 
 
 def _range(lo, hi) -> str:
@@ -374,8 +391,11 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                 ]
                 grading = None
             page = page_of(rid)
+            facts, caveats = key_facts(r, kind, place(r["place_id"]), reports(rid, key), xws)
             html = render(
                 "row.html.j2",
+                facts=facts,
+                caveats=caveats,
                 kind=kind,
                 id=rid,
                 anchor=anchor(rid),
@@ -400,11 +420,9 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                 cite=citation.row(cff, rid),
                 up=up,
             )
-            title = f"{'Incident' if kind == 'incident' else 'Tally'} {rid}" + (
-                " (withdrawn)" if r["status"] == "withdrawn" else ""
-            )
+            title = heading(r, kind) + (" (withdrawn)" if r["status"] == "withdrawn" else "")
             (folder / f"{rid}.md").write_text(
-                f"# {title}\n" + frags.include(html, rid.lower(), up="../"), encoding="utf-8"
+                f"# {markdown_text(title)}\n" + frags.include(html, rid.lower(), up="../"), encoding="utf-8"
             )
             index.append(
                 {
@@ -412,6 +430,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                     "id": rid,
                     "href": page,
                     "lead": lead,
+                    "title": title,
                     "status": str(r["status"]),
                     "figure": counts[0]["range"]
                     if counts and kind == "tally"
@@ -421,3 +440,68 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                 }
             )
     return index
+
+
+def heading(r: dict, kind: str) -> str:
+    """A row page's heading, from the data: what and where (the incident's neutral title, or the tally's measure
+    and area), and when (the refined window where reports narrowed it, else the compilation's)."""
+    if kind == "incident":
+        start = r["date_start_refined"] if not missing(r.get("date_start_refined")) else r["date_start"]
+        end = r["date_end_refined"] if not missing(r.get("date_end_refined")) else r["date_end"]
+        return f"{r['title']}, {day_span(start, end)}"
+    what = str(r["measure"]).replace("_", " ").capitalize()
+    area = "" if missing(r.get("area_as_written")) else f" in {r['area_as_written']}"
+    return f"{what}{area}, {day_span(r['period_start'], r['period_end'])}"
+
+
+def key_facts(r: dict, kind: str, place: dict | None, reports: list[dict], xws: list[dict]):
+    """The key facts shown first on a row page, as (label, text) pairs, and its caveats in words: a conflicting
+    report, a matched record of another dataset whose toll differs, a single source."""
+    facts = [("row", r["incident_id"] if kind == "incident" else r["tally_id"])]
+    if kind == "incident":
+        window = day_span(r["date_start"], r["date_end"])
+        if not missing(r.get("date_start_refined")):
+            window = f"{day_span(r['date_start_refined'], r['date_end_refined'])} (refined by reports; compilation: {window})"
+        facts.append(("when", window))
+    else:
+        facts.append(("period", day_span(r["period_start"], r["period_end"])))
+    if place:
+        where = place["name"] if isinstance(place["name"], str) else ""
+        facts.append(("where", where + (f", {place['admin1']} governorate" if place["admin1"] else "")))
+    if kind == "incident":
+        facts.append(("reported killed", _range(r["killed_min"], r["killed_max"])))
+        facts.append(("reported injured", _range(r["injured_min"], r["injured_max"])))
+    else:
+        facts.append((str(r["measure"]).replace("_", " "), _range(r["value_min"], r["value_max"])))
+    facts.append(
+        ("alleged perpetrator (as stated)", "" if missing(r["alleged_perpetrator"]) else str(r["alleged_perpetrator"]))
+    )
+    caveats = []
+    if kind == "incident":
+        grading = str(r["grading"] or "")
+        facts.append(("grading", GRADING_WORDS.get(grading, grading)))
+        n = 0 if missing(r["n_sources"]) else int(r["n_sources"])
+        facts.append(("independent sources", f"{n}"))
+        for rep in reports:
+            if rep["relation"] == "conflicting":
+                who = rep["link"]["text"] if isinstance(rep["link"], dict) else str(rep["link"] or "a report")
+                caveats.append(f"A report conflicts with the claim ({who}, {rep['confidence']} confidence).")
+        claimed = (
+            None if missing(r["killed_min"]) else int(r["killed_min"]),
+            None if missing(r["killed_max"]) else int(r["killed_max"]),
+        )
+        for x in xws:
+            if x["incident_id"] != r["incident_id"] or (missing(x["civilians_min"]) and missing(x["civilians_max"])):
+                continue
+            theirs = (
+                None if missing(x["civilians_min"]) else int(x["civilians_min"]),
+                None if missing(x["civilians_max"]) else int(x["civilians_max"]),
+            )
+            if theirs != claimed and claimed != (None, None):
+                caveats.append(
+                    f"The matched {x['dataset']} record{'' if missing(x['external_id']) else ' ' + str(x['external_id'])} "
+                    f"gives {_range(*theirs)} civilians killed; the compilation claims {_range(*claimed)}."
+                )
+        if grading == "single_source":
+            caveats.append("It rests on a single source: no independent report of it was found.")
+    return facts, caveats

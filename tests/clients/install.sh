@@ -4,6 +4,7 @@
 #   .venv-clients      polars, csvkit, datasette   from tests/clients/requirements-clients.lock
 #   .venv-datapackage  Python datapackage, tableschema (old pins)   from tests/clients/requirements-datapackage.lock
 #   tests/clients/js/node_modules   JS datapackage   by npm ci from tests/clients/js/package-lock.json
+#   tests/a11y/node_modules   axe-core (accessibility engine of tests/test_accessibility.py)   by npm ci from its lock
 # Each step is skipped when already done (quick on a second run). A step that fails does not stop
 # `make test`: its output stays in build/clients/<client>.log and that client's test fails with it.
 set -u
@@ -36,8 +37,8 @@ venv() {  # venv DIR LOCK
     rm -rf "$1" && "$PYTHON_SYS" -m venv "$1" && "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2" && touch "$1/.installed"
 }
 
-npm_ci() {
-    local dir=tests/clients/js
+npm_ci() {  # npm_ci [DIR]: npm ci from DIR's package-lock.json, once per lock file
+    local dir=${1:-tests/clients/js}
     [ "$dir/node_modules/.installed" -nt "$dir/package-lock.json" ] && return 0
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) && touch "$dir/node_modules/.installed"
 }
@@ -50,5 +51,7 @@ fi
 step python-clients venv .venv-clients tests/clients/requirements-clients.lock &
 step datapackage-py venv .venv-datapackage tests/clients/requirements-datapackage.lock &
 step datapackage-js npm_ci &
+# axe-core for tests/test_accessibility.py (MPL-2.0, pinned in tests/a11y/package-lock.json; used by the tests only).
+step axe-core npm_ci tests/a11y &
 wait
 exit 0

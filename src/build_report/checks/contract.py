@@ -17,11 +17,12 @@ The summary names the release compared against (compare()).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import csvio, releases
+from .. import csvio, patterns, releases
 from ..package import Package
 from . import Failure
 
@@ -77,12 +78,21 @@ class Comparison:
 
 def _released_values(pkg: Package, release: str, resource: dict, name: str) -> list[str]:
     path = releases.record_file(releases.record_dir(pkg.root, release), resource)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
+    path = pkg.file(path.relative_to(pkg.root).as_posix())  # refused if it leads outside the package
     return [r[name] for r in csvio.read(path)[1] if r.get(name)]
 
 
 def _accepts(pattern: str, value: str) -> bool:
+    """Whether a pattern accepts a value: in RE2 (linear time); a frozen release's pattern that RE2 cannot run
+    (lookaround, before patterns were held to RE2) is matched with `re`, only against short released values."""
+    try:
+        return patterns.fullmatch(pattern)(value)
+    except patterns.PatternError:
+        pass
+    if len(value) > 1000:
+        return False
     try:
         return re.fullmatch(pattern, value) is not None
     except re.error:

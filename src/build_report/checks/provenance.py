@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import os
 from typing import Any
 
 import duckdb
@@ -364,7 +365,7 @@ def sources_named(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     """The ID list of the latest release recorded under releases/, if any."""
     version = releases.latest(pkg.root)
-    if version is None or not (pkg.root / "releases" / version / "ids.csv").exists():
+    if version is None or not os.path.lexists(pkg.root / "releases" / version / "ids.csv"):
         return None
     path = pkg.file(f"releases/{version}/ids.csv")  # refused if it leads outside the package
     return version, csvio.read(path)[1]

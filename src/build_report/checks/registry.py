@@ -16,10 +16,10 @@ from pathlib import Path
 from types import ModuleType
 
 from .. import csvio, descriptor
-from . import agreement, contract, meaning, mirrors, provenance, structure, truth
+from . import agreement, coherence, contract, meaning, mirrors, provenance, structure, truth
 
 # The modules that own the gate's rules, in the order they run.
-MODULES: list[ModuleType] = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract]
+MODULES: list[ModuleType] = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract, coherence]
 EXAMPLES = Path(__file__).resolve().parent / "examples.csv"
 EXAMPLE_FIELDS = ["rule", "fault", "failure"]
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import csvio
+from .. import csvio, lookalike
 from ..descriptor import PathRefused
 from ..fieldtypes import parse_value
 from ..package import Package, _q, active_views, typed_select
@@ -53,8 +53,14 @@ RULES = {
     "csv-form": "the file is in the one written form: every non-empty field in double quotes, empty fields bare (one failure per file, at the first line that differs)",
     "no-blank-row": "no empty line or row of empty cells",
     "cells-match-header": "every row has as many cells as the header",
+    "table-has-rows": "a table has at least one row below its header (a header-only file is said once, as such)",
     "cell-size": "no cell longer than 65,536 characters",
-    "no-control-characters": "no control characters, bidirectional overrides or stray byte-order marks in a cell",
+    "no-control-characters": "no control characters, bidirectional marks, overrides or isolates, or stray byte-order "
+    "marks in a cell",
+    "id-one-script": "an ID (a primary or foreign key cell) holds no invisible character, no mix of scripts and no "
+    "look-alike of an ASCII character (Unicode's confusables)",
+    "url-host-idna": "a URL's host is a valid internationalised domain name (IDNA), in one script, with no look-alike "
+    "of an ASCII character",
     "no-script": "no text that would run as script (<script>, javascript:, event handlers, iframes)",
     "no-html": "no HTML tags",
     "no-formula-lead": "no cell starting with =, +, - or @ (spreadsheet formulas), numbers aside",
@@ -83,7 +89,8 @@ MAX_CELL = 65536
 CHUNK = 20000  # rows per batch loaded into DuckDB
 
 # Hygiene. A cheap test flags every cell that might break a rule; only those are examined rule by rule.
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+# Bidirectional marks (LRM, RLM, ALM) are controls too: invisible, they reorder what a reader sees.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
 # Any cell with one of these characters, or a formula sign or blank at either end, is examined.
 _SUSPECT_CHAR = re.compile(rf"[{_CONTROL}\udc80-\udcff<:=]").search
 _LEAD = frozenset("=+-@")
@@ -119,31 +126,19 @@ def _checker(f: dict) -> Callable[[str], tuple[str, str] | None] | None:
     """A function cell -> None or (rule, detail) for one field's type and constraints (empty cells excluded)."""
     ftype = f.get("type", "string")
     c = f.get("constraints", {})
-    enum = pattern = lo = hi = minlen = maxlen = None
+    enum = lo = hi = minlen = maxlen = None
     if "enum" in c:
         enum = {
             parse_value(ftype, x if isinstance(x, str) else str(x).lower() if isinstance(x, bool) else str(x))[0]
             for x in c["enum"]
         }
-    if "pattern" in c:
-        pattern = re.compile(c["pattern"]).fullmatch
     if "minimum" in c:
         lo = parse_value(ftype, str(c["minimum"]))[0]
     if "maximum" in c:
         hi = parse_value(ftype, str(c["maximum"]))[0]
     minlen, maxlen = c.get("minLength"), c.get("maxLength")
-    if ftype == "string" and enum is None and pattern is None and minlen is None and maxlen is None:
-        return None
-
-    if ftype == "string" and enum is None and minlen is None and maxlen is None and pattern is not None:
-        match = pattern
-
-        def check_pattern(v: str) -> tuple[str, str] | None:  # the common case, kept short: a text field with a pattern
-            if match(v) is None:
-                return "constraint-pattern", f"does not match {c['pattern']}"
-            return None
-
-        return check_pattern
+    if ftype == "string" and enum is None and minlen is None and maxlen is None:
+        return None  # patterns are matched in DuckDB, column by column (see `matched`)
 
     def check(v: str) -> tuple[str, str] | None:
         if ftype == "string":
@@ -154,8 +149,6 @@ def _checker(f: dict) -> Callable[[str], tuple[str, str] | None] | None:
                 return "type-error", err
         if enum is not None and x not in enum:
             return "constraint-enum", "not one of the allowed values"
-        if pattern is not None and not pattern(v):
-            return "constraint-pattern", f"does not match {c['pattern']}"
         if lo is not None and x < lo:
             return "constraint-minimum", f"below the minimum {c['minimum']}"
         if hi is not None and x > hi:
@@ -167,6 +160,42 @@ def _checker(f: dict) -> Callable[[str], tuple[str, str] | None] | None:
         return None
 
     return check
+
+
+_HOST = re.compile(r"https?://([^/\s?#:@]*)")
+
+
+def _plain_id(v: str):
+    if v.isascii():  # the fast path: an ASCII ID has no look-alike (its pattern says the rest)
+        return None
+    why = lookalike.problem(v)
+    return ("id-one-script", why) if why else None
+
+
+def _plain_hosts(v: str):
+    for host in _HOST.findall(v):
+        why = lookalike.host_problem(host)
+        if why:
+            return "url-host-idna", f"host {host}: {why}"
+    return None
+
+
+def _text_checks(res: dict) -> list:
+    """Per column, a function cell -> None or (rule, detail) for text that could pass for something else:
+    key cells (primary and foreign keys) and URL cells (a field whose pattern is a URL's, or a list of URLs)."""
+    keys = set(_pk(res))
+    for fk in res["schema"].get("foreignKeys", []):
+        keys.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    out = []
+    for f in res["schema"]["fields"]:
+        pattern = f.get("constraints", {}).get("pattern", "")
+        if f["name"] in keys:
+            out.append(_plain_id)
+        elif str(pattern).startswith("^https?://") or f["name"].startswith("urls"):
+            out.append(_plain_hosts)
+        else:
+            out.append(None)
+    return out
 
 
 def _pk(res: dict) -> list[str]:
@@ -265,6 +294,7 @@ def check(pkg: Package, con: duckdb.DuckDBPyConnection, names: list[str] | None 
             result.fail(res["name"], "-", "-", "file-readable", e.strerror or type(e).__name__)
     for res in resources:
         if res["name"] in result.loaded:
+            matched(res, con, result)
             keys(res, con, result)
     return result
 
@@ -356,6 +386,7 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
 
         pk_idx = [names.index(k) for k in _pk(res)]
         checkers = [_checker(f) for f in fields]
+        texts = _text_checks(res)
         required = [bool(f.get("constraints", {}).get("required")) or i in pk_idx for i, f in enumerate(fields)]
         cols = list(range(ncols))
         fails = result.failures
@@ -370,6 +401,7 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
         lines: list[int] = []
         intact = True
         prev = reader.line_num
+        header_line = prev
 
         def flush():
             if not buf:
@@ -435,19 +467,23 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
                         if rule == "utf-8":  # keep the row loadable; the cell is reported, and later checks skip it
                             row[j] = _UNDECODABLE.sub("\ufffd", v)
                         continue
+                # Look-alikes first: an ID with a Cyrillic letter is named as such, not only as off-pattern.
+                err = texts[j](v) if texts[j] is not None else None
                 chk = checkers[j]
-                if chk is not None:
+                if err is None and chk is not None:
                     err = chk(v)
-                    if err:
-                        if rid is None:
-                            rid = _row_id(row, pk_idx, start)
-                        fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
+                if err:
+                    if rid is None:
+                        rid = _row_id(row, pk_idx, start)
+                    fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
             else:
                 buf.append(row)
                 lines.append(start)
                 if len(buf) >= CHUNK:
                     flush()
         flush()
+        if reader.line_num == header_line:
+            result.fail(name, "-", "-", "table-has-rows", "the file holds a header and no row")
     result.loaded.add(name)
     if intact:
         result.intact.add(name)
@@ -463,6 +499,43 @@ def _row_id(row: list, pk_idx: list[int], line: int) -> str:
     if rid and len(rid) <= 60 and safe(rid) == rid and rid == rid.strip() and "<" not in rid:
         return rid
     return f"line {line}"
+
+
+def matched(res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
+    """Every field's pattern, over its whole column at once, in DuckDB's regular expressions (RE2: linear time,
+    vectorised). A cell that already failed a check of its own is reported once (validate.py keeps the first
+    failure of each cell, and the scan's come first)."""
+    name = res["name"]
+    pk = _pk(res)
+    names = [f["name"] for f in res["schema"]["fields"]]
+    pk_idx = [names.index(k) for k in pk]
+    for f in res["schema"]["fields"]:
+        pattern = f.get("constraints", {}).get("pattern")
+        if not isinstance(pattern, str):
+            continue
+        col = _q(f["name"])
+        try:
+            rows = con.execute(
+                f"SELECT \"__line\", {', '.join(_q(k) for k in pk)}, {col} FROM {_q('raw_' + name)} "
+                f"WHERE {col} IS NOT NULL AND {col} <> '' AND NOT regexp_full_match({col}, ?) ORDER BY \"__line\"",
+                [pattern],
+            ).fetchall()
+        except duckdb.Error as e:
+            result.fail(
+                "datapackage",
+                name,
+                f"schema.fields[{f['name']}].constraints.pattern",
+                "constraint-is-valid",
+                f"DuckDB cannot run it: {str(e).splitlines()[0]}",
+            )
+            continue
+        for line, *parts in rows:
+            v = parts[-1]
+            cells = [""] * len(names)
+            for i, p in zip(pk_idx, parts[:-1]):
+                cells[i] = p or ""
+            rid = _row_id(cells, pk_idx, line)
+            result.fail(name, rid, f["name"], "constraint-pattern", f"{v} (does not match {pattern})", line)
 
 
 def keys(res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
@@ -516,11 +589,12 @@ def keys(res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
 
 
 def load_typed(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
-    """Typed tables (named as the resources) from the raw ones: the view the checks of meaning use."""
+    """Typed tables (named as the resources) from the raw ones: what the checks of meaning read. Tables, not
+    views: a view would cast every cell again on each of the checks' queries (about 30 times slower)."""
     for res in pkg.table_resources():
         if res["name"] in names:
             con.execute(
-                f"CREATE OR REPLACE VIEW {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
+                f"CREATE OR REPLACE TABLE {_q(res['name'])} AS SELECT {typed_select(res['schema']['fields'])} "
                 f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\""
             )
     active_views(con, pkg, names)

@@ -7,7 +7,7 @@ WITH w AS (
 SELECT incident_id AS id, 'incidents in the compilation' AS panel,
     CASE WHEN one_month THEN strftime(d0, '%B %Y') ELSE 'window spans two months' END AS period,
     CASE WHEN one_month THEN strftime(d0, '%b %Y') ELSE 'two months' END AS period_short,
-    CASE WHEN one_month THEN date_trunc('month', d0) ELSE DATE '2100-01-01' END AS period_order,
+    CASE WHEN one_month THEN CAST(date_trunc('month', d0) AS DATE) ELSE DATE '2100-01-01' END AS period_order,
     'the compilation' AS series, 1 AS value_min, 1 AS value_max,
     title, strftime(d0, '%Y-%m-%d') || ' to ' || strftime(d1, '%Y-%m-%d') AS detail
 FROM w

@@ -4,3 +4,4 @@ FROM incidents AS i
 JOIN claims AS c ON c.incident_id = i.incident_id
 JOIN documents AS d ON d.document_id = c.document_id
 GROUP BY ALL
+ORDER BY 1

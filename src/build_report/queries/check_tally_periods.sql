@@ -4,3 +4,4 @@ FROM tallies AS t
 JOIN claims AS c ON c.tally_id = t.tally_id
 JOIN documents AS d ON d.document_id = c.document_id
 GROUP BY ALL
+ORDER BY 1

@@ -6,4 +6,4 @@ LEFT JOIN corroborations k ON v."table" = 'corroborations' AND k.corroboration_i
 LEFT JOIN crosswalk x ON v."table" = 'crosswalk' AND x.crosswalk_id = v.row_id
 LEFT JOIN context_totals c ON v."table" = 'context_totals' AND c.context_id = v.row_id
 WHERE v.outcome = 'corrected'
-ORDER BY v."table", v.row_id
+ORDER BY v."table", v.row_id, v.review_id
