@@ -108,6 +108,12 @@ def _resource_index(descriptor, name):
 
 
 def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
+    if "+" in fault["op"]:  # several edits in turn: "op1+op2", each other column's parts separated by " + "
+        ops = fault["op"].split("+")
+        cols = {k: (v.split(" + ") if " + " in v else [v] * len(ops)) for k, v in fault.items() if k != "op"}
+        for i, one in enumerate(ops):
+            apply(pkg, {"op": one, **{k: v[i] for k, v in cols.items()}}, secret)
+        return
     op, table, row, field, value = fault["op"], fault["table"], fault["row"], fault["field"], fault["value"]
     if secret is not None:
         value = value.replace("{secret}", str(secret))

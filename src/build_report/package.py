@@ -48,7 +48,7 @@ def default_root() -> Path:
     raise UsageError("no datapackage.json in the working directory or its parents (use --root)")
 
 
-def read_bytes(root: Path, rel: str) -> bytes:
+def read_bytes(root: Path, rel: object) -> bytes:
     """The bytes of a package-relative file, through the guard: the one way any file of the tree is read
     (data, descriptor, prose such as CHANGELOG.md, templates, frozen releases). Raises PathRefused."""
     return inside(root, rel).read_bytes()

@@ -165,14 +165,14 @@ def _checker(f: dict) -> Callable[[str], tuple[str, str] | None] | None:
 _HOST = re.compile(r"https?://([^/\s?#:@]*)")
 
 
-def _plain_id(v: str):
+def _plain_id(v: str) -> tuple[str, str] | None:
     if v.isascii():  # the fast path: an ASCII ID has no look-alike (its pattern says the rest)
         return None
     why = lookalike.problem(v)
     return ("id-one-script", why) if why else None
 
 
-def _plain_hosts(v: str):
+def _plain_hosts(v: str) -> tuple[str, str] | None:
     for host in _HOST.findall(v):
         why = lookalike.host_problem(host)
         if why:
@@ -180,13 +180,13 @@ def _plain_hosts(v: str):
     return None
 
 
-def _text_checks(res: dict) -> list:
+def _text_checks(res: dict) -> list[Callable[[str], tuple[str, str] | None] | None]:
     """Per column, a function cell -> None or (rule, detail) for text that could pass for something else:
     key cells (primary and foreign keys) and URL cells (a field whose pattern is a URL's, or a list of URLs)."""
     keys = set(_pk(res))
     for fk in res["schema"].get("foreignKeys", []):
         keys.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
-    out = []
+    out: list[Callable[[str], tuple[str, str] | None] | None] = []
     for f in res["schema"]["fields"]:
         pattern = f.get("constraints", {}).get("pattern", "")
         if f["name"] in keys:
@@ -468,7 +468,8 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
                             row[j] = _UNDECODABLE.sub("\ufffd", v)
                         continue
                 # Look-alikes first: an ID with a Cyrillic letter is named as such, not only as off-pattern.
-                err = texts[j](v) if texts[j] is not None else None
+                text = texts[j]
+                err = text(v) if text is not None else None
                 chk = checkers[j]
                 if err is None and chk is not None:
                     err = chk(v)
