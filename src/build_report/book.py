@@ -155,21 +155,12 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
 
 
-# The figures a reader sees first on the home page, each with its words (figures.FIGURES names its query).
-LEAD_FIGURES = [
-    ("incidents_total", "incidents reported"),
-    ("killed_naive_sum", "people reported killed, simple sum of the incidents' lowest figures"),
-    ("killed_conservative_total", "people reported killed, conservatively (each group of overlapping reports once)"),
-    ("incidents_single_source", "incidents resting on a single source"),
-]
-
-
 def lead_block(con) -> str:
     """The home page's opening: the key figures (each from its named query, with the rows behind it one link
     away), the systematic trackers' totals for the same months (context_totals, never added to anything) for the period of
     the incidents, the compilation named from the documents table, and the caveat that these are claims."""
     figs = []
-    for name, words in LEAD_FIGURES:
+    for name, words in figures.lead():
         fig = figures.compute(con, name)
         figs.append({"name": name, "value": figures.text(fig), "words": words, "ids": len(fig["ids"])})
     # The same period: the trackers' rows that overlap the incidents' windows.

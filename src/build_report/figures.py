@@ -21,6 +21,7 @@ class Figure:
     unit: str  # what one of it is ("people", "incidents", "per cent", ...), for tables that show it bare
     depends_on_grading: bool = False  # said in the footnote: the number moves when grading changes
     headline: int = 0  # its place among the headline figures the changelog compares between releases (0: not one)
+    lead: str = ""  # its words among the key figures opening the home page, in the order declared ("": not there)
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,23 @@ class Chart:
 
 FIGURES = {
     "claims_total": Figure("claims_total", "claims extracted from the compilation", unit="claims", headline=5),
-    "incidents_total": Figure("incidents_total", "reported incidents", unit="incidents", headline=3),
+    "incidents_total": Figure(
+        "incidents_total", "reported incidents", unit="incidents", headline=3, lead="incidents reported"
+    ),
     "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)", unit="tallies", headline=4),
     "killed_naive_sum": Figure(
-        "killed_naive_sum", "people reported killed, naive sum over incidents", unit="people", headline=2
+        "killed_naive_sum",
+        "people reported killed, naive sum over incidents",
+        unit="people",
+        headline=2,
+        lead="people reported killed, simple sum of the incidents' lowest figures",
     ),
     "killed_conservative_total": Figure(
         "killed_conservative_total",
         "people reported killed, each overlap group counted once (or less its stated bound)",
         unit="people",
         headline=1,
+        lead="people reported killed, conservatively (each group of overlapping reports once)",
     ),
     "civilians_killed_explicit": Figure(
         "civilians_killed_explicit", "killed where the claim describes the dead as civilians", unit="people"
@@ -53,6 +61,7 @@ FIGURES = {
         depends_on_grading=True,
         unit="incidents",
         headline=9,
+        lead="incidents resting on a single source",
     ),
     "incidents_corroborated": Figure(
         "incidents_corroborated",
@@ -203,6 +212,11 @@ CHARTS = {
 def headline() -> list[str]:
     """The headline figures, in the order the changelog compares them between releases."""
     return sorted((n for n, f in FIGURES.items() if f.headline), key=lambda n: FIGURES[n].headline)
+
+
+def lead() -> list[tuple[str, str]]:
+    """(name, words) of the key figures the home page opens with, in the order declared."""
+    return [(n, f.lead) for n, f in FIGURES.items() if f.lead]
 
 
 def compute(con: duckdb.DuckDBPyConnection, name: str) -> dict:
