@@ -908,8 +908,8 @@ def quality_page(pkg: Package, frags: Fragments) -> str:
 
 
 def jsonld_text(data: dict) -> Markup:
-    """JSON for a <script type="application/ld+json"> element: <, > and & written as \\u escapes, so that no
-    value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
+    """JSON for the page's ld+json script element: less-than, greater-than and & written as \\u escapes, so that
+    no value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
