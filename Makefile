@@ -77,7 +77,7 @@ browser:
 clients:
 	@PYTHON_SYS=$(PYTHON_SYS) bash tests/clients/install.sh
 
-## release: make release VERSION=x.y.z [DOI=10.xxxx/yyy] [URL=https://...] (see the README's maintainer section)
+## release: make release VERSION=x.y.z [DOI=10.xxxx/yyy] [URL=https://...] (see docs/maintaining.md)
 release: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
 	$(PY) -m build_report --root $(PKG) release $(VERSION) $(if $(DOI),--doi $(DOI)) $(if $(URL),--url $(URL)) $(RELEASE_FLAGS)

@@ -41,16 +41,13 @@ def copy_package(dest: Path) -> Path:
 
 def checkout(dest: Path) -> Path:
     """A copy of everything the report is built from, nothing built: the package (descriptor, data, releases),
-    changelog, citation, the book's sources, and the fault catalogues its methods page quotes."""
+    changelog, citation and the book's sources."""
     dest.mkdir(parents=True, exist_ok=True)
     copy_package(dest)
     for name in ("CHANGELOG.md", "CITATION.cff"):
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "book", dest / "book", ignore=shutil.ignore_patterns("_build", "generated"))
-    (dest / "tests" / "malformed").mkdir(parents=True)
-    for path in [*ROOT.glob("tests/faults*.csv"), *ROOT.glob("tests/malformed/*.csv")]:
-        shutil.copy(path, dest / path.relative_to(ROOT))
-    return dest
+    return dest  # no tests/: the report must not read the test tree
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 from conftest import copy_package
 
-from build_report import coder, csvio, derive, queries, reliability, validate
+from build_report import authoring, coder, csvio, queries, reliability, validate
 from build_report.checks import agreement, truth
 from build_report.package import Package, connect, records
 
@@ -267,7 +267,7 @@ def test_derive_does_not_launder(pristine, tmp_path, capsys):
     pkg_dir = tmp_path / "pkg"
     shutil.copytree(pristine, pkg_dir)
     _apply(pkg_dir, [("incidents", "INC-0005", {"killed_rule": "exact", "killed_min": "35", "killed_max": "35"})])
-    assert derive.main(str(pkg_dir)) == 1
+    assert authoring.main(str(pkg_dir)) == 1
     failures = validate.run(Package.load(pkg_dir))
     rows = [(f.field, f.rule) for f in failures if f.row_id == "INC-0005"]
     assert ("killed_min_refined", "killed_min_refined == killed_min_refined_recomputed") in rows

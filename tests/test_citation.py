@@ -71,7 +71,7 @@ def test_row_citation_names_dataset_version_row_and_locator():
 
 def test_zenodo_metadata_is_generated_and_complete():
     meta = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
-    # Fields and vocabularies of Zenodo's deposit metadata (see the README's Releasing section).
+    # Fields and vocabularies of Zenodo's deposit metadata (see the Releasing section of docs/maintaining.md).
     for field in ("upload_type", "publication_date", "title", "creators", "description", "access_right", "license"):
         assert meta.get(field), field
     assert meta["upload_type"] == "dataset" and meta["access_right"] == "open"

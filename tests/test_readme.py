@@ -1,6 +1,6 @@
-"""The README's examples are run as written, as a reader would: the Python blocks from the repository root,
-the block of CLI commands in a temporary checkout. Every command of the CLI and every documented make target
-is in the README."""
+"""The documentation's examples are run as written, as a reader would: the README's Python blocks from the
+repository root, and the block of CLI commands in docs/maintaining.md in a temporary checkout. Every command of
+the CLI and every documented make target is in the maintainers' guide."""
 
 import os
 import re
@@ -14,8 +14,9 @@ from conftest import ROOT, checkout
 from build_report import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+GUIDE = (ROOT / "docs" / "maintaining.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
-CLI_BLOCKS = [b for b in re.findall(r"```sh\n(.*?)```", README, re.DOTALL) if b.startswith("python -m build_report")]
+CLI_BLOCKS = [b for b in re.findall(r"```sh\n(.*?)```", GUIDE, re.DOTALL) if b.startswith("python -m build_report")]
 
 
 def test_readme_has_examples():
@@ -56,9 +57,19 @@ def test_nothing_points_outside_the_repository():
     assert found == [], found
 
 
-def test_readme_documents_every_command_and_target():
+def test_guide_documents_every_command_and_target():
     commands = set(next(a for a in cli.parser()._actions if a.dest == "command").choices)
-    assert commands <= set(re.findall(r"^\| `([a-z-]+)[ `]", README, re.MULTILINE)), commands
-    assert commands <= set(re.findall(r"python -m build_report ([a-z-]+)", README)) | {"release"}
+    assert commands <= set(re.findall(r"^\| `([a-z-]+)[ `]", GUIDE, re.MULTILINE)), commands
+    assert commands <= set(re.findall(r"python -m build_report ([a-z-]+)", GUIDE)) | {"release"}
     targets = re.findall(r"^## ([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
-    assert targets and all(f"make {t}" in README for t in targets), targets
+    assert targets and all(f"make {t}" in GUIDE for t in targets), targets
+
+
+def test_readme_is_for_users():
+    """The README says what the data is, the two commands, how to use and cite it, and its licence; the rest
+    is in docs/maintaining.md, which it links to."""
+    headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
+    for wanted in ("The two commands", "Use the data", "How to cite", "Licence"):
+        assert wanted in headings, headings
+    assert "make report" in README and "make test" in README
+    assert "docs/maintaining.md" in README and len(README.splitlines()) <= 200

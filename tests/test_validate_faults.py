@@ -32,15 +32,17 @@ HERE = Path(__file__).parent
 SECRET = "SECRET-7f3a9c-outside-the-package"
 
 
-# Rules about the released package name the latest release; a catalogue writes it "{latest}".
+# Rules about the released package name the latest release; a catalogue writes it "{latest}", and the patch
+# version after it "{next_patch}".
 LATEST = releases.latest(ROOT)
+NEXT_PATCH = ".".join(map(str, (*releases.version_key(LATEST)[:2], releases.version_key(LATEST)[2] + 1)))
 
 
 def _load(paths) -> list[dict]:
     out = []
     for p in paths:
         for row in csvio.read(p)[1]:
-            row = {k: v.replace("{latest}", LATEST) for k, v in row.items()}
+            row = {k: v.replace("{latest}", LATEST).replace("{next_patch}", NEXT_PATCH) for k, v in row.items()}
             row["catalogue"] = p.relative_to(HERE).as_posix()
             out.append(row)
     return out
@@ -106,6 +108,12 @@ def _resource_index(descriptor, name):
 
 
 def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
+    if "+" in fault["op"]:  # several edits in turn: "op1+op2", each other column's parts separated by " + "
+        ops = fault["op"].split("+")
+        cols = {k: (v.split(" + ") if " + " in v else [v] * len(ops)) for k, v in fault.items() if k != "op"}
+        for i, one in enumerate(ops):
+            apply(pkg, {"op": one, **{k: v[i] for k, v in cols.items()}}, secret)
+        return
     op, table, row, field, value = fault["op"], fault["table"], fault["row"], fault["field"], fault["value"]
     if secret is not None:
         value = value.replace("{secret}", str(secret))
@@ -116,7 +124,7 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         return
     if op == "append_archive_rehash":  # the archive edited outside every quote, its hash and size updated everywhere
         archive = next((pkg / "data" / "archive").iterdir())
-        data = archive.read_bytes() + value.encode()
+        data = archive.read_bytes() + _bytes(value)
         archive.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
         d = json.loads(dp.read_text(encoding="utf-8"))
@@ -144,6 +152,10 @@ def apply(pkg: Path, fault: dict, secret: Path | None = None) -> None:
         else:
             parent[key] = json.loads(value)
         dp.write_text(json.dumps(d, indent=1, ensure_ascii=False), encoding="utf-8")
+        return
+    if op == "descriptor_set_many":  # several pointers and JSON values, ";"-separated as in set_many
+        for f, v in zip(field.split(";"), value.split(";")):
+            apply(pkg, {**fault, "op": "descriptor_set", "field": f, "value": v})
         return
     if op == "descriptor_raw":  # the whole descriptor replaced by these bytes
         dp.write_bytes(_bytes(value))

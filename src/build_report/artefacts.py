@@ -17,7 +17,8 @@ import shutil
 from pathlib import Path
 
 from . import citation, csvio, loaders, outputs, releases
-from .package import Package, connect, inside
+from .descriptor import inside
+from .package import Package, connect
 
 KEPT = (".duckdb", ".pdf")
 # Files of a record (0.2.1 on) that its package zip carries beside the descriptor and the data, so that

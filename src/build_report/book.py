@@ -9,11 +9,9 @@ import json
 import os
 import re
 import shutil
-from functools import cache
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -35,7 +33,7 @@ from . import (
     source_pages,
     validate,
 )
-from .checks import agreement, contract
+from .checks import agreement, contract, registry
 from .links import ROW_ID, URL, anchor, page_of, value
 from .links import day_span as links_day_span
 from .package import (
@@ -48,26 +46,9 @@ from .package import (
     records,
     reports_with_publisher,
 )
+from .rendering import env, render
 
 FIG = re.compile(r"\{\{(fig|chart|table|rules|gate|lead):([a-z_]+)\}\}")
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@cache
-def env() -> Environment:
-    # Data reaches pages only through these templates, escaped. MyST never sees a data string: each
-    # fragment is written to its own file and included with a raw directive, which is not parsed.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render(template: str, **context) -> str:
-    return env().get_template(template).render(**context)
 
 
 class Fragments:
@@ -150,7 +131,7 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
             return frags.include(rules_table(), "rules")
         if kind == "gate":
             return frags.include(
-                gate_rules_table(state["root"])
+                gate_rules_table()
                 if name == "rules"
                 else coder_lexicons_table()
                 if name == "coder_lexicons"
@@ -193,21 +174,12 @@ def render_template(text: str, con, state: dict, frags: Fragments) -> str:
     return body + ("\n\n" + "\n\n".join(dict.fromkeys(notes)) + "\n" if notes else "")
 
 
-# The figures a reader sees first on the home page, each with its words (figures.FIGURES names its query).
-LEAD_FIGURES = [
-    ("incidents_total", "incidents reported"),
-    ("killed_naive_sum", "people reported killed, simple sum of the incidents' lowest figures"),
-    ("killed_conservative_total", "people reported killed, conservatively (each group of overlapping reports once)"),
-    ("incidents_single_source", "incidents resting on a single source"),
-]
-
-
 def lead_block(con) -> str:
     """The home page's opening: the key figures (each from its named query, with the rows behind it one link
     away), the systematic trackers' totals for the same months (context_totals, never added to anything) for the period of
     the incidents, the compilation named from the documents table, and the caveat that these are claims."""
     figs = []
-    for name, words in LEAD_FIGURES:
+    for name, words in figures.lead():
         fig = figures.compute(con, name)
         figs.append({"name": name, "value": figures.text(fig), "words": words, "ids": len(fig["ids"])})
     # The same period: the trackers' rows that overlap the incidents' windows.
@@ -252,28 +224,17 @@ def rules_table() -> str:
     )
 
 
-def gate_rules_table(root: Path) -> str:
-    """Every rule of the gate with the module that owns it (the modules' own RULES) and an example failure:
-    the first case of the fault catalogues (tests/faults*.csv, each run by the test suite) that produces it."""
-    examples: dict[str, str] = {}
-    for path in sorted((root / "tests").glob("faults*.csv")) + sorted((root / "tests" / "malformed").glob("*.csv")):
-        for case in csvio.read(path)[1]:
-            for item in (case.get("expect") or "").split(" ; "):
-                parts = item.split("|")
-                if len(parts) == 4:
-                    examples.setdefault(parts[3], f"{case['fault']} → {parts[0]}:{parts[1]}:{parts[2]}")
-
-    def example(rule: str) -> str:
+def gate_rules_table() -> str:
+    """Every rule of the gate with the module that owns it and an example failure: the first case of the fault
+    catalogues that makes it fire (checks/examples.csv, kept equal to the catalogues by tests/test_rules.py)."""
+    examples = registry.examples()
+    rows = []
+    for rule, (owner, what) in registry.rules().items():
         if rule in examples:
-            return examples[rule]
-        pattern = re.compile("^" + re.sub(r"\\\{[A-Za-z_]+\\\}", ".+", re.escape(rule)) + "$")
-        return next((v for k, v in examples.items() if pattern.match(k)), "")
-
-    rows = [
-        [rule, m.__name__.rsplit(".", 1)[-1], what, example(rule) or "no case in the catalogues yet"]
-        for m in validate.MODULES
-        for rule, what in m.RULES.items()
-    ]
+            example = f"{examples[rule][0]} → {examples[rule][1]}"
+        else:
+            example = "no case can be made: " + registry.no_case().get(rule, "")
+        rows.append([rule, owner, what, example])
     return render(
         "table.html.j2",
         columns=["rule", "owner", "what it guards against", "example failure (fault catalogue)"],
@@ -808,35 +769,13 @@ def downloads_page(pkg: Package, version: str | None, files: dict[str, Path], fr
 
 
 # The report's headline figures, compared on the changelog page between a version and the release before it.
-HEADLINE_FIGURES = [
-    (
-        "killed_conservative_total",
-        "people reported killed, conservative total (overlap groups once, or less their stated bound)",
-    ),
-    ("killed_naive_sum", "people reported killed, naive sum over incidents"),
-    ("incidents_total", "active incidents"),
-    ("tallies_total", "active tallies"),
-    ("claims_total", "active claims"),
-    ("claims_with_report", "claims with a probable original or independent report"),
-    ("incidents_corroborated", "incidents independently corroborated (two or more independence groups)"),
-    ("incidents_compilation_alone", "incidents resting on the compilation alone"),
-    ("incidents_single_source", "incidents resting on a single source"),
-    ("incidents_contested", "incidents graded contested"),
-    ("incidents_dates_refined", "incidents whose window was narrowed by reports"),
-]
-
-
-def _figure(con, name: str):
-    """(shown value, IDs) of a value query, or None when the query cannot run on that version's tables."""
+def _figure(con, name: str) -> tuple[str, set[str]] | None:
+    """(shown value, IDs) of a figure, or None when its query cannot run on that version's tables."""
     try:
-        row = records(con, queries.sql(name))[0]
+        fig = figures.compute(con, name)
     except duckdb.Error:  # an older release may lack a field the query reads
         return None
-    if "value" in row:
-        shown = row["value"]
-    else:
-        shown = f"{row['value_min']}" + ("" if row.get("value_max") is None else f"–{row['value_max']}")
-    return shown, set(row.get("ids") or [])
+    return f"{figures.text(fig)} {figures.FIGURES[name].unit}", set(fig["ids"])
 
 
 def _add_new_fields(old_con, con) -> None:
@@ -871,7 +810,8 @@ def figures_compared(pkg: Package, con, frags: Fragments) -> str:
     _add_new_fields(old_con, con)
     notes = releases.notes(pkg.read_text("CHANGELOG.md"), released)
     rows = []
-    for name, label in HEADLINE_FIGURES:
+    for name in figures.headline():
+        label = figures.FIGURES[name].label
         now, then = _figure(con, name), _figure(old_con, name)
         entered = sorted(now[1] - then[1]) if now and then else []
         left = sorted(then[1] - now[1]) if now and then else []
@@ -987,8 +927,8 @@ def quality_page(pkg: Package, frags: Fragments) -> str:
 
 
 def jsonld_text(data: dict) -> Markup:
-    """JSON for the page's JSON-LD script element: the angle brackets and the ampersand written as \\u escapes,
-    so that no value from the data can close the element or start markup (JSON reads the escapes back)."""
+    """JSON for the page's ld+json script element: less-than, greater-than and & written as \\u escapes, so that
+    no value from the data can close the element or start markup (JSON reads the escapes back as the characters)."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+# The commands are the top of the import graph: everything is imported here, nothing inside a function.
+from . import authoring, bench, book, loaders, mutate, outputs, release, releases, validate
+from .package import Package
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m build_report", description=__doc__)
@@ -70,55 +74,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
     if args.command == "validate":
-        from . import validate
-
         return validate.main(args.root, args.json, args.summary, args.show)
     if args.command == "derive":
-        from . import derive
-
-        return derive.main(args.root)
+        return authoring.main(args.root)
     if args.command == "locate":
-        from . import derive
-
-        return derive.locate(args.root, args.quote)
+        return authoring.locate(args.root, args.quote)
     if args.command == "pages":
-        from . import book
-
         return book.main(args.root)
     if args.command == "database":
-        from . import outputs
-
         return outputs.database_main(args.root)
     if args.command == "release":
-        from . import release
-
         return release.main(args.root, args.version, args.date, not args.without_report, args.doi, args.url)
     if args.command == "artefacts":
-        from . import release
-
         return release.artefacts_main(args.root, args.version)
     if args.command == "identifier":
-        from . import releases
-
         return releases.identifier_main(args.path)
     if args.command == "r-loader":
-        from . import loaders
-
         return loaders.r_loader_main(args.root)
     if args.command == "bench":
-        from . import bench
-
         return bench.main(
             args.root, [int(x) for x in args.sizes.split(",") if x], args.runs, args.out or None, args.faults
         )
     if args.command == "mutate":
-        from . import mutate
-
         return mutate.main(args.root, args.out or None, args.limit or None, budget=args.budget or None)
     if args.command == "snapshot-ids":
-        from . import releases
-        from .package import Package
-
         print(releases.snapshot_ids(Package.load(args.root), args.version))
         return 0
     return 2

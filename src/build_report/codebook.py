@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .rendering import render
+
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries background connections that this closed network refuses.
 ARGS = [
@@ -23,8 +25,6 @@ def print_codebook(html_dir: Path, dest: Path, version: str) -> Path:
     """Print the methods and dictionary pages of a built report into one PDF."""
     from markupsafe import Markup
     from playwright.sync_api import sync_playwright
-
-    from .book import render
 
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError(f"{CHROMIUM} is missing (make test installs Debian's chromium)")

@@ -1,12 +1,13 @@
-"""Derived columns and authoring aids. Derived values are computed, never typed."""
+"""Derived columns: what each should hold, computed from the rows it depends on, never typed.
+
+Pure: nothing here writes a file (authoring.py writes them), so the checks can recompute and compare."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from . import coding, csvio, queries, scope
-from .checks import agreement, truth
-from .package import Package, connect, missing, records
+from . import coding, queries
+from .package import missing, records
 
 DERIVED = [
     "date_start_refined",
@@ -84,82 +85,5 @@ def widen(start: str, end: str, days: int | None, lo: str = "", hi: str = "") ->
     return s.isoformat(), e.isoformat(), days
 
 
-def disagreements(pkg: Package, con) -> list:
-    """The coded fields that differ from the coder's reading with no decision to explain them."""
-    return [f for f in agreement.check(pkg, con) if f.rule == "coding-agrees-with-coder"]
-
-
-def main(root: str | None) -> int:
-    pkg = Package.load(root)
-    con = connect(pkg, lenient=True)
-    # Never launder: a row whose primary values disagree with the words keeps its derived values (which the
-    # gate then also reports as stale) until the disagreement is fixed or decided.
-    held = disagreements(pkg, con)
-    blocked = {(f.table, f.row_id) for f in held}
-    for f in held:
-        print(f"not derived: {f.line()}")
-    want = compute(con)
-    path = pkg.path("incidents")
-    fields, rows = csvio.read(path)
-    changed = 0
-    for row in rows:
-        if ("incidents", row["incident_id"]) in blocked:
-            continue
-        for k, v in want.get(row["incident_id"], {}).items():
-            if row[k] != v:
-                print(f"incidents:{row['incident_id']}:{k}: {row[k]!r} -> {v!r}")
-                row[k] = v
-                changed += 1
-    csvio.write(path, fields, rows)
-    print(f"{changed} derived value(s) changed")
-    done = bases(pkg, con, blocked)
-    if held:
-        print(f"{len(held)} disagreement(s) with the coder: their rows were not derived (fix or decide them first)")
-        return 1
-    return done
-
-
+# The basis columns, each written just after the coded column whose words it locates.
 AFTER = {"attribution_basis": "alleged_perpetrator", "target_basis": "target_type", "weapon_basis": "weapon"}
-
-
-def bases(pkg: Package, con, blocked: set[tuple[str, str]] = frozenset()) -> int:
-    """Write attribution_basis, target_basis and weapon_basis (where the words of each value stand), except on
-    the rows in blocked (rows that disagree with the coder)."""
-    got = truth.bases(con, pkg.archive_text())
-    changed = 0
-    for table, key in (("incidents", "incident_id"), ("tallies", "tally_id")):
-        path = pkg.path(table)
-        fields, rows = csvio.read(path)
-        for col, after in AFTER.items():
-            if after in fields and col not in fields:
-                fields.insert(fields.index(after) + 1, col)
-        for row in rows:
-            if (table, row[key]) in blocked:
-                continue
-            for col, v in got.get((table, row[key]), {}).items():
-                v = v or ""  # unsupported values stay empty: the gate names them
-                if row.get(col, "") != v:
-                    print(f"{table}:{row[key]}:{col}: {row.get(col, '')!r} -> {v!r}")
-                    changed += 1
-                row[col] = v
-            for col in AFTER:
-                if col in fields:
-                    row.setdefault(col, "")
-        csvio.write(path, fields, rows)
-    print(f"{changed} basis value(s) changed")
-    return 0
-
-
-def locate(root: str | None, quote: str) -> int:
-    """Print every place where a quote occurs, with line, section and offsets, for a new claim row."""
-    pkg = Package.load(root)
-    text = pkg.archive_text()
-    start, found = 0, 0
-    while (i := text.find(quote, start)) >= 0:
-        ln = scope.line_at(text, i)
-        print(f"line={ln.number} section={ln.section} char_start={i} char_end={i + len(quote)}")
-        found += 1
-        start = i + 1
-    if not found:
-        print("not found: the quote must match the archive exactly (curly quotes and apostrophes included)")
-    return 0 if found else 1

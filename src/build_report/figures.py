@@ -6,6 +6,9 @@ Book pages use figures by name ({{fig:NAME}}, {{chart:NAME}}); tests walk this s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import duckdb
 
 from . import queries
 from .package import missing
@@ -14,8 +17,11 @@ from .package import missing
 @dataclass(frozen=True)
 class Figure:
     query: str  # a .sql file in queries/ returning value (or value_min, value_max) and ids
-    label: str  # what the number counts, for the footnote
+    label: str  # what the number counts, for the footnote and the changelog's table of figures
+    unit: str  # what one of it is ("people", "incidents", "per cent", ...), for tables that show it bare
     depends_on_grading: bool = False  # said in the footnote: the number moves when grading changes
+    headline: int = 0  # its place among the headline figures the changelog compares between releases (0: not one)
+    lead: str = ""  # its words among the key figures opening the home page, in the order declared ("": not there)
 
 
 @dataclass(frozen=True)
@@ -27,74 +33,135 @@ class Chart:
 
 
 FIGURES = {
-    "claims_total": Figure("claims_total", "claims extracted from the compilation"),
-    "incidents_total": Figure("incidents_total", "reported incidents"),
-    "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)"),
-    "killed_naive_sum": Figure("killed_naive_sum", "people reported killed, naive sum over incidents"),
+    "claims_total": Figure("claims_total", "claims extracted from the compilation", unit="claims", headline=5),
+    "incidents_total": Figure(
+        "incidents_total", "reported incidents", unit="incidents", headline=3, lead="incidents reported"
+    ),
+    "tallies_total": Figure("tallies_total", "aggregate statistics (tallies)", unit="tallies", headline=4),
+    "killed_naive_sum": Figure(
+        "killed_naive_sum",
+        "people reported killed, naive sum over incidents",
+        unit="people",
+        headline=2,
+        lead="people reported killed, simple sum of the incidents' lowest figures",
+    ),
     "killed_conservative_total": Figure(
         "killed_conservative_total",
         "people reported killed, each overlap group counted once (or less its stated bound)",
+        unit="people",
+        headline=1,
+        lead="people reported killed, conservatively (each group of overlapping reports once)",
     ),
     "civilians_killed_explicit": Figure(
-        "civilians_killed_explicit", "killed where the claim describes the dead as civilians"
+        "civilians_killed_explicit", "killed where the claim describes the dead as civilians", unit="people"
     ),
-    "incidents_single_source": Figure("incidents_single_source", "incidents resting on a single source", True),
+    "incidents_single_source": Figure(
+        "incidents_single_source",
+        "incidents resting on a single source",
+        depends_on_grading=True,
+        unit="incidents",
+        headline=9,
+        lead="incidents resting on a single source",
+    ),
     "incidents_corroborated": Figure(
         "incidents_corroborated",
         "incidents independently corroborated (their sources fall into two or more independence groups)",
-        True,
+        depends_on_grading=True,
+        unit="incidents",
+        headline=7,
     ),
     "incidents_compilation_alone": Figure(
         "incidents_compilation_alone",
         "incidents resting on the compilation alone (no probable original or independent report found)",
+        unit="incidents",
+        headline=8,
     ),
-    "incidents_contested": Figure("incidents_contested", "incidents graded contested", True),
-    "claims_with_report": Figure("claims_with_report", "claims with an original or independent report found"),
-    "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found"),
+    "incidents_contested": Figure(
+        "incidents_contested", "incidents graded contested", depends_on_grading=True, unit="incidents", headline=10
+    ),
+    "claims_with_report": Figure(
+        "claims_with_report", "claims with an original or independent report found", unit="claims", headline=6
+    ),
+    "claims_nothing_found": Figure("claims_nothing_found", "claims searched for with nothing found", unit="claims"),
     "searches_total": Figure(
         "searches_total",
         "searches logged for claims: rows of search_log that name a claim (searches for the compilation itself, the context totals and reviews are not counted); the rows listed are the claims searched for",
+        unit="claims",
     ),
     "incidents_dates_refined": Figure(
         "incidents_dates_refined",
         "active incidents whose date window corroborating reports narrowed (a refined window)",
+        unit="incidents",
+        headline=11,
     ),
     "incidents_dates_not_refined": Figure(
-        "incidents_dates_not_refined", "active incidents that keep only the compilation's date window"
+        "incidents_dates_not_refined", "active incidents that keep only the compilation's date window", unit="incidents"
     ),
     "incidents_in_one_month": Figure(
         "incidents_in_one_month",
         "active incidents whose date window (refined, else the compilation's) lies within one calendar month",
+        unit="incidents",
     ),
     "reports_narrowing_windows": Figure(
-        "reports_narrowing_windows", "corroborating reports whose event date narrowed an incident's window"
+        "reports_narrowing_windows",
+        "corroborating reports whose event date narrowed an incident's window",
+        unit="reports",
     ),
     "report_dates_not_used": Figure(
-        "report_dates_not_used", "corroborating reports that give an event date but did not narrow a window"
+        "report_dates_not_used",
+        "corroborating reports that give an event date but did not narrow a window",
+        unit="reports",
     ),
-    "incidents_without_figure": Figure("incidents_without_figure", "incidents whose claims give no death toll"),
+    "incidents_without_figure": Figure(
+        "incidents_without_figure", "incidents whose claims give no death toll", unit="incidents"
+    ),
     "places_with_coordinates": Figure(
-        "places_with_coordinates", "places (rows of the places table) with a coordinate from a recorded origin"
+        "places_with_coordinates",
+        "places (rows of the places table) with a coordinate from a recorded origin",
+        unit="places",
     ),
-    "places_governorate_only": Figure("places_governorate_only", "places with a governorate but no coordinate"),
+    "places_governorate_only": Figure(
+        "places_governorate_only", "places with a governorate but no coordinate", unit="places"
+    ),
     "places_without_governorate": Figure(
-        "places_without_governorate", "places with neither a coordinate nor a single governorate"
+        "places_without_governorate", "places with neither a coordinate nor a single governorate", unit="places"
     ),
-    "rows_reviewed": Figure("rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time"),
-    "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected"),
-    "claims_unattributed": Figure("claims_unattributed", "claims for which the compilation names no outlet"),
+    "rows_reviewed": Figure(
+        "rows_reviewed", "corroboration, crosswalk and context rows reviewed a second time", unit="rows"
+    ),
+    "rows_corrected_by_review": Figure("rows_corrected_by_review", "rows a second-pass review corrected", unit="rows"),
+    "claims_unattributed": Figure(
+        "claims_unattributed", "claims for which the compilation names no outlet", unit="claims"
+    ),
     "rows_not_reviewed": Figure(
-        "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time"
+        "rows_not_reviewed", "corroboration, crosswalk and context rows not yet reviewed a second time", unit="rows"
     ),
     "incidents_not_corroborated": Figure(
         "incidents_not_corroborated",
         "active incidents not independently corroborated (all their sources in one independence group)",
+        unit="incidents",
     ),
     "incidents_corroborated_share": Figure(
-        "incidents_corroborated_share",
-        "per cent of active incidents independently corroborated",
+        "incidents_corroborated_share", "per cent of active incidents independently corroborated", unit="per cent"
+    ),
+    "incidents_cluster_munitions": Figure(
+        "incidents_cluster_munitions", "active incidents reported with cluster munitions", unit="incidents"
+    ),
+    "incidents_raqqa_one_group": Figure(
+        "incidents_raqqa_one_group",
+        "active incidents placed in Raqqa city that share an overlap group with another of them",
+        unit="incidents",
+    ),
+    "crosswalk_airwars_matched": Figure(
+        "crosswalk_airwars_matched",
+        "Airwars records matched to an active incident or tally with high or medium confidence",
+        unit="records",
+    ),
+    "tallies_matching_snhr": Figure(
+        "tallies_matching_snhr", "active tallies an SNHR record matches with high or medium confidence", unit="tallies"
     ),
 }
+
 
 CHARTS = {
     "harm_by_governorate": Chart(
@@ -142,11 +209,21 @@ CHARTS = {
 }
 
 
-def compute(con, name: str) -> dict:
+def headline() -> list[str]:
+    """The headline figures, in the order the changelog compares them between releases."""
+    return sorted((n for n, f in FIGURES.items() if f.headline), key=lambda n: FIGURES[n].headline)
+
+
+def lead() -> list[tuple[str, str]]:
+    """(name, words) of the key figures the home page opens with, in the order declared."""
+    return [(n, f.lead) for n, f in FIGURES.items() if f.lead]
+
+
+def compute(con: duckdb.DuckDBPyConnection, name: str) -> dict:
     """A figure's value as plain Python numbers (never NumPy scalars) and the IDs behind it."""
     row = queries.rows(con, FIGURES[name].query)[0]
     ids = [str(i) for i in row["ids"]] if row.get("ids") is not None else []
-    out = {"ids": ids}
+    out: dict[str, Any] = {"ids": ids}
     for k in ("value", "value_min", "value_max"):
         if k in row:
             v = row[k]

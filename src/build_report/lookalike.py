@@ -4,7 +4,7 @@ Which character looks like which comes from Unicode's own tables (confusables.tx
 each character, as shipped by confusable-homoglyphs), and which is invisible from the general
 category (format characters, non-ASCII spaces, controls): no list is kept by hand here.
 
-Used in two places: `checks.safe` escapes such characters in every failure message (so a bad value
+Used in two places: `failures.safe` escapes such characters in every failure message (so a bad value
 never looks valid), and the structure check refuses them in IDs, enum values and URL hosts.
 """
 

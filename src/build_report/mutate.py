@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import model, validate
-from .checks import Failure, coherence, descriptor, structure
+from . import descriptor, model, validate
+from .checks import Failure, coherence, structure
 from .package import Package, _q
 
 EQUIVALENTS = "tests/mutation_equivalents.csv"

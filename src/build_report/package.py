@@ -3,23 +3,23 @@
 Safe loading: no file outside the package root is ever opened. A resource path is refused before
 anything is read when it is absolute, a URL, climbs out with `..`, or resolves (through a symlink)
 to a place outside the root. `Package.load` refuses a descriptor with any fault; the validator loads
-with `strict=False` and reports every fault as a failure row instead (checks/descriptor.py).
+with `strict=False` and reports every fault as a failure row instead (descriptor.py).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
-DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
-DESCRIPTOR = "datapackage.json"
-MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
+from . import descriptor as dcheck
+from .descriptor import DESCRIPTOR, inside
+from .failures import DataError
+from .fieldtypes import DUCK_TYPES
 
 
 class UsageError(Exception):
@@ -34,20 +34,7 @@ class PackageError(Exception):
         super().__init__("; ".join(f.line() for f in failures[:5]))
 
 
-class DataError(Exception):
-    """A fault of the package's files, raised by the package's own readers: the gate reports it as a failure.
-    Anything else raised while checking is a fault of the validator itself, not of the data."""
-
-
-class PathRefused(DataError):
-    """A path that is not a regular file inside the package. `rule` names why."""
-
-    def __init__(self, rule: str, reason: str):
-        self.rule, self.reason = rule, reason
-        super().__init__(reason)
-
-
-def missing(v) -> bool:
+def missing(v: Any) -> bool:
     """True for SQL NULL as `records` gives it (None) and for a number that is not a number (NaN)."""
     return v is None or isinstance(v, float) and math.isnan(v)
 
@@ -61,44 +48,7 @@ def default_root() -> Path:
     raise UsageError("no datapackage.json in the working directory or its parents (use --root)")
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def inside(root: Path, rel) -> Path:
-    """The real path of `rel` (a package-relative POSIX path) if it is a regular file inside root.
-
-    Checked without opening anything: lexically first (absolute, URL, `..`, backslash, NUL), then
-    with realpath (which follows symlinks by reading the links, never the files). Raises PathRefused.
-    """
-    if not isinstance(rel, str) or not rel:
-        raise PathRefused("resource-has-path", "path must be one relative file path (a non-empty string)")
-    if "\x00" in rel or "\\" in rel:
-        raise PathRefused("path-inside-package", "path holds a NUL or a backslash")
-    if _SCHEME.match(rel) or rel.startswith("//"):
-        raise PathRefused("path-inside-package", "path is a URL; only files inside the package are read")
-    p = PurePosixPath(rel)
-    if p.is_absolute():
-        raise PathRefused("path-inside-package", "path is absolute; it must be relative to the package root")
-    if ".." in p.parts:
-        raise PathRefused("path-inside-package", "path climbs out of the package with '..'")
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(os.path.join(real_root, *p.parts))
-    if os.path.commonpath([real, real_root]) != real_root:
-        raise PathRefused(
-            "path-inside-package", "path is a symlink (or passes through one) leading outside the package"
-        )
-    try:
-        st = os.stat(real)
-    except FileNotFoundError:
-        raise PathRefused("file-exists", "no such file") from None
-    except OSError as e:
-        raise PathRefused("file-exists", f"cannot be examined ({e.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise PathRefused("file-is-regular", "not a regular file (a folder, device or pipe)")
-    return Path(real)
-
-
-def read_bytes(root: Path, rel: str) -> bytes:
+def read_bytes(root: Path, rel: object) -> bytes:
     """The bytes of a package-relative file, through the guard: the one way any file of the tree is read
     (data, descriptor, prose such as CHANGELOG.md, templates, frozen releases). Raises PathRefused."""
     return inside(root, rel).read_bytes()
@@ -124,8 +74,6 @@ class Package:
     def load(cls, root: Path | str | None = None, strict: bool = True, frozen: bool = False) -> Package:
         """Read and check the descriptor. Raises UsageError (no package), PackageError (strict, any fault).
         frozen=True is for a past release laid out again: its patterns need only compile (see patterns.py)."""
-        from .checks import descriptor as dcheck
-
         if root is not None:
             root = Path(root)
             if not root.is_dir():
@@ -227,7 +175,7 @@ def create_table_sql(res: dict, path: str, lenient: bool = False) -> str:
     return f"CREATE TABLE {_q(res['name'])} AS SELECT {typed_select(fields, lenient)} FROM {raw}"
 
 
-def active_view_sql(pkg: Package, names=None) -> list[str]:
+def active_view_sql(pkg: Package, names: set[str] | None = None) -> list[str]:
     """A view active_TABLE of the rows in force, for every table with a status field: the filter said once."""
     return [
         f"CREATE OR REPLACE VIEW {_q('active_' + res['name'])} AS SELECT * FROM {_q(res['name'])} WHERE status = 'active'"
@@ -236,24 +184,26 @@ def active_view_sql(pkg: Package, names=None) -> list[str]:
     ]
 
 
-def active_views(con, pkg: Package, names=None) -> None:
+def active_views(con: duckdb.DuckDBPyConnection, pkg: Package, names: set[str] | None = None) -> None:
     for statement in active_view_sql(pkg, names):
         con.execute(statement)
 
 
-def columns_and_records(con, sql: str, params: list | None = None) -> tuple[list[str], list[dict]]:
+def columns_and_records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> tuple[list[str], list[dict]]:
     """The column names of a query and its rows as dicts of plain Python values, None for NULL."""
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return cols, [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
-def records(con, sql: str, params: list | None = None) -> list[dict]:
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     """Rows of a query as dicts of plain Python values, None for NULL: the way checks and pages read data."""
     return columns_and_records(con, sql, params)[1]
 
 
-def overlap_members(con) -> dict[str, list[str]]:
+def overlap_members(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The incidents and tallies of each overlap group, in ID order."""
     members: dict[str, list[str]] = {}
     for rid, g in con.execute(
@@ -265,7 +215,7 @@ def overlap_members(con) -> dict[str, list[str]]:
     return members
 
 
-def reports_with_publisher(con) -> list[dict]:
+def reports_with_publisher(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Every corroboration, with its publisher's name as `publisher`."""
     return records(
         con,
@@ -281,7 +231,7 @@ def typed_select(fields: list[dict], lenient: bool = True) -> str:
     )
 
 
-def describe(con, res: dict) -> None:
+def describe(con: duckdb.DuckDBPyConnection, res: dict) -> None:
     """Carry the descriptor's descriptions into DuckDB comments."""
     name = res["name"]
     con.execute(f"COMMENT ON TABLE {_q(name)} IS {_lit(str(res.get('description', '')))}")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+
+from . import geo
 from .package import records
 
 QUERY_DIR = Path(__file__).parent / "queries"
@@ -21,26 +25,24 @@ def describe(name: str) -> str:
     return first.removeprefix("--").strip()
 
 
-def _prepared(con, name: str) -> str:
+def _prepared(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """A query may join `governorates` (names, never codes): the table is registered when one does."""
     if "governorates" in sql(name):
-        from . import geo
-
         geo.register(con)
     return name
 
 
-def rows(con, name: str) -> list[dict]:
+def rows(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
     """Run a named query: its rows as dicts, None for NULL (package.records)."""
     return records(con, sql(_prepared(con, name)))
 
 
-def frame(con, text: str):
+def frame(con: duckdb.DuckDBPyConnection, text: str) -> pd.DataFrame:
     """The rows of a query as a pandas DataFrame: the one place data frames are built, for the charts (Altair
     takes data frames) and for Great Expectations' pandas data source in tests/test_reference.py."""
     return con.execute(text).df()
 
 
-def run(con, name: str):
+def run(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Run a named query into a DataFrame, for a chart."""
     return frame(con, sql(_prepared(con, name)))

@@ -3,6 +3,7 @@ artefacts into dist/, and record a row-level diff and the released IDs under rel
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import artefacts, citation, codebook, csvio, outputs, queries, releases, validate
+from . import artefacts, citation, codebook, csvio, derive, outputs, queries, releases, validate
 from .artefacts import Refused, rebuild
 from .checks import agreement, contract
 from .package import Package, connect
@@ -100,8 +101,6 @@ def add_reasons(pkg: Package, diff: list[dict], old_dir: Path) -> list[dict]:
     """Give every diff row a `reason`: its second-pass review, the changelog note naming the row, the rule
     that derives the field, or the schema change that added or removed it. Rows left without one are
     returned, so that the release can refuse them."""
-    from . import derive
-
     derived = set(derive.DERIVED) | set(derive.AFTER)
     old_fields = {
         r["name"]: {f["name"] for f in r.get("schema", {}).get("fields", [])}
@@ -371,8 +370,8 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
         raise Refused("the working tree is not clean (commit or stash first)")
     previous = releases.latest(root)
     level = bump_level(previous, version) if previous else None
-    pkg.release_version = version  # the contract check holds the descriptor's changes against the version to be set
-    failures = validate.run(pkg)
+    # The gate sees the descriptor as it will be released, so the contract holds its changes against that version.
+    failures = validate.run(dataclasses.replace(pkg, descriptor={**pkg.descriptor, "version": version}))
     if failures:
         raise Refused(
             f"make validate fails ({len(failures)} failures: "

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from . import citation, coding, figures, geo, links, scope
-from .links import FOLDERS, ROW_ID, URL, anchor, day_span, markdown_text, page_of
+from .links import FOLDERS, ROW_ID, URL, anchor, day_span, markdown_text, page_of, value
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
 COUNTS = ("killed", "children", "women", "injured", "displaced", "strikes")
@@ -152,8 +152,6 @@ def source_page(pkg: Package, con, frags, render) -> str:
     tallies = {r["tally_id"]: r for r in records(con, "SELECT * FROM tallies")}
     docs = records(con, "SELECT * FROM documents ORDER BY document_id")
     doc = docs[0] if docs else {}
-    from .book import value
-
     lines = source_lines(text, claims, claim_tips(incidents, tallies, claims))
     reasons = {k: sum(1 for ln in lines if ln["key"] == k) for k in scope.EXCLUDED}
     meta = {

@@ -8,7 +8,10 @@ the field, give both values as they stand and the reason, with a review by someo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import duckdb
 
 from .. import coder
 from ..package import Package, records
@@ -113,7 +116,7 @@ def _one(table, rid, field, hand, found: list[str], none: str, words, vocabulary
 NEAR = 30  # characters of context either side of the words a failure shows
 
 
-def excerpt(words: str, vocabulary: dict[str, list[str]], keys) -> str:
+def excerpt(words: str, vocabulary: dict[str, list[str]], keys: Iterable[str]) -> str:
     """The part of the words where a lexicon entry of one of keys stands (with some context), else the words."""
     hits = sorted(h for k in keys if k in vocabulary for h in coder.find(words, vocabulary[k]))
     if not hits:
@@ -122,7 +125,7 @@ def excerpt(words: str, vocabulary: dict[str, list[str]], keys) -> str:
     return ("..." if a > NEAR else "") + words[max(0, a - NEAR) : b + NEAR] + ("..." if b + NEAR < len(words) else "")
 
 
-def cells(con, text: str, uncoded: set | None = None) -> list[Cell]:
+def cells(con: duckdb.DuckDBPyConnection, text: str, uncoded: set | None = None) -> list[Cell]:
     """Every coded field of every active incident, tally, claim and place, with the coder's proposal. Rows left
     uncoded because a quote of theirs is not the archive at its offsets are added to `uncoded`."""
     uncoded = set() if uncoded is None else uncoded
@@ -244,7 +247,7 @@ def _place_cell(rid: str, place_id, places: dict, mentions: list[str], words: st
     return Cell("incidents", rid, "place_id", hand, "; ".join(mentions) or "no place named", agrees, words)
 
 
-def decisions(con) -> list[dict]:
+def decisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = records(con, "SELECT * FROM coding_decisions ORDER BY decision_id")
     for r in rows:
         named = [(t, r[k]) for t, k in ID_COLUMNS.items() if r.get(k)]
@@ -252,8 +255,11 @@ def decisions(con) -> list[dict]:
     return rows
 
 
-def check(pkg: Package, con) -> list[Failure]:
-    text = pkg.archive_text()
+def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    try:
+        text = pkg.archive_text()
+    except (KeyError, OSError, UnicodeDecodeError):
+        return []  # nothing can be coded without the archive; provenance reports it (archive-exists, -readable)
     uncoded: set[tuple[str, str]] = set()
     all_cells = cells(con, text, uncoded)
     out: list[Failure] = []
@@ -325,7 +331,7 @@ def check(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def frame(con, text: str) -> None:
+def frame(con: duckdb.DuckDBPyConnection, text: str) -> None:
     """The table coding_agreement (one row per coded field of a row, hand beside coder, and the decision that
     covers a disagreement) for the named reliability queries."""
     decided = {(d["_table"], d["_row"], d["field"]): d for d in decisions(con)}

@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
 
 from .. import geo, model, releases
 from ..package import Package, _q, records
@@ -51,7 +55,7 @@ RULES = {
 }
 
 
-def steps(pkg: Package, con) -> list:
+def steps(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Callable[[], list[Failure]]]:
     """The rules of this module, each a function of no argument returning its failures, cheapest first."""
     return [
         lambda: descriptor(pkg),
@@ -74,11 +78,11 @@ def steps(pkg: Package, con) -> list:
     ]
 
 
-def check(pkg: Package, con) -> list[Failure]:
+def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     return [f for step in steps(pkg, con) for f in step()]
 
 
-def _fail(table, rid, field, rule, value) -> Failure:
+def _fail(table: str, rid: object, field: str, rule: str, value: object) -> Failure:
     return Failure(table, str(rid), field, rule, str(value), CHECK)
 
 
@@ -89,7 +93,7 @@ def descriptor(pkg: Package) -> list[Failure]:
     out = []
     resources = {r["name"]: r for r in pkg.table_resources()}
 
-    def fail(table, field, value):
+    def fail(table: str, field: str, value: object) -> None:
         out.append(_fail("datapackage", table, field, "descriptor-matches-model", value))
 
     if releases.version_key(pkg.version) is None:
@@ -102,7 +106,7 @@ def descriptor(pkg: Package) -> list[Failure]:
             fail(name, "-", "the model's table is missing")
             continue
         schema = res["schema"]
-        fields = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)}
+        fields: dict[Any, dict] = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)}
         for f in table.fields:
             if f not in fields:
                 fail(name, f, "the model's field is missing")
@@ -146,12 +150,12 @@ def descriptor(pkg: Package) -> list[Failure]:
 # ---- references, pairs, dates ---------------------------------------------------------------------
 
 
-def _union(con, parts: list[str]) -> list[tuple]:
+def _union(con: duckdb.DuckDBPyConnection, parts: list[str]) -> list[tuple]:
     """The rows of several SELECTs of the same shape, in one query (one statement is much cheaper than many)."""
     return con.execute(" UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)).fetchall() if parts else []
 
 
-def references(con) -> list[Failure]:
+def references(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     parts = []
     for n, fk in enumerate(model.FOREIGN_KEYS):
         key = model.TABLES[fk.table].key
@@ -167,7 +171,7 @@ def references(con) -> list[Failure]:
     return out
 
 
-def ordered(con) -> list[Failure]:
+def ordered(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     pairs = model.pairs()
     parts = [
         f"SELECT {n} AS n, {_q(model.TABLES[t].key)}::VARCHAR AS id, {_q(low)}::VARCHAR AS a, {_q(high)}::VARCHAR AS b "
@@ -181,7 +185,7 @@ def ordered(con) -> list[Failure]:
     return out
 
 
-def bounds(con) -> list[Failure]:
+def bounds(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     start = model.CAMPAIGN_START.isoformat()
     fields = model.date_fields()
     # Reported event dates may be in the past only; a search or a publication not after today either.
@@ -197,7 +201,7 @@ def bounds(con) -> list[Failure]:
     return out
 
 
-def chains(con) -> list[Failure]:
+def chains(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     parts = [
         f"SELECT DISTINCT {n} AS n, b.{_q(model.TABLES[c.table].key)}::VARCHAR AS id, {c.earlier} AS e, {c.later} AS l "
         # An earlier date after today is its own failure (date-not-in-future); it is not repeated on every row
@@ -215,7 +219,7 @@ def chains(con) -> list[Failure]:
 # ---- identity -----------------------------------------------------------------------------------------
 
 
-def _key_value(field: str, v):
+def _key_value(field: str, v: Any) -> Any:
     if v is None or v == "":
         return None
     if field in ("name", "standard_name"):
@@ -225,7 +229,7 @@ def _key_value(field: str, v):
     return str(v)
 
 
-def identities(con) -> list[Failure]:
+def identities(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for ident in model.IDENTITIES:
         if ident.table == "search_log":
@@ -263,7 +267,7 @@ def identities(con) -> list[Failure]:
     return out
 
 
-def canonical(con) -> list[Failure]:
+def canonical(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     cols = [(t, m.key, t) for t, m in model.TABLES.items()] + [
         (fk.table, fk.field, fk.target) for fk in model.FOREIGN_KEYS
     ]
@@ -283,7 +287,7 @@ def canonical(con) -> list[Failure]:
 # ---- URLs, places ---------------------------------------------------------------------------------------
 
 
-def hosts(con) -> list[Failure]:
+def hosts(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for r in records(
         con,
@@ -307,7 +311,7 @@ def hosts(con) -> list[Failure]:
     return out
 
 
-def url_dates(con) -> list[Failure]:
+def url_dates(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for rid, url, d in con.execute(
         "SELECT corroboration_id, url, published_date FROM corroborations WHERE published_date IS NOT NULL "
@@ -360,7 +364,7 @@ def governorate_at(lat: float, lon: float) -> str | None:
     return None
 
 
-def points(con) -> list[Failure]:
+def points(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for table in ("places", "crosswalk"):
         key = model.TABLES[table].key
@@ -407,7 +411,7 @@ def _governorate_names() -> dict[str, frozenset[str]]:
     return out
 
 
-def governorates(con) -> list[Failure]:
+def governorates(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     names = _governorate_names()
     for r in records(
@@ -431,7 +435,7 @@ def governorates(con) -> list[Failure]:
     return out
 
 
-def gazetteer(con) -> list[Failure]:
+def gazetteer(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = [
         _fail("places", pid, "admin1_origin", "governorate-from-gazetteer-names-id", f"{origin}; GeoNames ID {gid}")
         for pid, gid, origin in con.execute(
@@ -466,7 +470,7 @@ def gazetteer(con) -> list[Failure]:
 # ---- evidence ---------------------------------------------------------------------------------------------
 
 
-def self_corroboration(con) -> list[Failure]:
+def self_corroboration(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = records(
         con,
         """
@@ -487,7 +491,7 @@ def self_corroboration(con) -> list[Failure]:
     ]
 
 
-def mirrors(con) -> list[Failure]:
+def mirrors(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = records(
         con,
         """
@@ -512,7 +516,7 @@ def mirrors(con) -> list[Failure]:
     ]
 
 
-def recovered(con) -> list[Failure]:
+def recovered(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = con.execute("""
         SELECT c.claim_id FROM claims c WHERE c.link_status = 'recovered' AND NOT EXISTS (
             SELECT 1 FROM corroborations k WHERE k.claim_id = c.claim_id AND k.relation = 'probable_original'
@@ -526,7 +530,7 @@ def recovered(con) -> list[Failure]:
 _FIELD_LIST = re.compile(r"[;,\s]+")
 
 
-def corrections(con) -> list[Failure]:
+def corrections(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for r in records(con, 'SELECT review_id, "table", outcome, fields_changed FROM reviews ORDER BY 1'):
         named = [f for f in _FIELD_LIST.split(r["fields_changed"] or "") if f]
@@ -552,7 +556,7 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LOOKALIKE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek and Cyrillic
 
 
-def scripts(con) -> list[Failure]:
+def scripts(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Names that identify an entity (model.IDENTITIES): a look-alike letter inside a Latin word fails."""
     out = []
     for ident in model.IDENTITIES:

@@ -20,6 +20,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import csvio, patterns, releases
 from ..package import Package
@@ -101,7 +102,8 @@ def _accepts(pattern: str, value: str) -> bool:
 def _constraints(pkg: Package, release: str, res: str, old_res: dict, f: str, ca: dict, cb: dict) -> list[Change]:
     out = []
     for k in sorted(set(ca) | set(cb)):
-        a, b = ca.get(k), cb.get(k)
+        a: Any = ca.get(k)
+        b: Any = cb.get(k)
         if a == b:
             continue
         if k not in cb:
@@ -150,8 +152,13 @@ def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
     """Every difference of the working descriptor's resources and schemas from the released ones: the one
     classification of schema changes, used by the gate and by `make release`."""
     out: list[Change] = []
-    old_res = {r.get("name"): r for r in old.get("resources", []) if isinstance(r, dict)}
-    new_res = {r.get("name"): r for r in new.get("resources", []) if isinstance(r, dict)}
+    # A resource without a name is the descriptor check's fault, reported there.
+    old_res: dict[str, dict] = {
+        r["name"]: r for r in old.get("resources", []) if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
+    new_res: dict[str, dict] = {
+        r["name"]: r for r in new.get("resources", []) if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     for name in sorted(old_res.keys() - new_res.keys(), key=str):
         out.append(Change("major", str(name), "-", "resource removed"))
     for name in sorted(new_res.keys() - old_res.keys(), key=str):
@@ -189,9 +196,9 @@ def changes(pkg: Package, release: str, old: dict, new: dict) -> list[Change]:
 
 
 def version_of(pkg: Package) -> str:
-    """The version the package is meant to carry: `make release VERSION=x` validates before it sets the
-    version in the files, and says which it will set (pkg.release_version)."""
-    return str(getattr(pkg, "release_version", None) or pkg.descriptor.get("version", ""))
+    """The version the descriptor carries (`make release VERSION=x` validates the descriptor as it will be
+    released, with that version)."""
+    return pkg.version
 
 
 def compare(pkg: Package) -> Comparison:
@@ -209,7 +216,7 @@ def check(pkg: Package) -> list[Failure]:
     if cmp.release is None:
         return []
     old, new = releases.version_key(cmp.release), releases.version_key(cmp.version)
-    if new is None:
+    if new is None or old is None:
         return []  # structure reports a version that is not MAJOR.MINOR.PATCH
     if new < old:
         return [

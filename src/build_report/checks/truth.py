@@ -13,7 +13,9 @@ import hashlib
 import json
 import re
 
-from .. import lexicon, releases, scope
+import duckdb
+
+from .. import derive, lexicon, releases, scope
 from ..package import Package, records
 from . import Failure
 
@@ -54,12 +56,21 @@ RULES = {
 CHECK = "truth"
 
 
-def check(pkg: Package, con) -> list[Failure]:
+def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out: list[Failure] = []
-    text = pkg.archive_text()
+    # Provenance reports a missing or undecodable archive (archive-exists, archive-readable): each fault once.
+    try:
+        data: bytes | None = pkg.archive_bytes()
+    except (KeyError, OSError):
+        data = None
+    try:
+        text = None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     out += categories(con)
-    out += attribution(con, text)
-    out += spans(con, text)
+    if text is not None:
+        out += attribution(con, text)
+        out += spans(con, text)
     out += references(pkg, con)
     out += searches(con)
     out += dates(con)
@@ -68,7 +79,8 @@ def check(pkg: Package, con) -> list[Failure]:
     out += places_named(con)
     out += independence(con)
     out += source_groups(con)
-    out += released_archive(pkg)
+    if data is not None:
+        out += released_archive(pkg)
     out += reviews(con)
     out += refinements(con)
     return out
@@ -77,14 +89,12 @@ def check(pkg: Package, con) -> list[Failure]:
 BASES = ["quote", "list heading", "compilation title"]  # where a value's words may come from, nearest first
 
 
-def _claim_texts(con, key: str, archive: str) -> dict[str, list[tuple[str, str]]]:
+def _claim_texts(con: duckdb.DuckDBPyConnection, key: str, archive: str) -> dict[str, list[tuple[str, str]]]:
     """For each incident or tally: (basis, text) pairs that may support its values: its quotes, the
     headings of the lists they stand in, the compilation's title."""
     title = archive.split("\n", 1)[0]
     out: dict[str, list[tuple[str, str]]] = {}
-    for c in records(
-        con, f"SELECT {key}, quote, section FROM claims WHERE {key} IS NOT NULL AND status = 'active' ORDER BY claim_id"
-    ):
+    for c in records(con, f"SELECT {key}, quote, section FROM active_claims WHERE {key} IS NOT NULL ORDER BY claim_id"):
         texts = out.setdefault(c[key], [])
         texts.append(("quote", c["quote"] or ""))
         if c["section"] in scope.LISTS:
@@ -136,20 +146,20 @@ def expresses(measure: str, phrase: str, quotes: list[str], lex: dict) -> bool:
     return False
 
 
-def categories(con) -> list[Failure]:
+def categories(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     lex = lexicon.lexicons()["count_categories"]
     quotes: dict[str, list[str]] = {}
     for c in records(
         con,
-        "SELECT incident_id, quote FROM claims WHERE incident_id IS NOT NULL AND status = 'active' ORDER BY claim_id",
+        "SELECT incident_id, quote FROM active_claims WHERE incident_id IS NOT NULL ORDER BY claim_id",
     ):
         quotes.setdefault(c["incident_id"], []).append(c["quote"] or "")
     out = []
     for measure in lex:
         for r in records(
             con,
-            f"SELECT incident_id, {measure}_phrase AS phrase FROM incidents "
-            f"WHERE {measure}_phrase IS NOT NULL AND status = 'active' ORDER BY incident_id",
+            f"SELECT incident_id, {measure}_phrase AS phrase FROM active_incidents "
+            f"WHERE {measure}_phrase IS NOT NULL ORDER BY incident_id",
         ):
             qs = quotes.get(r["incident_id"], [])
             if not any(lexicon.contains_phrase(q, r["phrase"]) for q in qs):
@@ -189,7 +199,7 @@ def _basis(support: list[tuple[str, str]], wanted: list[list[str]]) -> str | Non
     return None
 
 
-def bases(con, archive: str) -> dict[tuple[str, str], dict[str, str]]:
+def bases(con: duckdb.DuckDBPyConnection, archive: str) -> dict[tuple[str, str], dict[str, str | None]]:
     """{(table, id): {field: basis}}: what each coded attribution, target and weapon rests on ("" when not stated),
     and None where the words do not support the value."""
     lex = lexicon.lexicons()
@@ -197,7 +207,7 @@ def bases(con, archive: str) -> dict[tuple[str, str], dict[str, str]]:
     for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
         texts = _claim_texts(con, key, archive)
         cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
-        for r in records(con, f"SELECT {key}, {cols} FROM {table} WHERE status = 'active' ORDER BY {key}"):
+        for r in records(con, f"SELECT {key}, {cols} FROM active_{table} ORDER BY {key}"):
             support = texts.get(r[key])
             if not support:
                 continue  # no active claim: provenance reports that (has-an-active-claim)
@@ -232,7 +242,7 @@ FIELD_OF = {
 }
 
 
-def attribution(con, archive: str) -> list[Failure]:
+def attribution(con: duckdb.DuckDBPyConnection, archive: str) -> list[Failure]:
     out = []
     stored: dict[tuple[str, str], dict] = {}
     for table, key, cols in (
@@ -240,7 +250,7 @@ def attribution(con, archive: str) -> list[Failure]:
         ("tallies", "tally_id", ["attribution_basis"]),
     ):
         select = ", ".join(cols + [FIELD_OF[c][0] for c in cols])
-        for r in records(con, f"SELECT {key} AS id, {select} FROM {table} WHERE status = 'active'"):
+        for r in records(con, f"SELECT {key} AS id, {select} FROM active_{table}"):
             stored[(table, r["id"])] = r
     for (table, rid), got in bases(con, archive).items():
         values = stored[(table, rid)]
@@ -262,7 +272,7 @@ def attribution(con, archive: str) -> list[Failure]:
     return out
 
 
-def spans(con, archive: str) -> list[Failure]:
+def spans(con: duckdb.DuckDBPyConnection, archive: str) -> list[Failure]:
     """Active claims whose span overlaps an earlier one, by a sort and one sweep (never a self-join: claims that
     repeat one span would make it quadratic). Claims are taken in order of start (then ID); one that starts
     before the furthest end reached so far overlaps the claim that reached it, and is reported, naming it.
@@ -271,8 +281,8 @@ def spans(con, archive: str) -> list[Failure]:
         "SELECT claim_id, char_start, char_end, quote FROM claims WHERE status = 'active' "
         "AND char_start IS NOT NULL AND char_end IS NOT NULL ORDER BY char_start, claim_id"
     ).fetchall()
-    out = []
-    reach, holder = -1, None  # the furthest end so far, and the claim (ID, start) that reached it
+    out: list[Failure] = []
+    reach, holder = -1, ("", -1)  # the furthest end so far, and the claim (ID, start) that reached it
     for cid, start, end, quote in rows:
         if not 0 <= start < end or archive[start:end] != quote:
             continue
@@ -306,14 +316,14 @@ def links(pkg: Package) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def references(pkg: Package, con) -> list[Failure]:
+def references(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for table, key, field, target, tkey in links(pkg):
-        active = "s.status = 'active'" if pkg.has_field(table, "status") else "TRUE"
+        rows_in_force = f"active_{table}" if pkg.has_field(table, "status") else table
         rows = records(
             con,
-            f"SELECT s.{key} AS id, t.{tkey} AS target FROM {table} s JOIN {target} t ON t.{tkey} = s.{field} "
-            f"WHERE {active} AND t.status = 'withdrawn' ORDER BY s.{key}",
+            f"SELECT s.{key} AS id, t.{tkey} AS target FROM {rows_in_force} s JOIN {target} t ON t.{tkey} = s.{field} "
+            f"WHERE t.status = 'withdrawn' ORDER BY s.{key}",
         )
         out += [
             Failure(table, r["id"], field, "active-row-points-at-active-row", f"{r['target']} is withdrawn", CHECK)
@@ -322,7 +332,7 @@ def references(pkg: Package, con) -> list[Failure]:
     return out
 
 
-def searches(con) -> list[Failure]:
+def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for r in records(con, "SELECT search_id, outcome, n_results, urls_kept FROM search_log ORDER BY search_id"):
         kept = bool((r["urls_kept"] or "").strip())
@@ -340,7 +350,7 @@ def searches(con) -> list[Failure]:
     return out
 
 
-def dates(con) -> list[Failure]:
+def dates(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     today = dt.date.today()
     out = []
     for table, key, field in (
@@ -356,18 +366,17 @@ def dates(con) -> list[Failure]:
     return out
 
 
-def shared_reports(con) -> list[Failure]:
+def shared_reports(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = records(
         con,
         """
         SELECT DISTINCT a.incident_id AS a, b.incident_id AS b, a.url AS url
         FROM corroborations a JOIN corroborations b ON a.url = b.url AND a.incident_id < b.incident_id
-        JOIN incidents ia ON ia.incident_id = a.incident_id JOIN incidents ib ON ib.incident_id = b.incident_id
+        JOIN active_incidents ia ON ia.incident_id = a.incident_id JOIN active_incidents ib ON ib.incident_id = b.incident_id
         -- Two groups within one wider group are one group here: the wider group bounds what they share.
         LEFT JOIN overlap_groups ga ON ga.overlap_group = ia.overlap_group
         LEFT JOIN overlap_groups gb ON gb.overlap_group = ib.overlap_group
-        WHERE ia.status = 'active' AND ib.status = 'active'
-          AND a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
+        WHERE a.confidence IN ('high', 'medium') AND b.confidence IN ('high', 'medium')
           AND a.relation IN ('probable_original', 'independent') AND b.relation IN ('probable_original', 'independent')
           AND (ia.overlap_group IS NULL OR ib.overlap_group IS NULL
                OR coalesce(ga.within_group, ia.overlap_group) <> coalesce(gb.within_group, ib.overlap_group))
@@ -393,16 +402,16 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("#", " ").replace("_", " ")).lower()
 
 
-def places_named(con) -> list[Failure]:
+def places_named(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out = []
     for r in records(
         con,
         """
             SELECT i.incident_id, p.place_id, p.name_as_written, string_agg(c.quote, ' | ') AS quotes,
                    list(DISTINCT c.section) AS sections
-            FROM incidents i JOIN places p USING (place_id)
-            JOIN claims c ON c.incident_id = i.incident_id AND c.status = 'active'
-            WHERE i.status = 'active' AND p.location_precision <> 'country' AND p.name_as_written IS NOT NULL
+            FROM active_incidents i JOIN places p USING (place_id)
+            JOIN active_claims c ON c.incident_id = i.incident_id
+            WHERE p.location_precision <> 'country' AND p.name_as_written IS NOT NULL
             GROUP BY ALL ORDER BY i.incident_id""",
     ):
         words = _plain(r["quotes"] + " | " + " | ".join(scope.LISTS.get(s, "") for s in r["sections"]))
@@ -421,12 +430,12 @@ def places_named(con) -> list[Failure]:
     return out
 
 
-def group_governorates(con) -> list[Failure]:
+def group_governorates(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = records(
         con,
         """
         SELECT g.overlap_group, g.reason, list(DISTINCT p.admin1_code ORDER BY p.admin1_code) AS codes
-        FROM overlap_groups g JOIN incidents i ON i.overlap_group = g.overlap_group AND i.status = 'active'
+        FROM overlap_groups g JOIN active_incidents i ON i.overlap_group = g.overlap_group
         JOIN places p ON p.place_id = i.place_id AND p.admin1_code IS NOT NULL
         GROUP BY ALL HAVING count(DISTINCT p.admin1_code) > 1 ORDER BY 1""",
     )
@@ -467,7 +476,7 @@ def released_archive(pkg: Package) -> list[Failure]:
     return []
 
 
-def reviews(con) -> list[Failure]:
+def reviews(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     tables = {"corroborations": "corroboration_id", "crosswalk": "crosswalk_id", "context_totals": "context_id"}
     known = {t: {r[0] for r in con.execute(f"SELECT {k} FROM {t}").fetchall()} for t, k in tables.items()}
     return [
@@ -484,7 +493,7 @@ def reviews(con) -> list[Failure]:
     ]
 
 
-def independence(con) -> list[Failure]:
+def independence(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Independence is derived from data: a report counts in the group of the source it relies on, so two
     rows citing the same report for the same incident or tally must name sources of one group. (One page
     may rely on different monitors for different events, e.g. Raqqa deaths from one, Deir ez-Zor from another.)"""
@@ -519,7 +528,7 @@ def independence(con) -> list[Failure]:
     return out
 
 
-def source_groups(con) -> list[Failure]:
+def source_groups(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Independence groups derived from data: follow relies_on_source_id to a source that relies on none."""
     rows = {
         r["source_id"]: r
@@ -551,21 +560,15 @@ def source_groups(con) -> list[Failure]:
     return out
 
 
-def refinements(con) -> list[Failure]:
+def refinements(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Refinement by rule: windows not narrower than the stated span, reports outside the window marked as
     conflicts, killed ranges from reports of the claim's own category."""
-    from .. import coding
-
     out = []
-    spans: dict[str, int] = {}
-    for r in records(con, "SELECT incident_id, quote FROM claims WHERE status = 'active' AND incident_id IS NOT NULL"):
-        days = coding.stated_span_days(r["quote"])
-        if days and days > spans.get(r["incident_id"], 0):
-            spans[r["incident_id"]] = days
+    spans = derive.stated_spans(con)
     for r in records(
         con,
         """SELECT incident_id, TRY_CAST(date_start_refined AS DATE) AS s, TRY_CAST(date_end_refined AS DATE) AS e
-                             FROM incidents WHERE status = 'active' ORDER BY incident_id""",
+                             FROM active_incidents ORDER BY incident_id""",
     ):
         want = spans.get(r["incident_id"])
         if want and r["s"] and r["e"] and (r["e"] - r["s"]).days + 1 < want:
@@ -584,8 +587,8 @@ def refinements(con) -> list[Failure]:
         """
             SELECT k.corroboration_id, k.incident_id, k.event_date_start, coalesce(k.event_date_end, k.event_date_start) AS e,
                    i.date_start, i.date_end
-            FROM corroborations k JOIN incidents i USING (incident_id)
-            WHERE i.status = 'active' AND k.relation IN ('probable_original', 'independent') AND k.confidence IN ('high', 'medium')
+            FROM corroborations k JOIN active_incidents i USING (incident_id)
+            WHERE k.relation IN ('probable_original', 'independent') AND k.confidence IN ('high', 'medium')
               AND TRY_CAST(k.event_date_start AS DATE) IS NOT NULL
               -- An inverted window is reported once, by meaning, not again through its reports.
               AND TRY_CAST(i.date_end AS DATE) >= TRY_CAST(i.date_start AS DATE)
@@ -610,8 +613,8 @@ def refinements(con) -> list[Failure]:
     }
     for r in records(
         con,
-        """SELECT incident_id, killed_described_as, refinement_basis FROM incidents
-                             WHERE status = 'active' AND refinement_basis LIKE '%killed range spans%' ORDER BY incident_id""",
+        """SELECT incident_id, killed_described_as, refinement_basis FROM active_incidents
+                             WHERE refinement_basis LIKE '%killed range spans%' ORDER BY incident_id""",
     ):
         named = re.findall(r"COR-\d+", r["refinement_basis"].split("killed range spans", 1)[1])
         for cid in named:

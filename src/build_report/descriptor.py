@@ -1,18 +1,25 @@
 """Descriptor: datapackage.json is JSON, an object, and every resource it lists can be read safely.
 
 Failures name table "datapackage", the resource (its name, or resources[i] when it has none) as the
-row, and the property as the field. Paths are refused before anything is opened (package.inside).
+row, and the property as the field. Paths are refused before anything is opened (`inside`). This is the
+package reader's own guard (package.py loads through it), so it sits below the package and imports no check.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
+import stat
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from .. import patterns
-from ..package import DESCRIPTOR, DUCK_TYPES, MAX_DESCRIPTOR_BYTES, PathRefused, inside
-from . import Failure
+from . import patterns
+from .failures import DataError, Failure
+from .fieldtypes import DUCK_TYPES, parse_value
+
+DESCRIPTOR = "datapackage.json"
+MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
 
 RULES = {
     "descriptor-readable": "datapackage.json is a regular file inside the package, UTF-8, of sane size",
@@ -34,6 +41,52 @@ RULES = {
     "schema-has-primary-key": "every table has a primary key naming its fields",
     "foreign-key-resolves": "every foreign key names fields of its own and of an existing resource",
 }
+
+
+class PathRefused(DataError):
+    """A path that is not a regular file inside the package. `rule` names why."""
+
+    def __init__(self, rule: str, reason: str):
+        self.rule, self.reason = rule, reason
+        super().__init__(reason)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def inside(root: Path, rel: object) -> Path:
+    """The real path of `rel` (a package-relative POSIX path) if it is a regular file inside root.
+
+    Checked without opening anything: lexically first (absolute, URL, `..`, backslash, NUL), then
+    with realpath (which follows symlinks by reading the links, never the files). Raises PathRefused.
+    """
+    if not isinstance(rel, str) or not rel:
+        raise PathRefused("resource-has-path", "path must be one relative file path (a non-empty string)")
+    if "\x00" in rel or "\\" in rel:
+        raise PathRefused("path-inside-package", "path holds a NUL or a backslash")
+    if _SCHEME.match(rel) or rel.startswith("//"):
+        raise PathRefused("path-inside-package", "path is a URL; only files inside the package are read")
+    p = PurePosixPath(rel)
+    if p.is_absolute():
+        raise PathRefused("path-inside-package", "path is absolute; it must be relative to the package root")
+    if ".." in p.parts:
+        raise PathRefused("path-inside-package", "path climbs out of the package with '..'")
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, *p.parts))
+    if os.path.commonpath([real, real_root]) != real_root:
+        raise PathRefused(
+            "path-inside-package", "path is a symlink (or passes through one) leading outside the package"
+        )
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        raise PathRefused("file-exists", "no such file") from None
+    except OSError as e:
+        raise PathRefused("file-exists", f"cannot be examined ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PathRefused("file-is-regular", "not a regular file (a folder, device or pipe)")
+    return Path(real)
+
 
 NAME = re.compile(r"^[a-z0-9._-]+$")
 CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"}
@@ -90,7 +143,7 @@ def read(root: Path) -> tuple[dict | None, list[Failure]]:
     return descriptor, []
 
 
-def _kind(v) -> str:
+def _kind(v: Any) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(v), "number")
 
 
@@ -152,7 +205,7 @@ def check(root: Path, descriptor: dict, linear: bool = True) -> tuple[list[Failu
     return out, set(good)
 
 
-def _names(v) -> list | None:
+def _names(v: Any) -> list | None:
     """A field list as Table Schema allows it: one name or an array of names."""
     if isinstance(v, str):
         return [v]
@@ -161,7 +214,7 @@ def _names(v) -> list | None:
     return None
 
 
-def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
+def _schema(row: str, schema: Any, linear: bool = True) -> list[Failure]:
     if schema is None:
         return [_fail(row, "schema", "resource-has-schema", "a CSV resource without a schema")]
     if not isinstance(schema, dict):
@@ -209,9 +262,7 @@ def _schema(row: str, schema, linear: bool = True) -> list[Failure]:
     return out
 
 
-def _constraints(row: str, where: str, ftype: str, c, linear: bool = True) -> list[Failure]:
-    from .structure import parse_value
-
+def _constraints(row: str, where: str, ftype: str, c: Any, linear: bool = True) -> list[Failure]:
     where += ".constraints"
     if not isinstance(c, dict):
         return [_fail(row, where, "constraint-is-valid", f"a JSON {_kind(c)}")]
@@ -265,7 +316,7 @@ def _foreign_keys(name: str, schema: dict, named: dict, twice: set) -> list[Fail
             )
             continue
         target = ref.get("resource", "") or name
-        rfields = _names(ref["fields"])
+        rfields = _names(ref["fields"]) or []
         if len(rfields) != len(fields) or any(f not in own for f in fields):
             out.append(
                 _fail(name, where, "foreign-key-resolves", f"fields {', '.join(fields)} are not all fields of {name}")
