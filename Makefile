@@ -49,7 +49,7 @@ book: validate engine
 # --dist loadscope keeps a test file (or class) on one worker, so that its module fixtures are made once.
 # Not loadgroup: under pytest 9.2 it silently groups nothing (pytest-dev/pytest-xdist#1386).
 TEST_WORKERS ?= auto
-test: $(STAMP) $(CFF_STAMP) browser clients
+test: $(STAMP) $(CFF_STAMP) browser clients engine
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
