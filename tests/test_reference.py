@@ -46,8 +46,13 @@ def packages(tmp_path_factory) -> dict[str, Path]:
     faulty = tmp_path_factory.mktemp("faulty")
     shutil.copytree(clean, faulty, dirs_exist_ok=True)
     applied = 0
+    # Faults that rewrite a row's ID or write a line break are left out: the faults after them would no longer find
+    # the row, or its line would no longer be its row number, and the comparison below matches the two reports row
+    # by row (the catalogue tests each of them on its own).
+    keys = {r["name"]: r["schema"]["primaryKey"] for r in Package.load(clean).table_resources()}
     for fault in FAULTS:
-        if fault["op"] in ROW_OPS:
+        multiline = any(c in fault["value"] for c in "\r\n")  # Frictionless counts rows, the gate lines
+        if fault["op"] in ROW_OPS and fault["field"] not in keys.get(fault["table"], ()) and not multiline:
             apply(faulty, fault)
             applied += 1
     assert applied >= 40
