@@ -113,7 +113,8 @@ def visit(browser, http_root, rel, device):
     outside: list[str] = []
     open_requests: set = set()
     errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    # The message alone does not say which file failed to load: its location does.
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} ({m.location.get('url', '')})"))
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     def on_response(response):
