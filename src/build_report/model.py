@@ -29,6 +29,9 @@ class Table:
     prefix: str  # every ID is PREFIX-digits, in one canonical form
     digits: int  # at least this many digits
     fields: tuple[str, ...]
+    # A key that is a standard's code rather than a project ID (an ISO 3166-2:SY code): its one form, as a
+    # regular expression; prefix and digits are then unused.
+    form: str | None = None
 
 
 TABLES: dict[str, Table] = {
@@ -95,6 +98,25 @@ TABLES: dict[str, Table] = {
             "mirror_url",
             "mirror_query",
         ),
+    ),
+    # Syria's governorates (first-level divisions): their ISO 3166-2:SY codes, names, and the sources of their
+    # names, label points and boundaries (made by evidence/governorates_table.py from the map inputs in geo/).
+    "governorates": Table(
+        "code",
+        "SY",
+        0,
+        (
+            "code",
+            "name",
+            "iso_name",
+            "name_origin",
+            "label_city",
+            "label_geonames_id",
+            "label_rule",
+            "natural_earth_name",
+            "boundary_source",
+        ),
+        form=r"SY-[A-Z]{2}",
     ),
     "overlap_groups": Table(
         "overlap_group",
@@ -320,6 +342,7 @@ def _fk(table: str, field: str, target: str) -> ForeignKey:
 FOREIGN_KEYS: tuple[ForeignKey, ...] = (
     _fk("sources", "independence_group", "sources"),
     _fk("sources", "relies_on_source_id", "sources"),
+    _fk("places", "admin1_code", "governorates"),
     _fk("incidents", "place_id", "places"),
     _fk("incidents", "overlap_group", "overlap_groups"),
     _fk("tallies", "place_id", "places"),
@@ -675,12 +698,14 @@ IDENTITIES: tuple[Identity, ...] = (
 def id_pattern(table: str) -> str:
     """The Table Schema pattern of an ID of table (its key, and every reference to it)."""
     t = TABLES[table]
-    return f"^{t.prefix}-[0-9]{{{t.digits},}}$"
+    return f"^{t.form}$" if t.form else f"^{t.prefix}-[0-9]{{{t.digits},}}$"
 
 
 def canonical_id(table: str, value: str) -> bool:
     """True when value is an ID of table in its one canonical form: PREFIX-digits, ASCII, upper case."""
     t = TABLES[table]
+    if t.form:
+        return re.fullmatch(t.form, value, flags=re.ASCII) is not None
     m = re.fullmatch(rf"{t.prefix}-([0-9]{{{t.digits},}})", value, flags=re.ASCII)
     # Zero-padded to the table's width and no further: INC-0012, never INC-00012.
     return m is not None and (len(m.group(1)) == t.digits or not m.group(1).startswith("0"))

@@ -26,8 +26,8 @@ def describe(name: str) -> str:
 
 
 def _prepared(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """A query may join `governorates` (names, never codes): the table is registered when one does."""
-    if "governorates" in sql(name):
+    """A query may join `governorate_labels` (the map's label points): the table is registered when one does."""
+    if geo.LABELS in sql(name):
         geo.register(con)
     return name
 

