@@ -21,6 +21,11 @@ package_tables <- list(
     types = "cccccccccc",
     levels = list(source_type = c("compilation", "monitor", "civil_defence", "news_outlet", "activist_media", "social_media", "ngo", "un_body", "aggregator"))
   ),
+  governorates = list(
+    path = "data/governorates.csv",
+    types = "ccccciccc",
+    levels = list()
+  ),
   places = list(
     path = "data/places.csv",
     types = "ccccccciddcccccclcc",

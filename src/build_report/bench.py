@@ -32,7 +32,12 @@ from pathlib import Path
 from . import csvio
 from .package import Package
 
-SHARED = {"documents", "sources", "places"}  # entities: referenced by every copy, never copied (one entity, one ID)
+SHARED = {
+    "documents",
+    "sources",
+    "places",
+    "governorates",
+}  # entities: referenced by every copy, never copied (one entity, one ID)
 OFFSETS = ("char_start", "char_end")  # claim fields that count code points of the archive
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _KEY_PATTERN = re.compile(r"\^\(?([A-Z|]+)\)?-\[0-9\]\{\d+,\}\$")

