@@ -46,16 +46,48 @@ def test_palette_contrast():
         assert contrast(colour, charts.GREY_FILL) >= 3, colour  # ticks and refined windows on the compilation's window
     for colour, _shape in charts.PRECISION.values():
         assert contrast(colour, charts.MAP_FILL) >= 3, colour  # points on the map
+        assert contrast(colour, charts.SHADE) >= 3, colour  # points on a shaded governorate
+        assert contrast(colour, charts.NEIGHBOUR) >= 3, colour  # a point near a border
 
 
-def test_outline_matches_its_provenance():
-    record = geo.provenance()
-    path = Path(geo.__file__).parent / record["file"]
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
-    assert record["source"]["package"] == "world-atlas" and record["source"]["integrity"].startswith("sha512-")
-    assert (path.parent / record["source"]["licence_file"]).read_text(encoding="utf-8").startswith("Copyright")
+def test_map_inputs_match_their_provenance():
+    files = geo.provenance()["files"]
+    assert {r["file"] for r in files} == {"syria.geojson", "neighbours.geojson", "governorates.geojson"}
+    for record in files:
+        path = Path(geo.__file__).parent / record["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"], record["file"]
+        assert record["source"]["registry"] == "npm" and record["source"]["integrity"].startswith("sha512-")
+        licence = (path.parent / record["source"]["licence_file"]).read_text(encoding="utf-8")
+        assert "Copyright" in licence, record["source"]["licence_file"]
+        assert path.stat().st_size < 200_000, record["file"]  # simplified: the map page stays light
     feature = geo.outline()["features"][0]
     assert feature["id"] == "760" and feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_the_boundaries_are_the_14_governorates_and_hold_their_places(con):
+    import pycountry
+
+    from build_report.checks import coherence
+
+    codes = {s.code for s in pycountry.subdivisions.get(country_code="SY")}
+    assert set(geo.governorate_boundaries()) == codes and len(codes) == 14
+    # Each governorate's capital (its label point, from GeoNames, not from Natural Earth) lies inside its boundary.
+    for code, g in geo.governorates().items():
+        assert coherence.governorate_at(g["latitude"], g["longitude"]) == code, (code, g["label_city"])
+    # A neighbour is not Syria, and the frame holds Syria.
+    x0, y0, x1, y1 = geo.frame()
+    a, b, c, d = geo.bounds(geo.outline())
+    assert x0 < a and y0 < b and c < x1 and d < y1
+    assert "760" not in {f["id"] for f in geo.neighbours()["features"]}
+
+
+def test_the_governorates_table_is_what_its_script_writes():
+    from build_report import csvio, model
+
+    header, rows = csvio.read(ROOT / "data" / "governorates.csv")
+    assert header == list(model.TABLES["governorates"].fields)
+    want = [{k: "" if v is None else str(v) for k, v in r.items()} for r in geo.table_rows()]
+    assert rows == want, "run `python evidence/governorates_table.py`"
 
 
 def test_every_governorate_has_a_name_and_a_label_point_with_origin(con):
@@ -125,16 +157,28 @@ def test_time_line_draws_refined_windows(browser, built_report, con, width):
         ctx.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_map_has_outline_and_governorate_names(browser, built_report, con, width):
+@pytest.mark.parametrize("width", [*WIDTHS, 768])
+def test_map_has_14_named_governorates_neighbours_and_names(browser, built_report, con, width):
     _browser_ready()
     ctx, page = _open(browser, built_report / "generated" / "where.html", width)
     try:
         svg = page.locator("figure#chart-place_map svg")
-        outline = svg.locator("g.mark-shape path")
-        assert outline.count() == 1
-        box = outline.bounding_box()
-        assert box["width"] > 0.6 * svg.bounding_box()["width"] or box["height"] > 200, box
+        paths = svg.locator(f"g.{charts.GOVERNORATES}_marks path")
+        assert paths.count() == 14
+        names = {r[0] for r in con.execute("SELECT name FROM governorates").fetchall()}
+        labels = {paths.nth(i).get_attribute("aria-label") for i in range(14)}
+        assert {label.split(";")[0].split(": ")[-1].strip() for label in labels} == names, labels
+        frame = svg.bounding_box()
+        for i in range(14):
+            box = paths.nth(i).bounding_box()
+            assert box and box["width"] > 2 and box["height"] > 2, i
+        # The governorates together span most of the drawing in one direction (the map is fitted to Syria).
+        boxes = [paths.nth(i).bounding_box() for i in range(14)]
+        span_x = max(b["x"] + b["width"] for b in boxes) - min(b["x"] for b in boxes)
+        span_y = max(b["y"] + b["height"] for b in boxes) - min(b["y"] for b in boxes)
+        assert span_x > 0.8 * frame["width"] or span_y > 0.7 * frame["height"], (span_x, span_y, frame)
+        if width < 420:
+            assert frame["height"] >= 400  # taller than wide on a phone
         shown = {
             t.strip()
             for t in page.evaluate(
@@ -145,8 +189,17 @@ def test_map_has_outline_and_governorate_names(browser, built_report, con, width
         df = queries.run(con, "chart_place_map")
         drawn = set(df["governorate"]) - {"not stated"}
         assert drawn and drawn <= shown, drawn - shown
+        assert f"{charts.SCALE_KM} km" in shown
+        for title in df.loc[df["kind"] == "point", "title"]:
+            assert any(title in t for t in shown), title  # every point is named
         if width >= 1000:
             assert {g["name"] for g in geo.governorates().values()} <= shown
+        # Each point is reachable by a finger: a target of 24 px or more under it, linking where the point links.
+        targets = svg.locator(f"g.{charts.TARGETS}_marks path")
+        assert targets.count() == int((df["kind"] == "point").sum())
+        for i in range(targets.count()):
+            box = targets.nth(i).bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24, (i, box)
         assert not page.errors, page.errors
     finally:
         ctx.close()

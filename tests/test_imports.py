@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("rule registry", ["checks.registry"]),
     ("gate", ["validate", "authoring", "bench", "mutate"]),
     ("figures", ["figures"]),
-    ("charts", ["charts", "chart_files"]),
+    ("charts", ["charts", "chart_files", "locator"]),
     ("engine", ["engine"]),
     ("pages", ["rendering", "source_pages", "codebook", "query_page"]),
     ("book", ["book"]),

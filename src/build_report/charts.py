@@ -204,6 +204,7 @@ MAP_HEIGHT = 480
 MAP_WIDTHS = (340, 780)
 SCALE_KM = 100
 GOVERNORATES = "governorates"  # the layer of the 14 boundaries, one named path each
+TARGETS = "targets"  # the layer of the points' tap targets
 
 
 def _merc(lon: float, lat: float) -> tuple[float, float]:
@@ -421,8 +422,8 @@ def map(df):
     pts = df[df["kind"] == "point"]
     # Every point is also a transparent disc of 24 px or more under the mark, so that a finger can reach it.
     targets = (
-        alt.Chart(pts)
-        .mark_point(shape="circle", size=alt.ExprRef("width < 420 ? 700 : 400"), filled=True, opacity=0, aria=False)
+        alt.Chart(pts, name=TARGETS)
+        .mark_point(shape="circle", size=700, filled=True, opacity=0, aria=False)
         .encode(longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
     )
     domain = [p for p in PRECISION if p in set(df["location_precision"])] or ["town"]

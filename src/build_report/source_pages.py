@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import citation, coding, figures, geo, links, scope
+from . import citation, coding, figures, geo, links, locator, scope
 from .links import FOLDERS, ROW_ID, URL, anchor, day_span, markdown_text, page_of, value
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
@@ -176,6 +176,9 @@ def _link(row_id: str, up: str) -> dict | str:
     return {"text": row_id, "href": page} if page else row_id
 
 
+LOCATORS = "locators"  # the folder of the locator maps, under the site's root
+
+
 def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
     """Write one page per incident and per tally; return the index entries (kind, id, href, lead, figure, status)."""
 
@@ -329,6 +332,27 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
     def fields(r):
         return [(k, value(v)) for k, v in r.items() if value(v) != ""]
 
+    maps = gen / "_downloads_extra" / LOCATORS  # html_extra_path: copied to the site's root
+    maps.mkdir(parents=True, exist_ok=True)
+
+    def locator_map(rid, pid):
+        """The row's locator map, written beside the downloads; None for a place neither located nor in one
+        governorate (the country, several governorates)."""
+        p = places.get(pid)
+        if not p or p["admin1_code"] not in geo.governorates():
+            return None
+        gov = geo.name(p["admin1_code"])
+        located = not missing(p["latitude"]) and not missing(p["longitude"])
+        name = str(p["standard_name"])
+        if located:
+            alt = f"Locator map of Syria's governorates: {name} marked by a dot in {gov} governorate."
+            drawing = locator.svg(alt, p["admin1_code"], float(p["latitude"]), float(p["longitude"]))
+        else:
+            alt = f"Locator map of Syria's governorates: {gov} shaded, since {name} has no coordinate."
+            drawing = locator.svg(alt, p["admin1_code"])
+        (maps / f"{rid}.svg").write_text(drawing, encoding="utf-8")
+        return {"src": f"../../{LOCATORS}/{rid}.svg", "alt": alt, "width": locator.WIDTH}
+
     index = []
     for kind, rows, key in (("incident", incidents, "incident_id"), ("tally", tallies, "tally_id")):
         folder = gen / FOLDERS[key[:3].upper()]
@@ -416,6 +440,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
                     r["date_end"] if kind == "incident" else r["period_end"],
                 ),
                 place=place(r["place_id"]),
+                locator=locator_map(rid, r["place_id"]),
                 fields=fields(r),
                 cite=citation.row(cff, rid),
                 up=up,

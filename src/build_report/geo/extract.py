@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import sys
 import tarfile
@@ -120,7 +121,7 @@ def _clip(ring: list[list[float]], box: tuple[float, float, float, float]) -> li
 
 def _densified(ring: list[list[float]]) -> list[list[float]]:
     out: list[list[float]] = []
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         n = max(1, int(max(abs(x2 - x1), abs(y2 - y1)) / STEP + 0.999))
         out += [[x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n] for i in range(n)]
     return out + ring[-1:]
