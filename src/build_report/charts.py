@@ -239,26 +239,27 @@ def _overlap(a, b) -> float:
 
 
 def _label_points(df) -> list[dict]:
-    """Each governorate's name at its capital (GeoNames), moved a line down or up where it would cover a point."""
+    """Each governorate's name at its capital (GeoNames), moved a line down or up where it would cover a point or
+    a name already placed (names are placed from north to south), at every width of MAP_WIDTHS."""
     scales = _scales()
     points = [(r.longitude, r.latitude) for r in df.itertuples() if r.kind == "point"]
     shaded = set(df.loc[df["kind"] == "area", "governorate"])
     drawn = set(df["governorate"])
+    taken = [_box(*p, s, "", 0, 0, 0, "") for s in scales for p in points]
     out = []
-    for g in geo.governorates().values():
-        if g["latitude"] is None:
-            continue
-
-        def cost(dy: int, g: dict = g) -> float:
-            return sum(
-                _overlap(
-                    _box(g["longitude"], g["latitude"], s, g["name"], 11, 0, dy, "center"), _box(*p, s, "", 0, 0, 0, "")
-                )
-                for s in scales
-                for p in points
-            )
-
-        dy = min((0, 13, -13), key=cost)
+    govs = sorted((g for g in geo.governorates().values() if g["latitude"] is not None), key=lambda g: -g["latitude"])
+    for g in govs:
+        best: tuple | None = None
+        # On a phone (the narrowest width) a name is smaller, and shown only where something is drawn.
+        widths = [(s, 9 if s == min(scales) else 11) for s in scales if s != min(scales) or g["name"] in drawn]
+        for dy in (0, 13, -13, 26):
+            boxes = [_box(g["longitude"], g["latitude"], s, g["name"], size, 0, dy, "center") for s, size in widths]
+            cost = sum(_overlap(b, o) for b in boxes for o in taken)
+            if best is None or cost < best[0]:
+                best = (cost, dy, boxes)
+        assert best is not None
+        _, dy, boxes = best
+        taken += boxes
         out.append(
             {
                 "name": g["name"],
@@ -267,7 +268,7 @@ def _label_points(df) -> list[dict]:
                 "dy": dy,
                 "weight": "bold" if g["name"] in shaded else "normal",
                 "drawn": g["name"] in drawn,
-                "box": [_box(g["longitude"], g["latitude"], s, g["name"], 11, 0, dy, "center") for s in scales],
+                "box": boxes,
             }
         )
     return out
@@ -358,9 +359,11 @@ def _governorate_features(df) -> list[dict]:
 
 
 def _scale_bar() -> pd.DataFrame:
-    """A bar of SCALE_KM along the parallel near the fitted box's south-west corner (Mercator's scale there)."""
-    x0, y0, _, _ = _fit_box()
-    lat, lon = y0 + 0.35, x0 + 0.2
+    """A bar of SCALE_KM along the parallel near the fitted box's south-east corner (Mercator's scale there), in
+    the desert of the neighbours, where no name is drawn."""
+    _, y0, x1, _ = _fit_box()
+    lat = y0 + 0.3
+    lon = x1 - 0.3 - SCALE_KM / (111.32 * math.cos(math.radians(lat)))
     return pd.DataFrame(
         [
             {
