@@ -224,6 +224,23 @@ def _scales() -> list[float]:
     return [min(w / (c - a), MAP_HEIGHT / (d - b)) for w in MAP_WIDTHS]
 
 
+def _views() -> list[tuple[float, float, float, float]]:
+    """The view's box in the pixels of each scale of _scales(): the fitted box is centred in it."""
+    x0, y0, x1, y1 = _fit_box()
+    (a, b), (c, d) = _merc(x0, y1), _merc(x1, y0)
+    out = []
+    for w, s in zip(MAP_WIDTHS, _scales()):
+        cx, cy = (a + c) / 2 * s, (b + d) / 2 * s
+        out.append((cx - w / 2, cy - MAP_HEIGHT / 2, cx + w / 2, cy + MAP_HEIGHT / 2))
+    return out
+
+
+def _outside(box, view) -> float:
+    """The area of a box that lies outside the view (a name cut off at the map's edge)."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return area - _overlap(box, view)
+
+
 def _box(lon: float, lat: float, scale: float, text: str, size: float, dx: float, dy: float, align: str):
     """The pixel box of a text drawn at a point (or of a point itself, for text '')."""
     x, y = _merc(lon, lat)
@@ -238,34 +255,47 @@ def _overlap(a, b) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+# Where a governorate's name may go beside its capital, in order of preference: (dx, dy, align).
+_NAME_SPOTS = ((0, 0, "center"), (0, 13, "center"), (0, -13, "center"), (6, 0, "left"), (-6, 0, "right"))
+_NAME_SPOTS += ((0, 26, "center"), (0, -26, "center"), (6, 13, "left"), (-6, 13, "right"), (6, -13, "left"))
+
+
 def _label_points(df) -> list[dict]:
-    """Each governorate's name at its capital (GeoNames), moved a line down or up where it would cover a point or
-    a name already placed (names are placed from north to south), at every width of MAP_WIDTHS."""
+    """Each governorate's name at its capital (GeoNames), moved beside it where it would cover a point or a name
+    already placed (names are placed from north to south), at every width of MAP_WIDTHS."""
     scales = _scales()
     points = [(r.longitude, r.latitude) for r in df.itertuples() if r.kind == "point"]
     shaded = set(df.loc[df["kind"] == "area", "governorate"])
     drawn = set(df["governorate"])
+    # A point's own label will go beside it: keep a label's width free to the right of each point too.
     taken = [_box(*p, s, "", 0, 0, 0, "") for s in scales for p in points]
     out = []
     govs = sorted((g for g in geo.governorates().values() if g["latitude"] is not None), key=lambda g: -g["latitude"])
     for g in govs:
-        best: tuple | None = None
         # On a phone (the narrowest width) a name is smaller, and shown only where something is drawn.
-        widths = [(s, 9 if s == min(scales) else 11) for s in scales if s != min(scales) or g["name"] in drawn]
-        for dy in (0, 13, -13, 26):
-            boxes = [_box(g["longitude"], g["latitude"], s, g["name"], size, 0, dy, "center") for s, size in widths]
+        widths = [
+            (s, 9 if s == min(scales) else 11, v)
+            for s, v in zip(scales, _views())
+            if s != min(scales) or g["name"] in drawn
+        ]
+        best: tuple | None = None
+        for dx, dy, align in _NAME_SPOTS:
+            boxes = [_box(g["longitude"], g["latitude"], s, g["name"], size, dx, dy, align) for s, size, _ in widths]
             cost = sum(_overlap(b, o) for b in boxes for o in taken)
+            cost += sum(3 * _outside(b, v) for b, (_, _, v) in zip(boxes, widths))
             if best is None or cost < best[0]:
-                best = (cost, dy, boxes)
+                best = (cost, dx, dy, align, boxes)
         assert best is not None
-        _, dy, boxes = best
+        _, dx, dy, align, boxes = best
         taken += boxes
         out.append(
             {
                 "name": g["name"],
                 "latitude": g["latitude"],
                 "longitude": g["longitude"],
+                "dx": dx,
                 "dy": dy,
+                "align": align,
                 "weight": "bold" if g["name"] in shaded else "normal",
                 "drawn": g["name"] in drawn,
                 "box": boxes,
@@ -328,6 +358,7 @@ def _point_labels(df, names: list[dict]) -> list[dict]:
             dx, dy = (dx + math.copysign(reach, dx) if dx else 0), (dy + math.copysign(reach, dy) if dy else 0)
             bs = [_box(lon, lat, s, text, 10, dx, dy, align) for s in scales]
             cost = sum(_overlap(b, o) for b in bs for o in others)
+            cost += sum(3 * _outside(b, v) for b, v in zip(bs, _views()))
             if best is None or cost < best[0]:
                 best = (cost, bs, dx, dy, align)
         assert best is not None  # _LABEL_SPOTS is not empty
@@ -456,14 +487,17 @@ def map(df):
     texts = []
     label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
     frame = pd.DataFrame([{k: v for k, v in n.items() if k != "box"} for n in names])
-    for (dy, weight, drawn), at in frame.groupby(["dy", "weight", "drawn"]):  # constants of a text mark
+    for (dx, dy, align, weight, drawn), at in frame.groupby(["dx", "dy", "align", "weight", "drawn"]):
         # On a phone only the governorates with something drawn are named, in a smaller type.
         style = dict(
             fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
+            dx=int(dx),
             dy=int(dy),
+            align=align,
             fontWeight=weight,
             opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"),
             aria=False,
+            clip=True,  # a name past the edge would otherwise shrink the map to make room for it
         )
         texts += [
             alt.Chart(at)
@@ -473,7 +507,9 @@ def map(df):
         ]
     spots = pd.DataFrame(_point_labels(df, names))
     for (dx, dy, align), at in spots.groupby(["dx", "dy", "align"]):
-        style = dict(fontSize=alt.ExprRef("width < 420 ? 9 : 10"), dx=int(dx), dy=int(dy), align=align, aria=False)
+        style = dict(
+            fontSize=alt.ExprRef("width < 420 ? 9 : 10"), dx=int(dx), dy=int(dy), align=align, aria=False, clip=True
+        )
         enc = dict(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
         texts += [
             alt.Chart(at)
