@@ -21,11 +21,6 @@ package_tables <- list(
     types = "cccccccccc",
     levels = list(source_type = c("compilation", "monitor", "civil_defence", "news_outlet", "activist_media", "social_media", "ngo", "un_body", "aggregator"))
   ),
-  governorates = list(
-    path = "data/governorates.csv",
-    types = "ccccciccc",
-    levels = list()
-  ),
   places = list(
     path = "data/places.csv",
     types = "ccccccciddcccccclcc",
@@ -80,6 +75,11 @@ package_tables <- list(
     path = "data/coding_decisions.csv",
     types = "ccccccccccDccDc",
     levels = list(field = c("alleged_perpetrator", "target_type", "weapon", "place_id", "killed_described_as", "killed_rule", "killed_min", "killed_max", "children_rule", "children_min", "children_max", "women_rule", "women_min", "women_max", "injured_rule", "injured_min", "injured_max", "displaced_rule", "displaced_min", "displaced_max", "strikes_rule", "strikes_min", "strikes_max", "measure", "value_rule", "value_min", "value_max", "source_id", "source_basis", "admin1_code"), review_outcome = c("pending", "upheld", "overturned"))
+  ),
+  governorates = list(
+    path = "data/governorates.csv",
+    types = "ccccciccc",
+    levels = list()
   )
 )
 
