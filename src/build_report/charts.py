@@ -245,8 +245,9 @@ def _box(lon: float, lat: float, scale: float, text: str, size: float, dx: float
     """The pixel box of a text drawn at a point (or of a point itself, for text '')."""
     x, y = _merc(lon, lat)
     x, y = x * scale + dx, y * scale + dy
-    w = 0.58 * size * len(text) if text else 10
-    h = size + 2 if text else 10
+    # A point is kept clear by a margin around its symbol: a name may not come near it.
+    w = 0.58 * size * len(text) if text else 16
+    h = size + 2 if text else 16
     left = {"left": x, "right": x - w}.get(align, x - w / 2)
     return left, y - h / 2, left + w, y + h / 2
 
@@ -258,49 +259,53 @@ def _overlap(a, b) -> float:
 # Where a governorate's name may go beside its capital, in order of preference: (dx, dy, align).
 _NAME_SPOTS = ((0, 0, "center"), (0, 13, "center"), (0, -13, "center"), (6, 0, "left"), (-6, 0, "right"))
 _NAME_SPOTS += ((0, 26, "center"), (0, -26, "center"), (6, 13, "left"), (-6, 13, "right"), (6, -13, "left"))
+_NAME_SPOTS += ((-6, -13, "right"), (0, 39, "center"), (0, -39, "center"))
+
+
+def _place(boxes_at, spots, taken: list, view) -> tuple:
+    """The first spot, of the best, whose box covers the least of what is taken, and lies least outside the view:
+    (dx, dy, align, box). `boxes_at(dx, dy, align)` gives the box of a spot."""
+    best: tuple | None = None
+    for dx, dy, align in spots:
+        box = boxes_at(dx, dy, align)
+        cost = sum(_overlap(box, o) for o in taken) + 3 * _outside(box, view)
+        if best is None or cost < best[0]:
+            best = (cost, dx, dy, align, box)
+    assert best is not None  # spots is not empty
+    return best[1:]
 
 
 def _label_points(df) -> list[dict]:
     """Each governorate's name at its capital (GeoNames), moved beside it where it would cover a point or a name
-    already placed (names are placed from north to south), at every width of MAP_WIDTHS."""
-    scales = _scales()
+    already placed (names are placed from north to south). Placed apart for a phone (index 0: smaller type, and
+    only the governorates with something drawn are named) and a wider screen (index 1)."""
     points = [(r.longitude, r.latitude) for r in df.itertuples() if r.kind == "point"]
     shaded = set(df.loc[df["kind"] == "area", "governorate"])
     drawn = set(df["governorate"])
-    # A point's own label will go beside it: keep a label's width free to the right of each point too.
-    taken = [_box(*p, s, "", 0, 0, 0, "") for s in scales for p in points]
-    out = []
     govs = sorted((g for g in geo.governorates().values() if g["latitude"] is not None), key=lambda g: -g["latitude"])
-    for g in govs:
-        # On a phone (the narrowest width) a name is smaller, and shown only where something is drawn.
-        widths = [
-            (s, 9 if s == min(scales) else 11, v)
-            for s, v in zip(scales, _views())
-            if s != min(scales) or g["name"] in drawn
-        ]
-        best: tuple | None = None
-        for dx, dy, align in _NAME_SPOTS:
-            boxes = [_box(g["longitude"], g["latitude"], s, g["name"], size, dx, dy, align) for s, size, _ in widths]
-            cost = sum(_overlap(b, o) for b in boxes for o in taken)
-            cost += sum(3 * _outside(b, v) for b, (_, _, v) in zip(boxes, widths))
-            if best is None or cost < best[0]:
-                best = (cost, dx, dy, align, boxes)
-        assert best is not None
-        _, dx, dy, align, boxes = best
-        taken += boxes
-        out.append(
-            {
-                "name": g["name"],
-                "latitude": g["latitude"],
-                "longitude": g["longitude"],
-                "dx": dx,
-                "dy": dy,
-                "align": align,
-                "weight": "bold" if g["name"] in shaded else "normal",
-                "drawn": g["name"] in drawn,
-                "box": boxes,
-            }
-        )
+    out = [
+        {
+            "name": g["name"],
+            "latitude": g["latitude"],
+            "longitude": g["longitude"],
+            "weight": "bold" if g["name"] in shaded else "normal",
+            "drawn": g["name"] in drawn,
+        }
+        for g in govs
+    ]
+    for i, (scale, view, size) in enumerate(zip(_scales(), _views(), (9, 11))):
+        taken = [_box(*pt, scale, "", 0, 0, 0, "") for pt in points]
+        for n in out:
+            if i == 0 and not n["drawn"]:
+                n.update({"dx0": 0, "dy0": 0, "align0": "center", "box0": None})
+                continue
+
+            def at(dx, dy, align, n=n, scale=scale, size=size):
+                return _box(n["longitude"], n["latitude"], scale, n["name"], size, dx, dy, align)
+
+            dx, dy, align, box = _place(at, _NAME_SPOTS, taken, view)
+            taken.append(box)
+            n.update({f"dx{i}": dx, f"dy{i}": dy, f"align{i}": align, f"box{i}": box})
     return out
 
 
@@ -317,7 +322,8 @@ _LABEL_SPOTS = (
 
 def _point_labels(df, names: list[dict]) -> list[dict]:
     """One label per cluster of points (points closer than 14 px on a phone share one label, their names joined),
-    at the first spot that covers no governorate name, no other label and no point, at every width."""
+    at the spot that covers least of the governorate names, the other labels and the points, placed apart for a
+    phone (index 0) and a wider screen (index 1)."""
     scales = _scales()
     pts = [r for r in df.itertuples() if r.kind == "point"]
     phone = min(scales)
@@ -339,33 +345,49 @@ def _point_labels(df, names: list[dict]) -> list[dict]:
             clusters.append([r])
         else:
             home.append(r)
-    taken = [b for n in names for b in n["box"]]
-    point_boxes = [[_box(r.longitude, r.latitude, s, "", 0, 0, 0, "") for s in scales] for r in pts]
-    out = []
-    for c in clusters:
-        lon, lat = sum(r.longitude for r in c) / len(c), sum(r.latitude for r in c) / len(c)
-        text = ", ".join(sorted(r.title for r in c))
-        wide = max(scales)  # the points of a cluster lie farthest apart on the widest map
-        reach = max(
-            math.dist([v * wide for v in _merc(lon, lat)], [v * wide for v in _merc(r.longitude, r.latitude)])
-            for r in c
-        )
-
-        others = taken + [b for pb in point_boxes for b in pb]
-        best: tuple | None = None
-        for dx, dy, align in _LABEL_SPOTS:
+    out = [
+        {
+            "text": ", ".join(sorted(r.title for r in c)),
+            "longitude": sum(r.longitude for r in c) / len(c),
+            "latitude": sum(r.latitude for r in c) / len(c),
+            "members": c,
+        }
+        for c in clusters
+    ]
+    for i, (scale, view) in enumerate(zip(scales, _views())):
+        taken = [n[f"box{i}"] for n in names if n.get(f"box{i}")]
+        taken += [_box(r.longitude, r.latitude, scale, "", 0, 0, 0, "") for r in pts]
+        for lab in out:
             # A cluster's label starts beyond its farthest point.
-            dx, dy = (dx + math.copysign(reach, dx) if dx else 0), (dy + math.copysign(reach, dy) if dy else 0)
-            bs = [_box(lon, lat, s, text, 10, dx, dy, align) for s in scales]
-            cost = sum(_overlap(b, o) for b in bs for o in others)
-            cost += sum(3 * _outside(b, v) for b, v in zip(bs, _views()))
-            if best is None or cost < best[0]:
-                best = (cost, bs, dx, dy, align)
-        assert best is not None  # _LABEL_SPOTS is not empty
-        _, bs, dx, dy, align = best
-        taken += bs
-        out.append({"text": text, "longitude": lon, "latitude": lat, "dx": round(dx), "dy": round(dy), "align": align})
+            reach = max(
+                math.dist(
+                    [v * scale for v in _merc(lab["longitude"], lab["latitude"])],
+                    [v * scale for v in _merc(r.longitude, r.latitude)],
+                )
+                for r in lab["members"]
+            )
+            spots = [
+                (dx + math.copysign(reach, dx) if dx else 0, dy + math.copysign(reach, dy) if dy else 0, align)
+                for dx, dy, align in _LABEL_SPOTS
+            ]
+
+            def at(dx, dy, align, lab=lab, scale=scale):
+                return _box(lab["longitude"], lab["latitude"], scale, lab["text"], 10, dx, dy, align)
+
+            dx, dy, align, box = _place(at, spots, taken, view)
+            taken.append(box)
+            lab.update({f"dx{i}": round(dx), f"dy{i}": round(dy), f"align{i}": align})
+    for lab in out:
+        del lab["members"]
     return out
+
+
+def _by_width(column: str, at: pd.DataFrame, text: bool = False):
+    """A text mark's property that differs between a phone and a wider screen (columns X0 and X1 of a group)."""
+    phone, wide = at[f"{column}0"].iloc[0], at[f"{column}1"].iloc[0]
+    if text:
+        return alt.ExprRef(f"width < 420 ? '{phone}' : '{wide}'")
+    return alt.ExprRef(f"width < 420 ? {int(phone)} : {int(wide)}")
 
 
 def _governorate_features(df) -> list[dict]:
@@ -486,16 +508,17 @@ def map(df):
     names = _label_points(df)
     texts = []
     label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
-    frame = pd.DataFrame([{k: v for k, v in n.items() if k != "box"} for n in names])
-    for (dx, dy, align, weight, drawn), at in frame.groupby(["dx", "dy", "align", "weight", "drawn"]):
+    keys = ["dx0", "dy0", "align0", "dx1", "dy1", "align1"]
+    frame = pd.DataFrame([{k: v for k, v in n.items() if not k.startswith("box")} for n in names])
+    for _, at in frame.groupby([*keys, "weight", "drawn"]):  # constants of a text mark
         # On a phone only the governorates with something drawn are named, in a smaller type.
         style = dict(
             fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
-            dx=int(dx),
-            dy=int(dy),
-            align=align,
-            fontWeight=weight,
-            opacity=1 if drawn else alt.ExprRef("width < 420 ? 0 : 1"),
+            dx=_by_width("dx", at),
+            dy=_by_width("dy", at),
+            align=_by_width("align", at, text=True),
+            fontWeight=at["weight"].iloc[0],
+            opacity=1 if at["drawn"].iloc[0] else alt.ExprRef("width < 420 ? 0 : 1"),
             aria=False,
             clip=True,  # a name past the edge would otherwise shrink the map to make room for it
         )
@@ -506,9 +529,14 @@ def map(df):
             alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label),
         ]
     spots = pd.DataFrame(_point_labels(df, names))
-    for (dx, dy, align), at in spots.groupby(["dx", "dy", "align"]):
+    for _, at in spots.groupby(keys):
         style = dict(
-            fontSize=alt.ExprRef("width < 420 ? 9 : 10"), dx=int(dx), dy=int(dy), align=align, aria=False, clip=True
+            fontSize=alt.ExprRef("width < 420 ? 9 : 10"),
+            dx=_by_width("dx", at),
+            dy=_by_width("dy", at),
+            align=_by_width("align", at, text=True),
+            aria=False,
+            clip=True,
         )
         enc = dict(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
         texts += [
