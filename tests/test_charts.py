@@ -71,9 +71,15 @@ def test_the_boundaries_are_the_14_governorates_and_hold_their_places(con):
 
     codes = {s.code for s in pycountry.subdivisions.get(country_code="SY")}
     assert set(geo.governorate_boundaries()) == codes and len(codes) == 14
-    # Each governorate's capital (its label point, from GeoNames, not from Natural Earth) lies inside its boundary.
+    # Each governorate's capital (its label point, from GeoNames, not from Natural Earth) lies inside its boundary,
+    # or within the gate's tolerance of it: Al Qunayţirah lies in the UNDOF zone, which Natural Earth draws apart.
     for code, g in geo.governorates().items():
-        assert coherence.governorate_at(g["latitude"], g["longitude"]) == code, (code, g["label_city"])
+        lat, lon = g["latitude"], g["longitude"]
+        inside = coherence.governorate_at(lat, lon) == code
+        assert inside or coherence.km_to_boundary(code, lat, lon) <= coherence.GOVERNORATE_TOLERANCE_KM, code
+    # ...and the rule can fail: Aleppo's capital is far outside Dar'a.
+    aleppo = geo.governorates()["SY-HL"]
+    assert coherence.km_to_boundary("SY-DR", aleppo["latitude"], aleppo["longitude"]) > 100
     # A neighbour is not Syria, and the frame holds Syria.
     x0, y0, x1, y1 = geo.frame()
     a, b, c, d = geo.bounds(geo.outline())
