@@ -259,3 +259,26 @@ def test_time_line_draws_the_same_days_in_every_time_zone(browser, built_report)
         finally:
             ctx.close()
     assert boxes[0] == boxes[1] == boxes[2], boxes
+
+
+def test_every_located_row_page_has_its_locator_map(built_report, con):
+    """An incident or tally page whose place has one governorate links its locator map (an SVG beside the site's
+    downloads) with a text alternative naming the place's governorate; the drawing has the 14 boundaries."""
+    rows = con.execute(
+        "SELECT i.incident_id, p.admin1_code, p.latitude FROM incidents i JOIN places p USING (place_id) "
+        "UNION ALL SELECT t.tally_id, p.admin1_code, p.latitude FROM tallies t JOIN places p USING (place_id)"
+    ).fetchall()
+    located = [(rid, code, lat) for rid, code, lat in rows if code]
+    assert located
+    for rid, code, lat in located:
+        folder = "incidents" if rid.startswith("INC") else "tallies"
+        page = (built_report / "generated" / folder / f"{rid}.html").read_text(encoding="utf-8")
+        m = re.search(r'<figure class="locator-map"><img src="([^"]+)" alt="([^"]+)"', page)
+        assert m, rid
+        svg = (built_report / "generated" / folder / m.group(1)).resolve()
+        assert svg.is_file() and svg.is_relative_to(built_report.resolve()), (rid, m.group(1))
+        assert geo.name(code) in m.group(2).replace("&#39;", "'"), (rid, m.group(2))
+        drawing = svg.read_text(encoding="utf-8")
+        assert drawing.count("<path") == 14 + len(geo.outline()["features"]), rid
+        assert ("<circle" in drawing) == (lat is not None), rid
+        assert svg.stat().st_size < 40_000, rid

@@ -15,7 +15,7 @@ from . import geo
 
 WIDTH, PAD = 240, 6
 LAND, SHADE, LINE, BORDER, DOT = "#FFFFFF", "#F3E3C3", "#8A8A8A", "#595959", "#D55E00"
-SEA = "#DCEAF4"
+AROUND = "#E4E4E4"  # everything outside Syria, land or sea alike (a locator map draws no neighbour)
 
 
 def _merc(lon: float, lat: float) -> tuple[float, float]:
@@ -61,7 +61,7 @@ def svg(title: str, code: str | None, lat: float | None = None, lon: float | Non
             f'viewBox="0 0 {width} {height}" role="img">'
         ),
         f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="{SEA}"/>',
+        f'<rect width="{width}" height="{height}" fill="{AROUND}"/>',
     ]
     for f in geo.boundaries()["features"]:
         fill = SHADE if lat is None and f["id"] == code else LAND
