@@ -196,7 +196,7 @@ PRECISION = {
 }
 # Syria white on grey neighbours and a pale sea; a governorate holding places known only to the governorate is
 # shaded. Every point colour keeps 3:1 against white and against the shading (tests/test_charts.py).
-MAP_FILL, SHADE, NEIGHBOUR, SEA = "#FFFFFF", "#F3E3C3", "#DDDDDD", "#DCEAF4"
+MAP_FILL, SHADE, NEIGHBOUR, SEA = "#FFFFFF", "#FCF3E0", "#DDDDDD", "#DCEAF4"
 BOUNDARY = "#8A8A8A"
 MAP_HEIGHT = 480
 # The narrowest and widest the map's column is drawn at (a phone held upright, a desktop): labels are placed so

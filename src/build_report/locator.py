@@ -14,7 +14,7 @@ from html import escape
 from . import geo
 
 WIDTH, PAD = 240, 6
-LAND, SHADE, LINE, BORDER, DOT = "#FFFFFF", "#F3E3C3", "#8A8A8A", "#595959", "#D55E00"
+LAND, SHADE, LINE, BORDER, DOT = "#FFFFFF", "#FCF3E0", "#8A8A8A", "#595959", "#D55E00"
 AROUND = "#E4E4E4"  # everything outside Syria, land or sea alike (a locator map draws no neighbour)
 
 
