@@ -117,8 +117,16 @@ def unit(text: str, start: int, end: int) -> Unit:
     ln = scope.line_at(text, start)
     if ln is None:
         raise ValueError(f"offset {start} is not in the text")
-    lines = scope.lines(text)
-    before = next((x.text for x in reversed(lines[: ln.number - 1]) if x.text.strip() and x.section == ln.section), "")
+    lines = scope.lines_of(text)
+    # Walk back from the quote's line (never a slice of every line before it: that is quadratic over a long archive).
+    before = next(
+        (
+            x.text
+            for x in (lines[i] for i in range(ln.number - 2, -1, -1))
+            if x.text.strip() and x.section == ln.section
+        ),
+        "",
+    )
     line_end = ln.start + len(ln.text)
     return Unit(
         quote=text[start:end],
