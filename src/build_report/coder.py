@@ -97,7 +97,8 @@ def find(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 def named(text: str, vocabulary: dict[str, list[str]]) -> list[str]:
     """The keys of a lexicon whose words occur in text, in lexicon order."""
-    return [key for key, words in vocabulary.items() if find(text, words)]
+    # Only whether any entry occurs matters here: stop at the first (find lists them all, which costs more).
+    return [key for key, words in vocabulary.items() if any(p.search(text) for p in _compiled(tuple(words)))]
 
 
 # --- the unit and its surroundings ----------------------------------------------------------------
@@ -274,7 +275,8 @@ def _number(tok: str) -> int | None:
 
 
 def _is(tok: Tok, words: list[str]) -> bool:
-    return bool(find(tok.text, words)) and find(tok.text, words)[0] == (0, len(tok.text))
+    hits = find(tok.text, words)
+    return bool(hits) and hits[0] == (0, len(tok.text))
 
 
 def _match_at(toks: list[Tok], i: int, words: list[str], quote: str) -> int:
