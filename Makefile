@@ -53,6 +53,7 @@ test: $(STAMP) $(CFF_STAMP) browser clients engine
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
+BENCH_FLAGS ?= --runs 3
 bench: $(STAMP)
 	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
 
