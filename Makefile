@@ -52,7 +52,8 @@ TEST_WORKERS ?= auto
 test: $(STAMP) $(CFF_STAMP) browser clients engine
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
-## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (about 7 minutes)
+## bench: time validation on synthetic packages of 10k, 100k and 1M rows; writes docs/benchmarks.md (36 minutes on 2026-12-06, machine shared)
+BENCH_FLAGS ?= --runs 3
 bench: $(STAMP)
 	$(PY) -m build_report --root $(PKG) bench $(BENCH_FLAGS)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "evidence"))
-from import_pending import Table
+from import_pending import Table, search_row
 
 IDS = ROOT / "evidence" / "apply-pending-reviews-ids.json"
 TABLES = {"COR": ("corroborations", "corroboration_id"), "XW": ("crosswalk", "crosswalk_id")}
@@ -56,18 +56,7 @@ def main(files: list[str]) -> int:
                 if key not in ids:
                     ids[key] = log.next_id("SRCH", 4)
                 kept = [u for u in s.get("urls_kept", []) if u]
-                log.put(
-                    {
-                        "search_id": ids[key],
-                        "claim_id": claim,
-                        "query": s["query"].strip(),
-                        "corpus": s["corpus"],
-                        "searched_on": DAY,
-                        "n_results": s.get("n_results", len(kept)),
-                        "outcome": "found" if kept else "not_found",
-                        "urls_kept": " ".join(kept),
-                    }
-                )
+                log.put(search_row(ids[key], claim, s, DAY, kept, n_default=len(kept)))
                 sids.append(ids[key])
             for field, value in (rv.get("corrections") or {}).items():
                 if field not in table.fields:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "evidence"))
-from import_pending import Table
+from import_pending import Table, search_row
 
 IDS = ROOT / "evidence" / "apply-reviews-ids.json"
 TABLES = {
@@ -51,18 +51,8 @@ def main(files: list[str]) -> int:
             sids[s["ref"]] = sid
             used = [target[rv["row_id"]].index[rv["row_id"]] for rv in d["reviews"] if rv.get("search_ref") == s["ref"]]
             kept = list(dict.fromkeys(r["url"] for r in used if r.get("url") in s.get("urls_returned", [])))
-            log.put(
-                {
-                    "search_id": sid,
-                    "claim_id": next((r.get("claim_id") for r in used if r.get("claim_id")), ""),
-                    "query": s["query"].strip(),
-                    "corpus": s.get("corpus", "pages"),
-                    "searched_on": day,
-                    "n_results": s.get("n_results", len(s.get("urls_returned", []))),
-                    "outcome": "found" if kept else "not_found",
-                    "urls_kept": " ".join(kept),
-                }
-            )
+            claim = next((r.get("claim_id") for r in used if r.get("claim_id")), "")
+            log.put(search_row(sid, claim, s, day, kept))
         for rv in d["reviews"]:
             table = target[rv["row_id"]]
             row = table.index[rv["row_id"]]

@@ -86,6 +86,22 @@ def _num(ident: str) -> int:
     return int(ident.split("-")[1])
 
 
+def search_row(sid: str, claim: str, search: dict, day: str, kept: list[str], n_default: int | None = None) -> dict:
+    """The search_log row of one logged search (of an import or a review): kept are the URLs it returned that the
+    data uses; n_results, when the search does not give it, is n_default or else the number of URLs returned."""
+    returned = len(search.get("urls_returned", []))
+    return {
+        "search_id": sid,
+        "claim_id": claim,
+        "query": search["query"].strip(),
+        "corpus": search.get("corpus", "pages"),
+        "searched_on": day,
+        "n_results": search.get("n_results", returned if n_default is None else n_default),
+        "outcome": "found" if kept else "not_found",
+        "urls_kept": " ".join(kept),
+    }
+
+
 class Table:
     def __init__(self, name: str, key: str):
         self.name, self.key = name, key
@@ -331,18 +347,7 @@ def main() -> int:
                 if returned and url not in kept:
                     kept.append(url)
                 claim = claim or row.get("claim_id", "")
-            log.put(
-                {
-                    "search_id": sid,
-                    "claim_id": claim,
-                    "query": s["query"].strip(),
-                    "corpus": s.get("corpus", "pages"),
-                    "searched_on": SEARCHED_ON,
-                    "n_results": s.get("n_results", len(s.get("urls_returned", []))),
-                    "outcome": "found" if kept else "not_found",
-                    "urls_kept": " ".join(kept),
-                }
-            )
+            log.put(search_row(sid, claim, s, SEARCHED_ON, kept))
         for rv in d.get("reviews", []):
             table, row = target_table(rv["row_id"], ids, cors, cross)
             rid = assign(f"review:{rv['row_id']}", revs, "REV", 4)

@@ -119,6 +119,19 @@ PARTY_WORDS = {
 }
 
 
+# The classes of edit a hand coder could make, each of which the coder must catch.
+CLASSES = [
+    "drop_party",
+    "drop_target",
+    "drop_weapon",
+    "add_party",
+    "more_than_as",
+    "people_as_children",
+    "to_country",
+    "other_outlet",
+]
+
+
 def edits(pkg_dir) -> dict[str, list[tuple[str, str, dict[str, str]]]]:
     """Edit class -> [(table, row ID, {field: new value})], one per row where the class applies. The first field
     of each edit is the coded field the gate must name."""
@@ -127,19 +140,7 @@ def edits(pkg_dir) -> dict[str, list[tuple[str, str, dict[str, str]]]]:
     claims = _active(_rows(pkg_dir, "claims")[1])
     sources = _rows(pkg_dir, "sources")[1]
     text = (pkg_dir / "data" / "archive" / "000_417f629a4e5b8d57.txt").read_text(encoding="utf-8")
-    out: dict[str, list] = {
-        k: []
-        for k in (
-            "drop_party",
-            "drop_target",
-            "drop_weapon",
-            "add_party",
-            "more_than_as",
-            "people_as_children",
-            "to_country",
-            "other_outlet",
-        )
-    }
+    out: dict[str, list] = {k: [] for k in CLASSES}
     for table, rows, key in (("incidents", inc, "incident_id"), ("tallies", tal, "tally_id")):
         for r in rows:
             parties = truth.parties(r["alleged_perpetrator"])
@@ -223,18 +224,6 @@ def _batches(items):
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     return copy_package(tmp_path_factory.mktemp("agreement-pristine"))
-
-
-CLASSES = [
-    "drop_party",
-    "drop_target",
-    "drop_weapon",
-    "add_party",
-    "more_than_as",
-    "people_as_children",
-    "to_country",
-    "other_outlet",
-]
 
 
 def test_every_class_applies_somewhere(pristine):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, checkout
 
-from build_report import cli
+from build_report import cli, model
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "docs" / "maintaining.md").read_text(encoding="utf-8")
@@ -73,3 +73,9 @@ def test_readme_is_for_users():
         assert wanted in headings, headings
     assert "make report" in README and "make test" in README
     assert "docs/maintaining.md" in README and len(README.splitlines()) <= 200
+
+
+def test_readme_lists_every_table_of_the_model():
+    """The README's table of tables follows the model: a table added to the model and not described fails here."""
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", README, re.MULTILINE))
+    assert set(model.TABLES) <= listed, set(model.TABLES) - listed

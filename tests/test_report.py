@@ -214,6 +214,8 @@ def recompute(name, ids):
         set(inc_active[inc_active.weapon == "cluster_munitions"].incident_id),
         len(ids),
     )
+    firsts = claims[claims.section != "prose"].groupby("section").claim_id.min()
+    counts["compilation_lists"] = (set(firsts), len(firsts))
     raqqa = inc_active[(inc_active.place_id == "PLC-0006") & (inc_active.overlap_group != "")]
     shared = raqqa.overlap_group.value_counts()
     counts["incidents_raqqa_one_group"] = (set(raqqa[raqqa.overlap_group.map(shared) > 1].incident_id), len(ids))

@@ -34,7 +34,7 @@ from . import (
     validate,
 )
 from .checks import agreement, contract, registry
-from .links import ROW_ID, URL, anchor, page_of, value
+from .links import REGISTER_SECTIONS, ROW_ID, URL, anchor, page_of, value
 from .links import day_span as links_day_span
 from .package import (
     Package,
@@ -488,7 +488,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
                     else []
                 ),
                 [claim_of[k["claim_id"]]] if k["claim_id"] in claim_of else [],
-                table="reports",
+                table="corroborations",
             ),
         }
         for k in cors
@@ -523,7 +523,7 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
             + [("second-pass review", review_of.get(x["context_id"], "not yet reviewed"))],
             "cite": "",
             "page": "",
-            "facets": facets(table="context"),
+            "facets": facets(table="context_totals"),
         }
         for x in records(con, "SELECT * FROM context_totals ORDER BY context_id")
     ]
@@ -542,25 +542,28 @@ def register_page(con, frags: Fragments, cff: dict) -> str:
         }
         for p in places.values()
     ]
+    entries = {
+        "incidents": incidents,
+        "tallies": tallies,
+        "claims": claim_entries,
+        "corroborations": report_entries,
+        "crosswalk": crosswalk_entries,
+        "context_totals": context_entries,
+        "places": place_entries,
+    }
+    intros = {
+        "corroborations": "What each report says is recorded in fields and summarised in our own words; "
+        "follow the link to read it.",
+        "context_totals": "Shown for scale only; never added to anything.",
+    }
+    # One section per table of the register's list (links.REGISTER_SECTIONS): a table listed there with no
+    # entries built here is a KeyError at build time, never a section silently missing.
     sections = [
-        {"key": "incidents", "title": "Incidents", "intro": "", "entries": incidents},
-        {"key": "tallies", "title": "Tallies", "intro": "", "entries": tallies},
-        {"key": "claims", "title": "Claims", "intro": "", "entries": claim_entries},
-        {
-            "key": "reports",
-            "title": "Corroborating reports",
-            "intro": "What each report says is recorded in fields and summarised in our own words; follow the link to read it.",
-            "entries": report_entries,
-        },
-        {"key": "crosswalk", "title": "Crosswalk to other datasets", "intro": "", "entries": crosswalk_entries},
-        {
-            "key": "context",
-            "title": "Context totals from systematic trackers",
-            "intro": "Shown for scale only; never added to anything.",
-            "entries": context_entries,
-        },
-        {"key": "places", "title": "Places", "intro": "", "entries": place_entries},
+        {"key": table, "title": title, "intro": intros.get(table, ""), "entries": entries[table]}
+        for table, title in REGISTER_SECTIONS.items()
     ]
+    if set(entries) != set(REGISTER_SECTIONS):
+        raise ValueError(f"register entries built for tables not in links.REGISTER_SECTIONS: {set(entries)}")
     options = {
         key: sorted(
             {v for sec in sections for e in sec["entries"] for v in e["facets"][key]},

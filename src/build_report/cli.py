@@ -62,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
         "bench", help="time the gate on synthetic packages of 10k, 100k and 1M rows; write docs/benchmarks.md"
     )
     b.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated row counts")
-    b.add_argument("--runs", type=int, default=5, help="runs per package (at most 3 above 100k rows)")
+    b.add_argument("--runs", type=int, default=5, help="runs per package up to 100k rows (one run above)")
     b.add_argument(
         "--faults", type=int, default=50000, help="also a package with this many faults, all listed (0: none)"
     )

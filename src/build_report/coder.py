@@ -97,7 +97,8 @@ def find(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 def named(text: str, vocabulary: dict[str, list[str]]) -> list[str]:
     """The keys of a lexicon whose words occur in text, in lexicon order."""
-    return [key for key, words in vocabulary.items() if find(text, words)]
+    # Only whether any entry occurs matters here: stop at the first (find lists them all, which costs more).
+    return [key for key, words in vocabulary.items() if any(p.search(text) for p in _compiled(tuple(words)))]
 
 
 # --- the unit and its surroundings ----------------------------------------------------------------
@@ -117,8 +118,16 @@ def unit(text: str, start: int, end: int) -> Unit:
     ln = scope.line_at(text, start)
     if ln is None:
         raise ValueError(f"offset {start} is not in the text")
-    lines = scope.lines(text)
-    before = next((x.text for x in reversed(lines[: ln.number - 1]) if x.text.strip() and x.section == ln.section), "")
+    lines = scope.lines_of(text)
+    # Walk back from the quote's line (never a slice of every line before it: that is quadratic over a long archive).
+    before = next(
+        (
+            x.text
+            for x in (lines[i] for i in range(ln.number - 2, -1, -1))
+            if x.text.strip() and x.section == ln.section
+        ),
+        "",
+    )
     line_end = ln.start + len(ln.text)
     return Unit(
         quote=text[start:end],
@@ -266,7 +275,8 @@ def _number(tok: str) -> int | None:
 
 
 def _is(tok: Tok, words: list[str]) -> bool:
-    return bool(find(tok.text, words)) and find(tok.text, words)[0] == (0, len(tok.text))
+    hits = find(tok.text, words)
+    return bool(hits) and hits[0] == (0, len(tok.text))
 
 
 def _match_at(toks: list[Tok], i: int, words: list[str], quote: str) -> int:

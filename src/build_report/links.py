@@ -8,13 +8,42 @@ from __future__ import annotations
 
 import re
 
+from .model import TABLES
 from .package import missing
 
 URL = re.compile(r'^https?://[^\s<>"]+$')  # the data's own URL pattern (datapackage.json)
-ROW_ID = re.compile(r"^(CLM|INC|TAL|PLC|COR|SRC|SRCH|XW|CTX)-\d+$")
-LINKED_ROWS = ("CLM", "INC", "TAL", "PLC", "COR", "XW", "CTX")  # the register has an entry for these
-FOLDERS = {"INC": "incidents", "TAL": "tallies"}  # rows with a page of their own
+# A row ID of any table of the model (its prefix and digits); the longest prefix first, so that SRCH is not SRC.
+TABLE_OF_PREFIX = {t.prefix: name for name, t in TABLES.items()}
+ROW_ID = re.compile(r"^(" + "|".join(sorted(TABLE_OF_PREFIX, key=len, reverse=True)) + r")-\d+$")
+
+# The register's sections, in page order: table -> heading. book.register_page builds one section per table here
+# (and fails on a table it has no builder for); tests/test_model_coverage.py checks that every table of the model
+# is either here or in NOT_IN_REGISTER, so a new table cannot be left out silently.
+REGISTER_SECTIONS = {
+    "incidents": "Incidents",
+    "tallies": "Tallies",
+    "claims": "Claims",
+    "corroborations": "Corroborating reports",
+    "crosswalk": "Crosswalk to other datasets",
+    "context_totals": "Context totals from systematic trackers",
+    "places": "Places",
+}
+NOT_IN_REGISTER = {
+    "documents": "the archived document, described on the sources page",
+    "sources": "outlets, named in the entries of the claims and reports that cite them",
+    "overlap_groups": "shown as each member's overlap partners",
+    "search_log": "counted on the methods and corroboration pages; the CSV file holds every search",
+    "reviews": "shown as the second-pass review of each reviewed row",
+    "coding_decisions": "listed with their reasons and reviews in the appendix on the rules of the gate",
+}
+ROW_PAGES = ("incidents", "tallies")  # tables whose rows have a page of their own, in a folder named for the table
 REGISTER = "register.html"
+
+
+def table_of_row(row_id: str) -> str | None:
+    """The table a row ID belongs to (by its prefix), or None for a string that is not a row ID."""
+    m = ROW_ID.match(row_id or "")
+    return TABLE_OF_PREFIX[m.group(1)] if m else None
 
 
 def anchor(row_id: str) -> str:
@@ -24,9 +53,10 @@ def anchor(row_id: str) -> str:
 
 def page_of(row_id: str, up: str = "") -> str | None:
     """The page of an incident or tally, relative to generated/ (or to a row page with up='../'), else None."""
-    if not ROW_ID.match(row_id or "") or row_id[:3] not in FOLDERS:
+    table = table_of_row(row_id)
+    if table not in ROW_PAGES:
         return None
-    return f"{up}{FOLDERS[row_id[:3]]}/{row_id}.html"
+    return f"{up}{table}/{row_id}.html"
 
 
 def row_url(row_id: str, up: str = "") -> str:
@@ -46,7 +76,7 @@ def value(v, up: str = ""):
     s = str(v)
     if URL.match(s):
         return {"text": s, "href": s}
-    if ROW_ID.match(s) and s.startswith(LINKED_ROWS):
+    if table_of_row(s) in REGISTER_SECTIONS:
         return {"text": s, "href": f"{up}{REGISTER}#{anchor(s)}", "cls": "row-link"}
     return s
 

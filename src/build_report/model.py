@@ -549,6 +549,35 @@ def date_fields() -> list[tuple[str, str]]:
     return [(t, f) for t, m in TABLES.items() for f in m.fields if rx.search(f)]
 
 
+def record_dates() -> list[tuple[str, str]]:
+    """(table, field) of every date that records when something was published or done (published_date,
+    searched_on, reviewed_on, decided_on): none can be after today. Event dates and periods are bounded otherwise."""
+    return [(t, f) for t, f in date_fields() if f == "published_date" or f.endswith("_on")]
+
+
+# ---- where a URL came from -----------------------------------------------------------------------------
+
+# (table, field that may hold a URL, field naming the search that returned it): a search_log ID where that field is
+# a foreign key to search_log, else the query itself. tests/test_model_coverage.py checks that every field of the
+# descriptor with the URL pattern is here, so that a new URL field cannot escape url-returned-by-recorded-search.
+URL_SEARCHES: tuple[tuple[str, str, str], ...] = (
+    ("documents", "url", "url_query"),
+    ("sources", "url", "url_query"),
+    ("places", "coord_origin", "origin_query"),
+    ("places", "admin1_origin", "origin_query"),
+    ("places", "mirror_url", "mirror_query"),
+    ("corroborations", "url", "search_id"),
+    ("corroborations", "mirror_url", "mirror_search_id"),
+    ("crosswalk", "url", "search_id"),
+    ("context_totals", "url", "search_id"),
+)
+
+
+def names_search_by_id(table: str, field: str) -> bool:
+    """True when table.field is a foreign key to search_log (an ID), False when it holds a query."""
+    return any(k.table == table and k.field == field and k.target == "search_log" for k in FOREIGN_KEYS)
+
+
 # ---- chains of dates between tables ---------------------------------------------------------------
 
 

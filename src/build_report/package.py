@@ -215,6 +215,14 @@ def overlap_members(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return members
 
 
+# Each corroborating report with the independence group it counts in: that of the source it relies on, else of its
+# own source. One query for the checks that compare reports by group (truth.independence, coherence.mirrors).
+REPORT_GROUPS = """
+    SELECT k.corroboration_id AS id, k.url, k.source_id, coalesce(k.incident_id, k.tally_id) AS target,
+           k.relies_on_source_id AS relies, k.url_is_copy AS mirror, s.independence_group AS grp
+    FROM corroborations k JOIN sources s ON s.source_id = coalesce(k.relies_on_source_id, k.source_id)"""
+
+
 def reports_with_publisher(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Every corroboration, with its publisher's name as `publisher`."""
     return records(

@@ -57,15 +57,31 @@ def list_items(text: str) -> list[Line]:
     return [ln for ln in lines(text) if ln.section in LISTS]
 
 
-@lru_cache(maxsize=4)
-def _starts(text: str) -> list[int]:
-    return [ln.start for ln in lines(text)]
+@dataclass(frozen=True)
+class _Index:
+    text: str
+    lines: list[Line]
+    starts: list[int]
+
+
+_last: list[_Index] = []
+
+
+def _index(text: str) -> _Index:
+    """The lines of text and their starts, kept for the last text asked about. Found by identity first: a cache
+    keyed by the text compares two equal texts character by character on every call, which made each lookup cost
+    the archive's length (quadratic over the claims of a long archive)."""
+    if not _last or _last[0].text is not text:
+        all_lines = lines(text)
+        _last[:] = [_Index(text, all_lines, [ln.start for ln in all_lines])]
+    return _last[0]
 
 
 def line_at(text: str, offset: int) -> Line | None:
     """The line holding a code-point offset (its end counts as inside it), or None."""
-    all_lines = lines(text)
-    i = bisect.bisect_right(_starts(text), offset) - 1
+    idx = _index(text)
+    all_lines = idx.lines
+    i = bisect.bisect_right(idx.starts, offset) - 1
     # An offset at a line's end is inside that line, even where the next line starts right after.
     if i > 0 and offset == all_lines[i - 1].start + len(all_lines[i - 1].text):
         i -= 1
@@ -73,6 +89,11 @@ def line_at(text: str, offset: int) -> Line | None:
         return None
     ln = all_lines[i]
     return ln if ln.start <= offset <= ln.start + len(ln.text) else None
+
+
+def lines_of(text: str) -> list[Line]:
+    """lines(text), through the same identity-first index as line_at (do not modify the list)."""
+    return _index(text).lines
 
 
 # Why a line of the archive produced no claim, by what the scope map above says of it. The source

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from . import citation, coding, figures, geo, links, locator, scope
-from .links import FOLDERS, ROW_ID, URL, anchor, day_span, markdown_text, page_of, value
+from .links import ROW_ID, URL, anchor, day_span, markdown_text, page_of, value
 from .package import Package, missing, overlap_members, records, reports_with_publisher
 
 COUNTS = ("killed", "children", "women", "injured", "displaced", "strikes")
@@ -354,8 +354,11 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
         return {"src": f"../../{LOCATORS}/{rid}.svg", "alt": alt, "width": locator.WIDTH}
 
     index = []
-    for kind, rows, key in (("incident", incidents, "incident_id"), ("tally", tallies, "tally_id")):
-        folder = gen / FOLDERS[key[:3].upper()]
+    for kind, rows, key, table in (
+        ("incident", incidents, "incident_id", "incidents"),
+        ("tally", tallies, "tally_id", "tallies"),
+    ):
+        folder = gen / table  # links.page_of names the same folder
         folder.mkdir(parents=True, exist_ok=True)
         for r in rows:
             rid = r[key]

@@ -68,7 +68,17 @@ def _readable(text: str, c: dict) -> bool:
     return start is not None and end is not None and text[int(start) : int(end)] == c["quote"]
 
 
-def _claims(con, text: str, key: str, uncoded: set) -> dict[str, list[tuple[str, coder.Proposal]]]:
+def _proposal(proposals: dict[str, coder.Proposal], text: str, c: dict) -> coder.Proposal:
+    """The coder's proposal for a claim, computed once per claim (the incident or tally it codes and its own outlet
+    are both read from it)."""
+    if c["claim_id"] not in proposals:
+        proposals[c["claim_id"]] = coder.code(text, int(c["char_start"]), int(c["char_end"]))
+    return proposals[c["claim_id"]]
+
+
+def _claims(
+    con, text: str, key: str, uncoded: set, proposals: dict[str, coder.Proposal]
+) -> dict[str, list[tuple[str, coder.Proposal]]]:
     out: dict[str, list[tuple[str, coder.Proposal]]] = {}
     for c in records(
         con,
@@ -78,7 +88,7 @@ def _claims(con, text: str, key: str, uncoded: set) -> dict[str, list[tuple[str,
         if not _readable(text, c):
             uncoded.add((ID_TABLES[key], c[key]))
             continue
-        out.setdefault(c[key], []).append((c["quote"], coder.code(text, int(c["char_start"]), int(c["char_end"]))))
+        out.setdefault(c[key], []).append((c["quote"], _proposal(proposals, text, c)))
     return out
 
 
@@ -131,7 +141,8 @@ def cells(con: duckdb.DuckDBPyConnection, text: str, uncoded: set | None = None)
     uncoded = set() if uncoded is None else uncoded
     out: list[Cell] = []
     places = {r["place_id"]: r for r in records(con, "SELECT * FROM places")}
-    by_incident = _claims(con, text, "incident_id", uncoded)
+    proposals: dict[str, coder.Proposal] = {}
+    by_incident = _claims(con, text, "incident_id", uncoded, proposals)
     for r in records(con, "SELECT * FROM incidents WHERE status = 'active' ORDER BY incident_id"):
         rid = r["incident_id"]
         if rid not in by_incident or ("incidents", rid) in uncoded:
@@ -160,7 +171,7 @@ def cells(con: duckdb.DuckDBPyConnection, text: str, uncoded: set | None = None)
                 desc = (got.described_as or "") if got else ""
                 hand_desc = _text(r["killed_described_as"])
                 out.append(Cell("incidents", rid, "killed_described_as", hand_desc, desc, hand_desc == desc, shown))
-    by_tally = _claims(con, text, "tally_id", uncoded)
+    by_tally = _claims(con, text, "tally_id", uncoded, proposals)
     for r in records(con, "SELECT * FROM tallies WHERE status = 'active' ORDER BY tally_id"):
         rid = r["tally_id"]
         if rid not in by_tally or ("tallies", rid) in uncoded:
@@ -187,7 +198,7 @@ def cells(con: duckdb.DuckDBPyConnection, text: str, uncoded: set | None = None)
         if not _readable(text, r):
             uncoded.add(("claims", r["claim_id"]))
             continue
-        got = coder.code(text, int(r["char_start"]), int(r["char_end"])).outlet
+        got = _proposal(proposals, text, r).outlet
         src = sources.get(r["source_id"]) if r["source_id"] else None
         hand_name = _text(src["name_as_written"]) if src else ""
         name = got.name if got else ""

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from .. import geo, model, releases
-from ..package import Package, _q, records
+from ..package import REPORT_GROUPS, Package, _q, records
 from . import Failure, provenance
 
 CHECK = "coherence"
@@ -523,11 +523,8 @@ def self_corroboration(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 def mirrors(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     rows = records(
         con,
-        """
-        WITH r AS (
-            SELECT k.corroboration_id AS id, k.source_id, coalesce(k.incident_id, k.tally_id) AS target,
-                   k.url_is_copy AS mirror, s.independence_group AS grp
-            FROM corroborations k JOIN sources s ON s.source_id = coalesce(k.relies_on_source_id, k.source_id))
+        f"""
+        WITH r AS ({REPORT_GROUPS})
         SELECT m.id, m.grp, min(o.id) AS other, min(o.grp) AS ogrp FROM r m JOIN r o
           ON o.source_id = m.source_id AND o.target IS NOT DISTINCT FROM m.target AND o.id <> m.id
              AND NOT coalesce(o.mirror, false) AND o.grp <> m.grp

@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from .. import coding, derive, queries
+from ..model import TABLES
 from ..package import _q, records
 from . import Failure
 
@@ -228,16 +229,13 @@ def _show(v: Any) -> str:
     return str(v)
 
 
+# The table whose primary key a column is (claim_id: claims), from the model; a column that is no table's key names
+# itself (an expectation over a derived frame).
+_TABLE_OF_KEY = {t.key: name for name, t in TABLES.items()}
+
+
 def table_of(key: str) -> str:
-    return {
-        "corroboration_id": "corroborations",
-        "incident_id": "incidents",
-        "tally_id": "tallies",
-        "claim_id": "claims",
-        "overlap_group": "overlap_groups",
-        "place_id": "places",
-        "crosswalk_id": "crosswalk",
-    }.get(key, key)
+    return _TABLE_OF_KEY.get(key, key)
 
 
 def rule_name(expectation: str, kwargs: dict) -> str:

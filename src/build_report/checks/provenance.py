@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from .. import coding, csvio, lexicon, releases, scope
+from .. import coding, csvio, lexicon, model, releases, scope
 from ..descriptor import PathRefused
 from ..links import URL
 from ..package import Package, _q, missing, records
@@ -71,11 +71,11 @@ def check(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out += quotes(text, claims)
     out += coverage(text, claims)
     out += linked(pkg, con)
-    out += counts(con, claims)
+    out += counts(pkg, con, claims)
     out += places(con)
     out += sources_named(con)
     out += stability(pkg, claims, con)
-    out += searches(con)
+    out += searches(pkg, con)
     return out
 
 
@@ -235,17 +235,19 @@ def linked(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     return out
 
 
-def counts(con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
+def counts(pkg: Package, con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
     """Every coded count: its phrase occurs in a linked quote and min/max follow its rule."""
     out = []
     quotes_of: dict[tuple, list[str]] = {}
+    # The rows claims code (incidents, tallies: read from claims' foreign keys), each with its coded counts.
+    coded = claimed(pkg)
     for c in claims:
-        for key in ("incident_id", "tally_id"):
-            if _v(c[key]):
-                quotes_of.setdefault((key, c[key]), []).append(c["quote"] or "")
+        for table, _, field in coded:
+            if _v(c[field]):
+                quotes_of.setdefault((table, c[field]), []).append(c["quote"] or "")
     specs = [
         (table, key, m, f"{m}_min", f"{m}_max", f"{m}_phrase", f"{m}_rule")
-        for table, key in (("incidents", "incident_id"), ("tallies", "tally_id"))
+        for table, key, _ in coded
         for m in coded_counts(con, table)
     ]
     for table, key, m, cmin, cmax, cphrase, crule in specs:
@@ -268,7 +270,7 @@ def counts(con: duckdb.DuckDBPyConnection, claims: list[dict]) -> list[Failure]:
                 )
                 continue
             # Whole words only: "9 civilians" is not a phrase of "99 civilians".
-            if not any(lexicon.contains_phrase(q, phrase) for q in quotes_of.get((key, rid), [])):
+            if not any(lexicon.contains_phrase(q, phrase) for q in quotes_of.get((table, rid), [])):
                 out.append(Failure(table, rid, cphrase, "phrase-in-linked-quote", phrase, "provenance"))
                 continue  # a count coded from a phrase the quote does not hold is not checked further
             try:
@@ -402,7 +404,7 @@ def stability(pkg: Package, claims: list[dict], con: duckdb.DuckDBPyConnection) 
     return out
 
 
-def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     """Every claim was searched for, and every URL in the data was returned by the search recorded with it."""
     out = []
     for (cid,) in con.execute("""SELECT claim_id FROM active_claims c
@@ -415,14 +417,8 @@ def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         by_id[sid] = set((urls or "").split())
         by_query.setdefault(query, set()).update((urls or "").split())
     checks = [
-        ("corroborations", "corroboration_id", "url", "search_id", by_id),
-        ("crosswalk", "crosswalk_id", "url", "search_id", by_id),
-        ("context_totals", "context_id", "url", "search_id", by_id),
-        ("documents", "document_id", "url", "url_query", by_query),
-        ("places", "place_id", "coord_origin", "origin_query", by_query),
-        ("places", "place_id", "admin1_origin", "origin_query", by_query),
-        ("corroborations", "corroboration_id", "mirror_url", "mirror_search_id", by_id),
-        ("places", "place_id", "mirror_url", "mirror_query", by_query),
+        (table, pkg.primary_key(table), url_col, via, by_id if model.names_search_by_id(table, via) else by_query)
+        for table, url_col, via in model.URL_SEARCHES
     ]
     for table, key, url_col, via, kept in checks:
         for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():

@@ -15,8 +15,9 @@ import re
 
 import duckdb
 
-from .. import derive, lexicon, releases, scope
-from ..package import Package, records
+from .. import derive, lexicon, model, releases, scope
+from ..model import TABLES
+from ..package import REPORT_GROUPS, Package, records
 from . import Failure
 
 RULES = {
@@ -204,7 +205,8 @@ def bases(con: duckdb.DuckDBPyConnection, archive: str) -> dict[tuple[str, str],
     and None where the words do not support the value."""
     lex = lexicon.lexicons()
     out: dict[tuple[str, str], dict[str, str | None]] = {}
-    for table, key, has_target in (("incidents", "incident_id", True), ("tallies", "tally_id", False)):
+    for table, key in coded_attributions():
+        has_target = "target_basis" in TABLES[table].fields
         texts = _claim_texts(con, key, archive)
         cols = "alleged_perpetrator" + (", target_type, weapon" if has_target else "")
         for r in records(con, f"SELECT {key}, {cols} FROM active_{table} ORDER BY {key}"):
@@ -235,6 +237,11 @@ def bases(con: duckdb.DuckDBPyConnection, archive: str) -> dict[tuple[str, str],
     return out
 
 
+def coded_attributions() -> list[tuple[str, str]]:
+    """(table, key) of every table of the model that codes an attribution with its basis (incidents, tallies)."""
+    return [(name, t.key) for name, t in TABLES.items() if "attribution_basis" in t.fields]
+
+
 FIELD_OF = {
     "attribution_basis": ("alleged_perpetrator", "attribution-supported-by-words"),
     "target_basis": ("target_type", "target-supported-by-words"),
@@ -245,10 +252,8 @@ FIELD_OF = {
 def attribution(con: duckdb.DuckDBPyConnection, archive: str) -> list[Failure]:
     out = []
     stored: dict[tuple[str, str], dict] = {}
-    for table, key, cols in (
-        ("incidents", "incident_id", list(FIELD_OF)),
-        ("tallies", "tally_id", ["attribution_basis"]),
-    ):
+    for table, key in coded_attributions():
+        cols = [c for c in FIELD_OF if c in TABLES[table].fields]
         select = ", ".join(cols + [FIELD_OF[c][0] for c in cols])
         for r in records(con, f"SELECT {key} AS id, {select} FROM active_{table}"):
             stored[(table, r["id"])] = r
@@ -278,8 +283,8 @@ def spans(con: duckdb.DuckDBPyConnection, archive: str) -> list[Failure]:
     before the furthest end reached so far overlaps the claim that reached it, and is reported, naming it.
     A claim whose quote is not the archive at its offsets is provenance's failure, and takes no part."""
     rows = con.execute(
-        "SELECT claim_id, char_start, char_end, quote FROM claims WHERE status = 'active' "
-        "AND char_start IS NOT NULL AND char_end IS NOT NULL ORDER BY char_start, claim_id"
+        "SELECT claim_id, char_start, char_end, quote FROM active_claims "
+        "WHERE char_start IS NOT NULL AND char_end IS NOT NULL ORDER BY char_start, claim_id"
     ).fetchall()
     out: list[Failure] = []
     reach, holder = -1, ("", -1)  # the furthest end so far, and the claim (ID, start) that reached it
@@ -353,11 +358,8 @@ def searches(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 def dates(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     today = dt.date.today()
     out = []
-    for table, key, field in (
-        ("search_log", "search_id", "searched_on"),
-        ("corroborations", "corroboration_id", "published_date"),
-        ("documents", "document_id", "published_date"),
-    ):
+    for table, field in model.record_dates():
+        key = TABLES[table].key
         for r in records(
             con,
             f"SELECT {key} AS id, {field} AS d FROM {table} WHERE TRY_CAST({field} AS DATE) > current_date ORDER BY {key}",
@@ -499,11 +501,8 @@ def independence(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     may rely on different monitors for different events, e.g. Raqqa deaths from one, Deir ez-Zor from another.)"""
     rows = records(
         con,
-        """
-        WITH r AS (
-            SELECT c.corroboration_id AS id, c.url, coalesce(c.incident_id, c.tally_id) AS target,
-                   c.relies_on_source_id AS relies, s.independence_group AS grp
-            FROM corroborations c JOIN sources s ON s.source_id = coalesce(c.relies_on_source_id, c.source_id))
+        f"""
+        WITH r AS ({REPORT_GROUPS})
         SELECT b.id AS b, a.id AS a, b.url, a.grp AS ga, b.grp AS gb
         FROM r a JOIN r b ON a.url = b.url AND a.target IS NOT DISTINCT FROM b.target AND a.grp <> b.grp AND a.id < b.id
         WHERE NOT EXISTS (SELECT 1 FROM r x WHERE x.url = b.url AND x.target IS NOT DISTINCT FROM b.target
