@@ -593,6 +593,43 @@ DATE_CHAINS: tuple[DateChain, ...] = (
         "reviews",
         "reviewed_on",
     ),
+    # A window's latest possible day comes on or before the report about it, as its earliest does.
+    DateChain(
+        "event-before-report",
+        "a.event_date_end",
+        "b.published_date",
+        "corroborations a JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "published_date",
+    ),
+    DateChain(
+        "event-before-report",
+        "a.date_end",
+        "d.published_date",
+        "incidents a JOIN claims b ON b.incident_id = a.incident_id JOIN documents d ON d.document_id = b.document_id",
+        "claims",
+        "incident_id",
+    ),
+    DateChain(
+        "event-before-report",
+        "a.period_end",
+        "d.published_date",
+        "tallies a JOIN claims b ON b.tally_id = a.tally_id JOIN documents d ON d.document_id = b.document_id",
+        "claims",
+        "tally_id",
+    ),
+    # A report offered as the same event as a claim (anything but a conflicting one) reports an event that the
+    # compilation could have listed: on or before the compilation's publication.
+    DateChain(
+        "event-before-report",
+        "a.event_date_start",
+        "d.published_date",
+        "corroborations a JOIN claims c ON c.claim_id = a.claim_id JOIN documents d ON d.document_id = c.document_id "
+        "JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "event_date_start",
+        "b.relation <> 'conflicting'",
+    ),
     DateChain(
         "publication-before-search",
         "d.published_date",
@@ -692,3 +729,46 @@ def canonical_id(table: str, value: str) -> bool:
 DEPENDENT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("reviews", "fields_changed", "outcome = 'corrected'", "correcting-review-names-fields"),
 )
+
+
+# ---- date windows and the words that explain them ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date window of a table: its first and last possible day, its named precision (if the table has one) and
+    the field whose words say how the window was read."""
+
+    table: str
+    start: str
+    end: str
+    precision: str | None
+    basis: str
+
+
+WINDOWS: tuple[Window, ...] = (
+    Window("incidents", "date_start", "date_end", "date_precision", "date_basis"),
+    Window("tallies", "period_start", "period_end", "period_precision", "period_basis"),
+    Window("corroborations", "event_date_start", "event_date_end", None, "event_date_basis"),
+    Window("context_totals", "period_start", "period_end", None, "basis"),
+)
+# Bases that explain a single date (the same checks of their words, on one day).
+DATE_BASES: tuple[tuple[str, str, str], ...] = (
+    ("documents", "published_date", "published_date_basis"),
+    ("corroborations", "published_date", "published_date_basis"),
+)
+# The words by which a basis says that a window ends on the compilation's publication date.
+PUBLICATION_BOUND = "upper bound is the publication date"
+
+# Tables whose rows record when they were made: their IDs are issued in order of time, so a later ID never
+# carries an earlier date (the search log and the reviews are appended to, never back-dated).
+RECORDED_ON: tuple[tuple[str, str], ...] = (
+    ("search_log", "searched_on"),
+    ("reviews", "reviewed_on"),
+    ("coding_decisions", "decided_on"),
+)
+# (table, date field, fields whose words write it): where those words write a full date (day, month and year),
+# the field holds one of the dates written.
+WRITTEN_DATES: tuple[tuple[str, str, tuple[str, ...]], ...] = (("crosswalk", "external_date", ("summary", "url")),)
+# (table, place reference, the words that name it): the place row has those words among its names.
+NAMED_PLACES: tuple[tuple[str, str, str], ...] = (("tallies", "place_id", "area_as_written"),)

@@ -35,6 +35,8 @@ RULES = {
     "publication-before-search": "a publication comes before any search for its claims",
     "search-before-review": "a search comes on or before the review that cites it",
     "decision-before-review": "a coding decision is reviewed on or after the day it was made",
+    "ids-in-order-of-time": "in a table whose rows record when they were made (searches, reviews, coding decisions), "
+    "IDs are issued in order of time: a later ID never carries an earlier date",
     "one-entity-one-id": "one outlet, one ID (normalised name, domain); one place, one ID (name, gazetteer ID, "
     "coordinates)",
     "id-canonical-form": "IDs and references in one canonical form: PREFIX-digits, ASCII, no extra leading zero",
@@ -63,6 +65,7 @@ def steps(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Callable[[], lis
         lambda: ordered(con),
         lambda: bounds(con),
         lambda: chains(con),
+        lambda: id_order(con),
         lambda: identities(con),
         lambda: canonical(con),
         lambda: hosts(con),
@@ -213,6 +216,25 @@ def chains(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for n, rid, e, later in sorted(_union(con, parts)):
         c = model.DATE_CHAINS[n]
         out.append(_fail(c.table, rid, c.field, c.name, f"{later} is before {e}"))
+    return out
+
+
+def id_order(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    out = []
+    for t, f in model.RECORDED_ON:
+        m = model.TABLES[t]
+        # The ID's number orders the rows (IDs in another form are id-canonical-form's failure).
+        rows = con.execute(
+            f"SELECT {_q(m.key)}, {_q(f)} FROM {_q(t)} WHERE {_q(f)} IS NOT NULL "
+            f"AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+') "
+            f"ORDER BY CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT)"
+        ).fetchall()
+        latest = None
+        for rid, d in rows:
+            if latest is not None and d < latest[1]:
+                out.append(_fail(t, rid, f, "ids-in-order-of-time", f"{d}, before {latest[1]} of {latest[0]}"))
+            elif latest is None or d > latest[1]:
+                latest = (rid, d)
     return out
 
 

@@ -16,10 +16,22 @@ from pathlib import Path
 from types import ModuleType
 
 from .. import csvio, descriptor
-from . import agreement, coherence, contract, meaning, mirrors, provenance, structure, truth
+from . import agreement, coherence, contract, meaning, mirrors, provenance, structure, truth, windows, words
 
 # The modules that own the gate's rules, in the order they run.
-MODULES: list[ModuleType] = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract, coherence]
+MODULES: list[ModuleType] = [
+    descriptor,
+    structure,
+    meaning,
+    provenance,
+    truth,
+    mirrors,
+    windows,
+    words,
+    agreement,
+    contract,
+    coherence,
+]
 EXAMPLES = Path(__file__).resolve().parent / "examples.csv"
 EXAMPLE_FIELDS = ["rule", "fault", "failure"]
 
