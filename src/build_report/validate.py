@@ -24,6 +24,7 @@ from .checks import (
     agreement,
     coherence,
     contract,
+    groups,
     meaning,
     mirrors,
     provenance,
@@ -93,6 +94,7 @@ def later_stages(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[tuple[str
         ("mirrors", lambda: mirrors.check(con)),
         ("windows", lambda: windows.check(con)),
         ("words", lambda: words.check(con)),
+        ("groups", lambda: groups.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
         # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .. import csvio, descriptor
-from . import agreement, coherence, contract, meaning, mirrors, provenance, structure, truth, windows, words
+from . import agreement, coherence, contract, groups, meaning, mirrors, provenance, structure, truth, windows, words
 
 # The modules that own the gate's rules, in the order they run.
 MODULES: list[ModuleType] = [
@@ -28,6 +28,7 @@ MODULES: list[ModuleType] = [
     mirrors,
     windows,
     words,
+    groups,
     agreement,
     contract,
     coherence,
