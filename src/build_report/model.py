@@ -772,3 +772,7 @@ RECORDED_ON: tuple[tuple[str, str], ...] = (
 WRITTEN_DATES: tuple[tuple[str, str, tuple[str, ...]], ...] = (("crosswalk", "external_date", ("summary", "url")),)
 # (table, place reference, the words that name it): the place row has those words among its names.
 NAMED_PLACES: tuple[tuple[str, str, str], ...] = (("tallies", "place_id", "area_as_written"),)
+# Trackers publish their figures by calendar month: a tracker's period is whole months (from the campaign's first
+# day at the earliest) unless its basis says it is part of one, in one of these words.
+WHOLE_MONTHS: tuple[tuple[str, str, str, str], ...] = (("context_totals", "period_start", "period_end", "basis"),)
+PART_OF_A_MONTH = ("partial", "half", "since")

@@ -28,6 +28,7 @@ from .checks import (
     meaning,
     mirrors,
     provenance,
+    relations,
     safe,
     structure,
     truth,
@@ -95,6 +96,7 @@ def later_stages(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[tuple[str
         ("windows", lambda: windows.check(con)),
         ("words", lambda: words.check(con)),
         ("groups", lambda: groups.check(con)),
+        ("relations", lambda: relations.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
         # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.

@@ -16,7 +16,20 @@ from pathlib import Path
 from types import ModuleType
 
 from .. import csvio, descriptor
-from . import agreement, coherence, contract, groups, meaning, mirrors, provenance, structure, truth, windows, words
+from . import (
+    agreement,
+    coherence,
+    contract,
+    groups,
+    meaning,
+    mirrors,
+    provenance,
+    relations,
+    structure,
+    truth,
+    windows,
+    words,
+)
 
 # The modules that own the gate's rules, in the order they run.
 MODULES: list[ModuleType] = [
@@ -29,6 +42,7 @@ MODULES: list[ModuleType] = [
     windows,
     words,
     groups,
+    relations,
     agreement,
     contract,
     coherence,

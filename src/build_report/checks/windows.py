@@ -28,6 +28,8 @@ RULES = {
     "calendar month, months whole calendar months, an open start has no start",
     "basis-dates-are-row-dates": "a calendar date (YYYY-MM-DD) written in a basis is one of the row's own dates",
     "basis-weekday-in-window": "a window of less than a week whose basis names weekdays holds a day of one of them",
+    "period-in-whole-months": "a tracker's period is whole calendar months (from the campaign's first day at the "
+    "earliest), unless its basis says it is part of a month",
 }
 
 _ISO = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -69,6 +71,23 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
             if r[f] is not None:
                 out += _iso(t, r["id"], b, r["b"] or "", {r[x] for x in dates})
     out += _one_per_basis(shared)
+    out += _whole_months(con)
+    return out
+
+
+def _whole_months(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    out = []
+    part = re.compile(r"\b(" + "|".join(model.PART_OF_A_MONTH) + r")\b", re.IGNORECASE)
+    for t, start, end, basis in model.WHOLE_MONTHS:
+        key = model.TABLES[t].key
+        for rid, s, e, b in con.execute(
+            f"SELECT {_q(key)}, {_q(start)}, {_q(end)}, {_q(basis)} FROM {_q(t)} ORDER BY 1"
+        ).fetchall():
+            if s is None or e is None or part.search(b or ""):
+                continue
+            last = e.replace(day=calendar.monthrange(e.year, e.month)[1])
+            if (s.day != 1 and s != model.CAMPAIGN_START) or e != last:
+                out.append(_fail(t, rid, start if s.day != 1 else end, "period-in-whole-months", f"{s}..{e}"))
     return out
 
 
