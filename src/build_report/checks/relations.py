@@ -41,9 +41,12 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     ):
         reasons = set(r["reasons"].replace(",", ";").split(";"))
         rel = r["relation"]
-        if rel == "conflicting" and not any(x.startswith("different_") for x in reasons):
-            out.append(_fail("corroborations", r["id"], "relation", "relation-fits-reasons", f"{rel}; {r['reasons']}"))
-        elif rel in ("independent", "copy") and not any(x.startswith("same_") for x in reasons):
+        if (
+            rel == "conflicting"
+            and not any(x.startswith("different_") for x in reasons)
+            or rel in ("independent", "copy")
+            and not any(x.startswith("same_") for x in reasons)
+        ):
             out.append(_fail("corroborations", r["id"], "relation", "relation-fits-reasons", f"{rel}; {r['reasons']}"))
         if rel == "candidate" and r["confidence"] == "high":
             out.append(_fail("corroborations", r["id"], "confidence", "candidate-not-high-confidence", "high"))
