@@ -631,6 +631,17 @@ DATE_CHAINS: tuple[DateChain, ...] = (
         "b.relation <> 'conflicting'",
     ),
     DateChain(
+        "event-before-report",
+        "a.event_date_end",
+        "d.published_date",
+        "corroborations a JOIN claims c ON c.claim_id = a.claim_id JOIN documents d ON d.document_id = c.document_id "
+        "JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "event_date_end",
+        # A window with no start is a count as of its end (people displaced so far): it may run past the compilation.
+        "b.relation <> 'conflicting' AND a.event_date_start IS NOT NULL",
+    ),
+    DateChain(
         "publication-before-search",
         "d.published_date",
         "b.searched_on",

@@ -16,7 +16,8 @@ CHECK = "coherence"
 
 RULES = {
     "relation-fits-reasons": "a conflicting report gives a difference among its reasons (different_*); an "
-    "independent report or a copy gives a likeness (same_*)",
+    "independent report or a copy gives a likeness (same_*); a report with the claim's own headline (same_headline) "
+    "is its original or a copy, never independent of it",
     "candidate-not-high-confidence": "a candidate report (not yet judged the same event) is never of high confidence",
     "original-is-the-named-outlet": "where a claim names its outlet, a probable original of it is that outlet's "
     "report (the outlet's independence group), and an independent report is not",
@@ -41,12 +42,7 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     ):
         reasons = set(r["reasons"].replace(",", ";").split(";"))
         rel = r["relation"]
-        if (
-            rel == "conflicting"
-            and not any(x.startswith("different_") for x in reasons)
-            or rel in ("independent", "copy")
-            and not any(x.startswith("same_") for x in reasons)
-        ):
+        if not _fits(rel, reasons):
             out.append(_fail("corroborations", r["id"], "relation", "relation-fits-reasons", f"{rel}; {r['reasons']}"))
         if rel == "candidate" and r["confidence"] == "high":
             out.append(_fail("corroborations", r["id"], "confidence", "candidate-not-high-confidence", "high"))
@@ -91,6 +87,19 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
                 )
             )
     return out
+
+
+def _fits(relation: str, reasons: set[str]) -> bool:
+    """Whether a relation agrees with the reasons given for it."""
+    differs = any(x.startswith("different_") for x in reasons)
+    alike = any(x.startswith("same_") for x in reasons)
+    if relation == "conflicting":
+        return differs
+    if relation == "copy":
+        return alike
+    if relation == "independent":
+        return alike and "same_headline" not in reasons
+    return True
 
 
 def _fail(table: str, rid: object, field: str, rule: str, value: object) -> Failure:
