@@ -11,9 +11,12 @@ This module imports nothing of the package: everything else may import it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # The Russian air campaign in Syria began on 30 September 2015: nothing in the package dates before it.
@@ -787,3 +790,21 @@ NAMED_PLACES: tuple[tuple[str, str, str], ...] = (("tallies", "place_id", "area_
 # day at the earliest) unless its basis says it is part of one, in one of these words.
 WHOLE_MONTHS: tuple[tuple[str, str, str, str], ...] = (("context_totals", "period_start", "period_end", "basis"),)
 PART_OF_A_MONTH = ("partial", "half", "since")
+
+
+# ---- constraints beyond IDs and vocabularies ----------------------------------------------------------
+
+# Required, unique, bounds and patterns of every field, kept in the model's own file beside this module; the
+# descriptor is checked against it (so a constraint dropped from a field no release holds yet is still caught).
+CONSTRAINTS_FILE = Path(__file__).resolve().with_name("model_constraints.json")
+
+
+@functools.cache
+def constraints() -> dict[str, dict[str, dict]]:
+    """table -> field -> {constraint: value}, with named patterns written out."""
+    data = json.loads(CONSTRAINTS_FILE.read_text(encoding="utf-8"))
+    named = data["patterns"]
+    return {
+        t: {f: {k: named.get(v, v) if k == "pattern" else v for k, v in c.items()} for f, c in fields.items()}
+        for t, fields in data["tables"].items()
+    }

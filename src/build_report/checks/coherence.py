@@ -140,6 +140,14 @@ def descriptor(pkg: Package) -> list[Failure]:
                 fail(name, f, f"pattern {c.get('pattern')!r}; the model's ID pattern is {model.id_pattern(of)}")
             elif f == table.key and not (c.get("required") is True and c.get("unique") is True):
                 fail(name, f, "the key is not declared required and unique")
+        for f, want_c in model.constraints().get(name, {}).items():
+            got_c = fields.get(f, {}).get("constraints") if isinstance(fields.get(f), dict) else None
+            got_c = got_c if isinstance(got_c, dict) else {}
+            # A constraint the model declares is declared as it is; one the model does not declare only tightens.
+            for k, v in want_c.items():
+                if f in fields and got_c.get(k) != v:
+                    fail(name, f, f"{k} {got_c.get(k)!r}; the model's is {v!r}")
+                    break
         for f, spec in fields.items():
             want = model.ENUMS.get((name, f))
             got = (spec.get("constraints") or {}).get("enum") if isinstance(spec.get("constraints"), dict) else None
@@ -220,21 +228,20 @@ def chains(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 
 
 def id_order(con: duckdb.DuckDBPyConnection) -> list[Failure]:
-    out = []
-    for t, f in model.RECORDED_ON:
+    parts = []
+    for n, (t, f) in enumerate(model.RECORDED_ON):
         m = model.TABLES[t]
         # The ID's number orders the rows (IDs in another form are id-canonical-form's failure).
-        rows = con.execute(
-            f"SELECT {_q(m.key)}, {_q(f)} FROM {_q(t)} WHERE {_q(f)} IS NOT NULL "
-            f"AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+') "
-            f"ORDER BY CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT)"
-        ).fetchall()
-        latest = None
-        for rid, d in rows:
-            if latest is not None and d < latest[1]:
-                out.append(_fail(t, rid, f, "ids-in-order-of-time", f"{d}, before {latest[1]} of {latest[0]}"))
-            elif latest is None or d > latest[1]:
-                latest = (rid, d)
+        parts.append(
+            f"SELECT {n} AS n, id, d, prev FROM (SELECT {_q(m.key)}::VARCHAR AS id, {_q(f)} AS d, "
+            f"max({_q(f)}) OVER (ORDER BY TRY_CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT) "
+            f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM {_q(t)} "
+            f"WHERE {_q(f)} IS NOT NULL AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+')) WHERE d < prev"
+        )
+    out = []
+    for n, rid, d, prev in sorted(_union(con, parts)):
+        t, f = model.RECORDED_ON[n]
+        out.append(_fail(t, rid, f, "ids-in-order-of-time", f"{d}, before {prev} of an earlier {model.TABLES[t].key}"))
     return out
 
 

@@ -38,7 +38,9 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
             f"SELECT {key}, overlap_group FROM {table} WHERE overlap_group IS NOT NULL ORDER BY 1"
         ).fetchall():
             members[g][table].add(rid)
-    groups = records(con, "SELECT overlap_group AS g, reason, within_group FROM overlap_groups ORDER BY 1")
+    groups = records(
+        con, "SELECT overlap_group AS g, reason::VARCHAR AS reason, within_group FROM overlap_groups ORDER BY 1"
+    )
     for r in groups:
         if r["within_group"]:
             members[r["within_group"]]["overlap_groups"].add(r["g"])

@@ -32,7 +32,7 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for r in records(
         con,
         """
-        SELECT k.corroboration_id AS id, k.relation, k.confidence, coalesce(k.reasons, '') AS reasons,
+        SELECT k.corroboration_id AS id, k.relation, k.confidence, coalesce(k.reasons::VARCHAR, '') AS reasons,
                s.independence_group AS grp, o.independence_group AS named
         FROM corroborations k
         LEFT JOIN sources s ON s.source_id = coalesce(k.relies_on_source_id, k.source_id)
@@ -66,8 +66,8 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for r in records(
         con,
         """
-        SELECT v.review_id AS id, v.outcome, v.fields_changed, s.urls_kept,
-               coalesce(k.url, x.url, t.url) AS url
+        SELECT v.review_id AS id, v.outcome, v.fields_changed, s.urls_kept::VARCHAR AS urls_kept,
+               coalesce(k.url, x.url, t.url)::VARCHAR AS url
         FROM reviews v LEFT JOIN search_log s ON s.search_id = v.search_id
         LEFT JOIN corroborations k ON v."table" = 'corroborations' AND k.corroboration_id = v.row_id
         LEFT JOIN crosswalk x ON v."table" = 'crosswalk' AND x.crosswalk_id = v.row_id

@@ -44,11 +44,11 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for w in model.WINDOWS:
         key = model.TABLES[w.table].key
         dates = [f for t, f in model.date_fields() if t == w.table]
-        prec = _q(w.precision) if w.precision else "NULL"
+        prec = f"{_q(w.precision)}::VARCHAR" if w.precision else "NULL"
         for r in records(
             con,
-            f"SELECT {_q(key)} AS id, {_q(w.start)} AS s, {_q(w.end)} AS e, {prec} AS p, {_q(w.basis)} AS b, "
-            f"{', '.join(_q(f) for f in dates)} FROM {_q(w.table)} ORDER BY 1",
+            f"SELECT {_q(key)} AS id, {_date(w.start)} AS s, {_date(w.end)} AS e, {prec} AS p, {_q(w.basis)}::VARCHAR AS b, "
+            f"{', '.join(_date(f) + ' AS ' + _q(f) for f in dates)} FROM {_q(w.table)} ORDER BY 1",
         ):
             basis = r["b"] or ""
             if w.precision and basis:
@@ -66,7 +66,9 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         key = model.TABLES[t].key
         dates = [x for tt, x in model.date_fields() if tt == t]
         for r in records(
-            con, f"SELECT {_q(key)} AS id, {_q(b)} AS b, {', '.join(_q(x) for x in dates)} FROM {_q(t)} ORDER BY 1"
+            con,
+            f"SELECT {_q(key)} AS id, {_q(b)}::VARCHAR AS b, {', '.join(_date(x) + ' AS ' + _q(x) for x in dates)} "
+            f"FROM {_q(t)} ORDER BY 1",
         ):
             if r[f] is not None:
                 out += _iso(t, r["id"], b, r["b"] or "", {r[x] for x in dates})
@@ -81,7 +83,7 @@ def _whole_months(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for t, start, end, basis in model.WHOLE_MONTHS:
         key = model.TABLES[t].key
         for rid, s, e, b in con.execute(
-            f"SELECT {_q(key)}, {_q(start)}, {_q(end)}, {_q(basis)} FROM {_q(t)} ORDER BY 1"
+            f"SELECT {_q(key)}, {_date(start)}, {_date(end)}, {_q(basis)}::VARCHAR FROM {_q(t)} ORDER BY 1"
         ).fetchall():
             if s is None or e is None or part.search(b or ""):
                 continue
@@ -89,6 +91,11 @@ def _whole_months(con: duckdb.DuckDBPyConnection) -> list[Failure]:
             if (s.day != 1 and s != model.CAMPAIGN_START) or e != last:
                 out.append(_fail(t, rid, start if s.day != 1 else end, "period-in-whole-months", f"{s}..{e}"))
     return out
+
+
+def _date(field: str) -> str:
+    """A date field as a date in SQL (NULL where a changed field type holds something else)."""
+    return f"TRY_CAST({_q(field)} AS DATE)"
 
 
 def _fail(table: str, rid: object, field: str, rule: str, value: object) -> Failure:
@@ -100,7 +107,7 @@ def _published(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dt.date]]:
     out: dict[str, dict[str, dt.date]] = {"incidents": {}, "tallies": {}}
     for t, f in (("incidents", "incident_id"), ("tallies", "tally_id")):
         for rid, d in con.execute(
-            f"SELECT c.{f}, max(d.published_date) FROM claims c JOIN documents d USING (document_id) "
+            f"SELECT c.{f}, max(TRY_CAST(d.published_date AS DATE)) FROM claims c JOIN documents d USING (document_id) "
             f"WHERE c.{f} IS NOT NULL GROUP BY 1"
         ).fetchall():
             out[t][rid] = d

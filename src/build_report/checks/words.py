@@ -55,8 +55,9 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         key = model.TABLES[table].key
         for r in records(
             con,
-            f"SELECT {_q(key)} AS id, {_q(field)} AS d, {', '.join(_q(t) for t in texts)} FROM {_q(table)} "
-            f"WHERE {_q(field)} IS NOT NULL ORDER BY 1",
+            f"SELECT {_q(key)} AS id, TRY_CAST({_q(field)} AS DATE) AS d, "
+            f"{', '.join(f'{_q(t)}::VARCHAR AS {_q(t)}' for t in texts)} FROM {_q(table)} "
+            f"WHERE TRY_CAST({_q(field)} AS DATE) IS NOT NULL ORDER BY 1",
         ):
             written = set().union(*(written_dates(r[t] or "") for t in texts))
             if written and r["d"] not in written:
@@ -74,7 +75,8 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         key = model.TABLES[table].key
         for r in records(
             con,
-            f"SELECT s.{_q(key)} AS id, s.{_q(ref)} AS ref, s.{_q(words)} AS w, p.name_as_written, p.standard_name "
+            f"SELECT s.{_q(key)} AS id, s.{_q(ref)} AS ref, s.{_q(words)}::VARCHAR AS w, "
+            "p.name_as_written::VARCHAR AS name_as_written, p.standard_name::VARCHAR AS standard_name "
             f"FROM {_q(table)} s JOIN places p ON p.place_id = s.{_q(ref)} WHERE s.{_q(words)} IS NOT NULL ORDER BY 1",
         ):
             names = {model.norm_name(n) for n in [r["standard_name"], *(r["name_as_written"] or "").split(";")]}
