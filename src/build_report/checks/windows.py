@@ -39,7 +39,7 @@ _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
 def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     out: list[Failure] = []
-    shared: dict[str, list[tuple[str, str, tuple]]] = defaultdict(list)  # basis -> (table, id, window)
+    shared: dict[str, list[tuple[str, str, tuple, model.Window]]] = defaultdict(list)  # basis -> rows
     published = _published(con)
     for w in model.WINDOWS:
         key = model.TABLES[w.table].key
