@@ -596,7 +596,8 @@ DATE_CHAINS: tuple[DateChain, ...] = (
         "reviews",
         "reviewed_on",
     ),
-    # A window's latest possible day comes on or before the report about it, as its earliest does.
+    # A report's event ends on or before the report (an incident's or a tally's window end against the
+    # compilation's publication is the expectation suite's published_date >= date_end).
     DateChain(
         "event-before-report",
         "a.event_date_end",
@@ -604,22 +605,6 @@ DATE_CHAINS: tuple[DateChain, ...] = (
         "corroborations a JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
         "corroborations",
         "published_date",
-    ),
-    DateChain(
-        "event-before-report",
-        "a.date_end",
-        "d.published_date",
-        "incidents a JOIN claims b ON b.incident_id = a.incident_id JOIN documents d ON d.document_id = b.document_id",
-        "claims",
-        "incident_id",
-    ),
-    DateChain(
-        "event-before-report",
-        "a.period_end",
-        "d.published_date",
-        "tallies a JOIN claims b ON b.tally_id = a.tally_id JOIN documents d ON d.document_id = b.document_id",
-        "claims",
-        "tally_id",
     ),
     # A report offered as the same event as a claim (anything but a conflicting one) reports an event that the
     # compilation could have listed: on or before the compilation's publication.

@@ -228,20 +228,27 @@ def chains(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 
 
 def id_order(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """Each pair of consecutive IDs whose dates go back in time, reported once: on the earlier row when it stands
+    above both neighbours (a date raised), else on the later one (a date lowered). A date after today is
+    date-not-in-future's failure, not repeated here."""
     parts = []
     for n, (t, f) in enumerate(model.RECORDED_ON):
         m = model.TABLES[t]
         # The ID's number orders the rows (IDs in another form are id-canonical-form's failure).
+        order = f"TRY_CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT)"
         parts.append(
-            f"SELECT {n} AS n, id, d, prev FROM (SELECT {_q(m.key)}::VARCHAR AS id, {_q(f)} AS d, "
-            f"max({_q(f)}) OVER (ORDER BY TRY_CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT) "
-            f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM {_q(t)} "
-            f"WHERE {_q(f)} IS NOT NULL AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+')) WHERE d < prev"
+            f"SELECT {n} AS n, a, d, before, after, nxt FROM (SELECT {_q(m.key)}::VARCHAR AS a, {_q(f)} AS d, "
+            f"lag({_q(f)}) OVER w AS before, lead({_q(f)}) OVER w AS after, lead({_q(m.key)}::VARCHAR) OVER w AS nxt "
+            f"FROM {_q(t)} WHERE {_q(f)} IS NOT NULL AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+') "
+            f"WINDOW w AS (ORDER BY {order})) WHERE d > after AND d <= current_date"
         )
     out = []
-    for n, rid, d, prev in sorted(_union(con, parts)):
+    for n, a, d, before, after, nxt in sorted(_union(con, parts)):
         t, f = model.RECORDED_ON[n]
-        out.append(_fail(t, rid, f, "ids-in-order-of-time", f"{d}, before {prev} of an earlier {model.TABLES[t].key}"))
+        if before is None or before <= after:
+            out.append(_fail(t, a, f, "ids-in-order-of-time", f"{d}, after {after} of the next ID {nxt}"))
+        else:
+            out.append(_fail(t, nxt, f, "ids-in-order-of-time", f"{after}, before {d} of the previous ID {a}"))
     return out
 
 
