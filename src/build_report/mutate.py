@@ -693,6 +693,19 @@ def main(
     root: str | None, out: str | None, limit: int | None = None, per: int = PER_FIELD, budget: float | None = None
 ) -> int:
     c = Campaign(root)
+    # The commit measured is the one checked out when the run begins (a commit made during a run is not measured).
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "-C", str(c.pkg.root), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+            or "unknown"
+        )
+    except OSError:
+        commit = "unknown"
     mutants = capped(generate(c), per)
     random.Random(32).shuffle(mutants)  # kinds interleaved: a run cut short is still a fair sample
     if limit:
@@ -708,18 +721,6 @@ def main(
     for m in o.survivors:
         print(f"survivor: {m.kind} {m.table} {m.row} {m.field}: {m.what}")
     if out:
-        try:
-            commit = (
-                subprocess.run(
-                    ["git", "-C", str(c.pkg.root), "rev-parse", "--short", "HEAD"],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                ).stdout.strip()
-                or "unknown"
-            )
-        except OSError:
-            commit = "unknown"
         Path(c.pkg.root / out).write_text(markdown(o, commit), encoding="utf-8")
     shutil.rmtree(c.tmp, ignore_errors=True)
     bad = [m for m in o.survivors if m.kind not in CODED]
