@@ -1,7 +1,8 @@
 """Apply evidence pass 3 (issue 25): the rows to append and the fields to set, each set with its reason,
-read from evidence/pass3-2026-12-06.json (kept as the record of origin).
+read from evidence/pass3-2026-12-06.json (kept as the record of origin), or from another edit file of the
+same shape named on the command line (the recall pass: evidence/recall-words-2026-12-06.json).
 
-Run from the package root:  .venv/bin/python evidence/apply_pass3.py
+Run from the package root:  .venv/bin/python evidence/apply_pass3.py [EDIT_FILE]
 
 New columns of a table (added to datapackage.json) are filled empty for rows that do not set them.
 Rerunnable: an appended row whose ID is already present is replaced, not duplicated. Writes only
@@ -30,8 +31,8 @@ def columns(table: str) -> list[str]:
     return [f["name"] for f in res["schema"]["fields"]]
 
 
-def main() -> int:
-    edits = json.loads(EDITS.read_text(encoding="utf-8"))
+def main(edit_file: Path = EDITS) -> int:
+    edits = json.loads(edit_file.read_text(encoding="utf-8"))
     for table in sorted(set(edits.get("append", {})) | set(edits.get("set", {}))):
         path = ROOT / "data" / f"{table}.csv"
         _, rows = csvio.read(path)
@@ -48,7 +49,7 @@ def main() -> int:
                 by_id[row[key]] = row
         for row_id, change in edits.get("set", {}).get(table, {}).items():
             if row_id not in by_id:
-                raise SystemExit(f"{table}: {row_id} not found (edit file {EDITS.name})")
+                raise SystemExit(f"{table}: {row_id} not found (edit file {edit_file.name})")
             for field, value in change.items():
                 if field in META:
                     continue
@@ -62,4 +63,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else EDITS))

@@ -337,9 +337,14 @@ def test_every_moved_headline_figure_names_its_reason(tmp_path):
     frags = book.Fragments(tmp_path)
     book.figures_compared(pkg, connect(pkg), frags)
     table = BeautifulSoup(next((tmp_path / "_html").glob("*figures-compared.html")).read_text(), "html.parser")
+    head = [th.get_text(strip=True) for th in table.find_all("th")]
+    # Every earlier release has its column, oldest first, then this version's (issue: 0.3.0 beside 0.2.0 and 0.2.1).
+    expected = releases.earlier(ROOT, releases.released_as(pkg))
+    assert head[1 : len(expected) + 1] == expected, head
     rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
     assert [r[0] for r in rows] == [figures.FIGURES[n].label for n in figures.headline()]
-    for figure, then, now, entered, left, why in rows:
+    for row in rows:
+        figure, then, now, entered, left, why = row[0], *row[-5:]
         if then != now:
             assert entered != "—" or left != "—", figure
             assert why != "—", f"{figure}: {then} -> {now} with no changelog note naming the rows"

@@ -794,52 +794,55 @@ def _add_new_fields(old_con, con) -> None:
 
 
 def figures_compared(pkg: Package, con, frags: Fragments) -> str:
-    """The headline figures of this version beside those of the release before it: which rows entered or
-    left each, and the changelog notes that name those rows (the reason)."""
-    # A released version is set beside the release before it, with its own section's notes; a working copy
-    # whose data differ from every release is set beside the latest release, with the Unreleased notes.
+    """The headline figures of this version beside those of every earlier release, each recomputed by the same
+    query on that release's tables; which rows entered or left each figure since the release just before, and
+    the changelog notes that name those rows (the reason)."""
+    # A released version is set beside the releases before it, with its own section's notes; a working copy
+    # whose data differ from every release is set beside all releases, with the Unreleased notes.
     released = releases.released_as(pkg)
-    previous = releases.before(pkg.root, released) if released else releases.latest(pkg.root)
-    if previous is None:
+    earlier = releases.earlier(pkg.root, released)
+    if not earlier:
         return ""
-    try:
-        old = artefacts.frozen_package(pkg.root, previous, pkg.root / "build" / f"frozen-{previous}")
-    except artefacts.Refused:
+    cons = {}
+    for version in earlier:
+        try:
+            old = artefacts.frozen_package(pkg.root, version, pkg.root / "build" / f"frozen-{version}")
+        except artefacts.Refused:
+            continue
+        cons[version] = connect(old)
+        _add_new_fields(cons[version], con)
+    if not cons:
         return ""
-    old_con = connect(old)
-    _add_new_fields(old_con, con)
+    previous = max(cons, key=releases.version_key)
     notes = releases.notes(pkg.read_text("CHANGELOG.md"), released)
     rows = []
     for name in figures.headline():
         label = figures.FIGURES[name].label
-        now, then = _figure(con, name), _figure(old_con, name)
-        entered = sorted(now[1] - then[1]) if now and then else []
-        left = sorted(then[1] - now[1]) if now and then else []
+        now = _figure(con, name)
+        then = {version: _figure(c, name) for version, c in cons.items()}
+        last = then[previous]
+        entered = sorted(now[1] - last[1]) if now and last else []
+        left = sorted(last[1] - now[1]) if now and last else []
         why = sorted({releases.headline(n) for n in notes for rid in entered + left if releases.names_row(n, rid)})
         rows.append(
-            [
-                label,
-                "not computable" if then is None else str(then[0]),
-                "" if now is None else str(now[0]),
-                ", ".join(entered),
-                ", ".join(left),
-                "; ".join(why),
-            ]
+            [label]
+            + ["not computable" if v is None else str(v[0]) for v in then.values()]
+            + ["" if now is None else str(now[0]), ", ".join(entered), ", ".join(left), "; ".join(why)]
         )
     this = released or f"working copy after {previous} (not yet released)"
     return (
-        f"## What changed in the figures\n\nThe report's headline figures in {previous} and in {this}, "
-        "each computed by the same named query on both versions' tables. The rows that entered or left a figure "
-        "are listed with the changelog notes that name them.\n"
+        f"## What changed in the figures\n\nThe report's headline figures in {', '.join(cons)} and in {this}, "
+        "each computed by the same named query on each version's tables. The rows that entered or left a figure "
+        f"since {previous} are listed with the changelog notes that name them.\n"
         + frags.include(
             render(
                 "table.html.j2",
                 columns=[
                     "figure",
-                    previous,
+                    *cons,
                     this,
-                    "rows that entered",
-                    "rows that left",
+                    f"rows that entered since {previous}",
+                    f"rows that left since {previous}",
                     "changelog notes naming those rows",
                 ],
                 rows=rows,

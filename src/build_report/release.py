@@ -11,11 +11,12 @@ import re
 import shlex
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import yaml
 
-from . import artefacts, citation, codebook, csvio, derive, outputs, queries, releases, validate
+from . import artefacts, citation, codebook, csvio, derive, figures, outputs, queries, releases, validate
 from .artefacts import Refused, rebuild
 from .checks import agreement, contract
 from .package import Package, connect
@@ -245,7 +246,7 @@ def diff_markdown(version: str, previous: str | None, diff: list[dict], schema: 
 
 def agreement_markdown(pkg: Package) -> str:
     """The release's coding reliability, from the query coding_reliability: hand coding against the rule-based
-    coder, per field where they differ, and in all."""
+    coder, per field and in all."""
     con = connect(pkg)
     agreement.frame(con, pkg.archive_text())
     rows = queries.rows(con, "coding_reliability")
@@ -254,13 +255,64 @@ def agreement_markdown(pkg: Package) -> str:
     head = "Coding reliability (hand coding against the rule-based coder, query `coding_reliability`): "
     lines = [f"{head}{agree} of {units} coded fields agree; every other field has a coding decision."]
     for r in rows:
-        if r["agreements"] < r["rows_coded"]:
-            alpha = "not defined" if r["alpha"] is None else r["alpha"]
-            lines.append(
-                f"- {r['table']}.{r['field']}: {r['percent_agreement']}% agreement, alpha {alpha}, "
-                f"{r['decisions']} decision(s), {r['decisions_pending']} pending review"
-            )
+        alpha = "not computed (a count, or a single value)" if r["alpha"] is None else r["alpha"]
+        lines.append(
+            f"- {r['table']}.{r['field']}: {r['agreements']} of {r['rows_coded']} agree "
+            f"({r['percent_agreement']}%), Krippendorff's alpha {alpha}, {r['decisions']} decision(s), "
+            f"{r['decisions_pending']} pending review"
+        )
     return "\n" + "\n".join(lines) + "\n"
+
+
+def measures_markdown(pkg: Package, tests_started: float) -> str:
+    """What the release notes report about the gate, the evidence and the report: the mutation score and the
+    bench (from the files `make mutate` and `make bench` write, with the commit each measured), the share of
+    incidents independently corroborated (recomputed here), and the page weights (only when this release's own
+    test run wrote them; an older file would describe another build)."""
+    con = connect(pkg)
+    share = figures.compute(con, "incidents_corroborated_share")
+    count = figures.compute(con, "incidents_corroborated")
+    total = figures.compute(con, "incidents_total")
+    lines = [
+        "",
+        "Measures of this release:",
+        (
+            f"- Incidents independently corroborated: {figures.text(count)} of {figures.text(total)} "
+            f"({figures.text(share)}%; queries `incidents_corroborated`, `incidents_total`)."
+        ),
+    ]
+    mutation = pkg.root / "docs" / "mutation.json"
+    if mutation.is_file():
+        m = json.loads(mutation.read_text(encoding="utf-8"))
+        lines.append(
+            f"- Mutation score of the gate: {m['score_percent']}% ({m['killed']} killed of "
+            f"{m['mutants'] - m['equivalent']} non-equivalent mutants, {m['equivalent']} equivalent, "
+            f"{m['survivors']} survivors; `make mutate` at commit {m['commit']}, {m['date']}; docs/mutation.md)."
+        )
+    else:
+        lines.append("- Mutation score of the gate: not measured (no docs/mutation.json; run `make mutate`).")
+    bench = pkg.root / "docs" / "benchmarks.json"
+    if bench.is_file():
+        b = json.loads(bench.read_text(encoding="utf-8"))
+        runs = "; ".join(
+            f"{r['package']}: {r['rows']:,} rows, {r['faults']:,} faults found as {r['found']:,}, "
+            f"{r['seconds']} s, {r['peak_mb']} MB"
+            for r in b["runs"]
+        )
+        lines.append(f"- Validation bench (`make bench` at commit {b['commit']}, {b['date']}): {runs}.")
+    else:
+        lines.append("- Validation bench: not measured (no docs/benchmarks.json; run `make bench`).")
+    weights = pkg.root / "build" / "page-weights.csv"
+    if weights.is_file() and weights.stat().st_mtime >= tests_started:
+        pages = [r for r in csvio.read(weights)[1] if r["file"] == "(all files)"]
+        heaviest = max(pages, key=lambda r: int(r["bytes"]))
+        lines.append(
+            f"- Page weights (this release's test run, every file a page loads): {len(pages)} pages, the "
+            f"heaviest {heaviest['page']} at {int(heaviest['bytes']) / 1e6:.2f} MB (limit 1.5 MB)."
+        )
+    else:
+        lines.append("- Page weights: not measured by this release's test command.")
+    return "\n".join(lines) + "\n"
 
 
 # ---- the record ---------------------------------------------------------------------------------
@@ -395,11 +447,13 @@ def _release(pkg: Package, version: str, date: str | None, with_report: bool, do
             raise Refused(f"{version} is a {level} release, but the changes need a {need} one ({why})")
     # The tests come last of the refusals, being the slowest; the release test substitutes a quick command.
     tests = os.environ.get("RELEASE_TEST_COMMAND", "make test")
+    tests_started = time.time()
     if subprocess.run(shlex.split(tests), cwd=root, check=False).returncode != 0:
         raise Refused(f"the tests fail ({tests})")
     date = date or dt.date.today().isoformat()
     fixes = errata(root, version)
     notes = errata_notes(fixes) + diff_markdown(version, previous, diff, schema) + agreement_markdown(pkg)
+    notes += measures_markdown(pkg, tests_started)
     texts = with_version(root, version, date, notes)
     got = versions(root, texts)
     if set(got.values()) != {version}:

@@ -28,19 +28,25 @@ def version_key(version: str) -> tuple[int, int, int] | None:
 
 def latest(root: Path) -> str | None:
     """The latest release recorded under releases/ (a folder with a frozen datapackage.json), or None."""
-    done = [p.parent.name for p in (root / "releases").glob("*/datapackage.json") if version_key(p.parent.name)]
-    return max(done, key=version_key) if done else None
+    done = earlier(root, None)
+    return done[-1] if done else None
 
 
-def before(root: Path, version: str) -> str | None:
-    """The latest release older than `version`: what a version's changes are measured against."""
-    key = version_key(version)
+def earlier(root: Path, version: str | None) -> list[str]:
+    """Every release older than `version` (every release when it is None), oldest first."""
+    key = version_key(version) if version else None
     done = [
         p.parent.name
         for p in (root / "releases").glob("*/datapackage.json")
         if version_key(p.parent.name) and (key is None or version_key(p.parent.name) < key)
     ]
-    return max(done, key=version_key) if done else None
+    return sorted(done, key=version_key)
+
+
+def before(root: Path, version: str) -> str | None:
+    """The latest release older than `version`: what a version's changes are measured against."""
+    done = earlier(root, version)
+    return done[-1] if done else None
 
 
 def notes(changelog: str, version: str | None = None) -> list[str]:
