@@ -237,15 +237,18 @@ def id_order(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         # The ID's number orders the rows (IDs in another form are id-canonical-form's failure).
         order = f"TRY_CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT)"
         parts.append(
-            f"SELECT {n} AS n, a, d, before, after, nxt FROM (SELECT {_q(m.key)}::VARCHAR AS a, {_q(f)} AS d, "
-            f"lag({_q(f)}) OVER w AS before, lead({_q(f)}) OVER w AS after, lead({_q(m.key)}::VARCHAR) OVER w AS nxt "
+            f"SELECT {n} AS n, a, d, before, after, nxt, beyond FROM (SELECT {_q(m.key)}::VARCHAR AS a, {_q(f)} AS d, "
+            f"lag({_q(f)}) OVER w AS before, lead({_q(f)}) OVER w AS after, lead({_q(m.key)}::VARCHAR) OVER w AS nxt, "
+            f"lead({_q(f)}, 2) OVER w AS beyond "
             f"FROM {_q(t)} WHERE {_q(f)} IS NOT NULL AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+') "
             f"WINDOW w AS (ORDER BY {order})) WHERE d > after AND d <= current_date"
         )
     out = []
-    for n, a, d, before, after, nxt in sorted(_union(con, parts)):
+    for n, a, d, before, after, nxt, beyond in sorted(_union(con, parts)):
         t, f = model.RECORDED_ON[n]
-        if before is None or before <= after:
+        # The earlier row is the odd one when the rows around the pair agree with the later one.
+        ref = before if before is not None else beyond
+        if ref is not None and ref <= after:
             out.append(_fail(t, a, f, "ids-in-order-of-time", f"{d}, after {after} of the next ID {nxt}"))
         else:
             out.append(_fail(t, nxt, f, "ids-in-order-of-time", f"{after}, before {d} of the previous ID {a}"))
