@@ -11,9 +11,12 @@ This module imports nothing of the package: everything else may import it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # The Russian air campaign in Syria began on 30 September 2015: nothing in the package dates before it.
@@ -645,6 +648,39 @@ DATE_CHAINS: tuple[DateChain, ...] = (
         "reviews",
         "reviewed_on",
     ),
+    # A report's event ends on or before the report (an incident's or a tally's window end against the
+    # compilation's publication is the expectation suite's published_date >= date_end).
+    DateChain(
+        "event-before-report",
+        "a.event_date_end",
+        "b.published_date",
+        "corroborations a JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "published_date",
+    ),
+    # A report offered as the same event as a claim (anything but a conflicting one) reports an event that the
+    # compilation could have listed: on or before the compilation's publication.
+    DateChain(
+        "event-before-report",
+        "a.event_date_start",
+        "d.published_date",
+        "corroborations a JOIN claims c ON c.claim_id = a.claim_id JOIN documents d ON d.document_id = c.document_id "
+        "JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "event_date_start",
+        "b.relation <> 'conflicting'",
+    ),
+    DateChain(
+        "event-before-report",
+        "a.event_date_end",
+        "d.published_date",
+        "corroborations a JOIN claims c ON c.claim_id = a.claim_id JOIN documents d ON d.document_id = c.document_id "
+        "JOIN corroborations b ON b.corroboration_id = a.corroboration_id",
+        "corroborations",
+        "event_date_end",
+        # A window with no start is a count as of its end (people displaced so far): it may run past the compilation.
+        "b.relation <> 'conflicting' AND a.event_date_start IS NOT NULL",
+    ),
     DateChain(
         "publication-before-search",
         "d.published_date",
@@ -746,3 +782,68 @@ def canonical_id(table: str, value: str) -> bool:
 DEPENDENT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("reviews", "fields_changed", "outcome = 'corrected'", "correcting-review-names-fields"),
 )
+
+
+# ---- date windows and the words that explain them ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date window of a table: its first and last possible day, its named precision (if the table has one) and
+    the field whose words say how the window was read."""
+
+    table: str
+    start: str
+    end: str
+    precision: str | None
+    basis: str
+
+
+WINDOWS: tuple[Window, ...] = (
+    Window("incidents", "date_start", "date_end", "date_precision", "date_basis"),
+    Window("tallies", "period_start", "period_end", "period_precision", "period_basis"),
+    Window("corroborations", "event_date_start", "event_date_end", None, "event_date_basis"),
+    Window("context_totals", "period_start", "period_end", None, "basis"),
+)
+# Bases that explain a single date (the same checks of their words, on one day).
+DATE_BASES: tuple[tuple[str, str, str], ...] = (
+    ("documents", "published_date", "published_date_basis"),
+    ("corroborations", "published_date", "published_date_basis"),
+)
+# The words by which a basis says that a window ends on the compilation's publication date.
+PUBLICATION_BOUND = "upper bound is the publication date"
+
+# Tables whose rows record when they were made: their IDs are issued in order of time, so a later ID never
+# carries an earlier date (the search log and the reviews are appended to, never back-dated).
+RECORDED_ON: tuple[tuple[str, str], ...] = (
+    ("search_log", "searched_on"),
+    ("reviews", "reviewed_on"),
+    ("coding_decisions", "decided_on"),
+)
+# (table, date field, fields whose words write it): where those words write a full date (day, month and year),
+# the field holds one of the dates written.
+WRITTEN_DATES: tuple[tuple[str, str, tuple[str, ...]], ...] = (("crosswalk", "external_date", ("summary", "url")),)
+# (table, place reference, the words that name it): the place row has those words among its names.
+NAMED_PLACES: tuple[tuple[str, str, str], ...] = (("tallies", "place_id", "area_as_written"),)
+# Trackers publish their figures by calendar month: a tracker's period is whole months (from the campaign's first
+# day at the earliest) unless its basis says it is part of one, in one of these words.
+WHOLE_MONTHS: tuple[tuple[str, str, str, str], ...] = (("context_totals", "period_start", "period_end", "basis"),)
+PART_OF_A_MONTH = ("partial", "half", "since")
+
+
+# ---- constraints beyond IDs and vocabularies ----------------------------------------------------------
+
+# Required, unique, bounds and patterns of every field, kept in the model's own file beside this module; the
+# descriptor is checked against it (so a constraint dropped from a field no release holds yet is still caught).
+CONSTRAINTS_FILE = Path(__file__).resolve().with_name("model_constraints.json")
+
+
+@functools.cache
+def constraints() -> dict[str, dict[str, dict]]:
+    """table -> field -> {constraint: value}, with named patterns written out."""
+    data = json.loads(CONSTRAINTS_FILE.read_text(encoding="utf-8"))
+    named = data["patterns"]
+    return {
+        t: {f: {k: named.get(v, v) if k == "pattern" else v for k, v in c.items()} for f, c in fields.items()}
+        for t, fields in data["tables"].items()
+    }

@@ -19,7 +19,22 @@ from pathlib import Path
 
 import duckdb
 
-from .checks import Failure, agreement, coherence, contract, meaning, mirrors, provenance, safe, structure, truth
+from .checks import (
+    Failure,
+    agreement,
+    coherence,
+    contract,
+    groups,
+    meaning,
+    mirrors,
+    provenance,
+    relations,
+    safe,
+    structure,
+    truth,
+    windows,
+    words,
+)
 from .failures import DataError
 from .package import Package, UsageError, _q
 
@@ -78,6 +93,10 @@ def later_stages(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[tuple[str
         ("provenance", lambda: provenance.check(pkg, con)),
         ("truth", lambda: truth.check(pkg, con)),
         ("mirrors", lambda: mirrors.check(con)),
+        ("windows", lambda: windows.check(con)),
+        ("words", lambda: words.check(con)),
+        ("groups", lambda: groups.check(con)),
+        ("relations", lambda: relations.check(con)),
         ("agreement", lambda: agreement.check(pkg, con)),
         ("contract", lambda: contract.check(pkg)),
         # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.

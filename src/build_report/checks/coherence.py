@@ -43,6 +43,8 @@ RULES = {
     "publication-before-search": "a publication comes before any search for its claims",
     "search-before-review": "a search comes on or before the review that cites it",
     "decision-before-review": "a coding decision is reviewed on or after the day it was made",
+    "ids-in-order-of-time": "in a table whose rows record when they were made (searches, reviews, coding decisions), "
+    "IDs are issued in order of time: a later ID never carries an earlier date",
     "one-entity-one-id": "one outlet, one ID (normalised name, domain); one place, one ID (name, gazetteer ID, "
     "coordinates)",
     "id-canonical-form": "IDs and references in one canonical form: PREFIX-digits, ASCII, no extra leading zero",
@@ -73,6 +75,7 @@ def steps(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Callable[[], lis
         lambda: ordered(con),
         lambda: bounds(con),
         lambda: chains(con),
+        lambda: id_order(con),
         lambda: identities(con),
         lambda: canonical(con),
         lambda: hosts(con),
@@ -147,6 +150,14 @@ def descriptor(pkg: Package) -> list[Failure]:
                 fail(name, f, f"pattern {c.get('pattern')!r}; the model's ID pattern is {model.id_pattern(of)}")
             elif f == table.key and not (c.get("required") is True and c.get("unique") is True):
                 fail(name, f, "the key is not declared required and unique")
+        for f, want_c in model.constraints().get(name, {}).items():
+            got_c = fields.get(f, {}).get("constraints") if isinstance(fields.get(f), dict) else None
+            got_c = got_c if isinstance(got_c, dict) else {}
+            # A constraint the model declares is declared as it is; one the model does not declare only tightens.
+            for k, v in want_c.items():
+                if f in fields and got_c.get(k) != v:
+                    fail(name, f, f"{k} {got_c.get(k)!r}; the model's is {v!r}")
+                    break
         for f, spec in fields.items():
             want = model.ENUMS.get((name, f))
             got = (spec.get("constraints") or {}).get("enum") if isinstance(spec.get("constraints"), dict) else None
@@ -223,6 +234,34 @@ def chains(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for n, rid, e, later in sorted(_union(con, parts)):
         c = model.DATE_CHAINS[n]
         out.append(_fail(c.table, rid, c.field, c.name, f"{later} is before {e}"))
+    return out
+
+
+def id_order(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """Each pair of consecutive IDs whose dates go back in time, reported once: on the earlier row when it stands
+    above both neighbours (a date raised), else on the later one (a date lowered). A date after today is
+    date-not-in-future's failure, not repeated here."""
+    parts = []
+    for n, (t, f) in enumerate(model.RECORDED_ON):
+        m = model.TABLES[t]
+        # The ID's number orders the rows (IDs in another form are id-canonical-form's failure).
+        order = f"TRY_CAST(split_part({_q(m.key)}, '-', 2) AS BIGINT)"
+        parts.append(
+            f"SELECT {n} AS n, a, d, before, after, nxt, beyond FROM (SELECT {_q(m.key)}::VARCHAR AS a, {_q(f)} AS d, "
+            f"lag({_q(f)}) OVER w AS before, lead({_q(f)}) OVER w AS after, lead({_q(m.key)}::VARCHAR) OVER w AS nxt, "
+            f"lead({_q(f)}, 2) OVER w AS beyond "
+            f"FROM {_q(t)} WHERE {_q(f)} IS NOT NULL AND regexp_full_match({_q(m.key)}, '{m.prefix}-[0-9]+') "
+            f"WINDOW w AS (ORDER BY {order})) WHERE d > after AND d <= current_date"
+        )
+    out = []
+    for n, a, d, before, after, nxt, beyond in sorted(_union(con, parts)):
+        t, f = model.RECORDED_ON[n]
+        # The earlier row is the odd one when the rows around the pair agree with the later one.
+        ref = before if before is not None else beyond
+        if ref is not None and ref <= after:
+            out.append(_fail(t, a, f, "ids-in-order-of-time", f"{d}, after {after} of the next ID {nxt}"))
+        else:
+            out.append(_fail(t, nxt, f, "ids-in-order-of-time", f"{after}, before {d} of the previous ID {a}"))
     return out
 
 

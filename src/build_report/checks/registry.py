@@ -16,10 +16,37 @@ from pathlib import Path
 from types import ModuleType
 
 from .. import csvio, descriptor
-from . import agreement, coherence, contract, meaning, mirrors, provenance, structure, truth
+from . import (
+    agreement,
+    coherence,
+    contract,
+    groups,
+    meaning,
+    mirrors,
+    provenance,
+    relations,
+    structure,
+    truth,
+    windows,
+    words,
+)
 
 # The modules that own the gate's rules, in the order they run.
-MODULES: list[ModuleType] = [descriptor, structure, meaning, provenance, truth, mirrors, agreement, contract, coherence]
+MODULES: list[ModuleType] = [
+    descriptor,
+    structure,
+    meaning,
+    provenance,
+    truth,
+    mirrors,
+    windows,
+    words,
+    groups,
+    relations,
+    agreement,
+    contract,
+    coherence,
+]
 EXAMPLES = Path(__file__).resolve().parent / "examples.csv"
 EXAMPLE_FIELDS = ["rule", "fault", "failure"]
 
