@@ -29,6 +29,7 @@ REGISTER_SECTIONS = {
     "places": "Places",
 }
 NOT_IN_REGISTER = {
+    "governorates": "the standard's divisions, listed under the map on the Where page with their sources",
     "documents": "the archived document, described on the sources page",
     "sources": "outlets, named in the entries of the claims and reports that cite them",
     "overlap_groups": "shown as each member's overlap partners",

@@ -10,6 +10,7 @@ markup can form) and the include. Files are named by row IDs that match ROW_ID, 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from pathlib import Path
 
 from . import citation, coding, figures, geo, links, locator, scope
@@ -177,6 +178,9 @@ def _link(row_id: str, up: str) -> dict | str:
 
 
 LOCATORS = "locators"  # the folder of the locator maps, under the site's root
+# From a row page (generated/incidents/, generated/tallies/) back to the site's root: links stay relative, so that
+# a copy of the report works wherever it is placed.
+ROOT_FROM_ROW_PAGE = posixpath.relpath(".", "generated/incidents")
 
 
 def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
@@ -351,7 +355,7 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
             alt = f"Locator map of Syria's governorates: {gov} shaded, since {name} has no coordinate."
             drawing = locator.svg(alt, p["admin1_code"])
         (maps / f"{rid}.svg").write_text(drawing, encoding="utf-8")
-        return {"src": f"../../{LOCATORS}/{rid}.svg", "alt": alt, "width": locator.WIDTH}
+        return {"src": f"{ROOT_FROM_ROW_PAGE}/{LOCATORS}/{rid}.svg", "alt": alt, "width": locator.WIDTH}
 
     index = []
     for kind, rows, key, table in (
