@@ -686,6 +686,30 @@ def markdown(o: Outcome, commit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summary_json(o: Outcome, commit: str) -> str:
+    """The campaign's totals: what `release.measures_markdown` reports."""
+    rows = table(o)
+    equivalent = sum(r[3] for r in rows)
+    return (
+        json.dumps(
+            {
+                "commit": commit,
+                "date": dt.date.today().isoformat(),
+                "mutants": len(o.mutants),
+                "generated": o.generated,
+                "killed": sum(r[2] for r in rows),
+                "equivalent": equivalent,
+                "survivors": sum(r[4] for r in rows),
+                "score_percent": round(_score(rows), 1),
+                "seconds": round(o.seconds),
+                "load_average": list(o.load) if o.load else None,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
 PER_FIELD = 12  # mutants of one kind on one field: enough rows to find a gap, few enough for 15 minutes
 
 
@@ -722,6 +746,8 @@ def main(
         print(f"survivor: {m.kind} {m.table} {m.row} {m.field}: {m.what}")
     if out:
         Path(c.pkg.root / out).write_text(markdown(o, commit), encoding="utf-8")
+        # The same measure as data, beside the page, for the release notes to quote (with the commit measured).
+        Path(c.pkg.root / out).with_suffix(".json").write_text(summary_json(o, commit), encoding="utf-8")
     shutil.rmtree(c.tmp, ignore_errors=True)
     bad = [m for m in o.survivors if m.kind not in CODED]
     return 1 if bad else 0
