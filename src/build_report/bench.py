@@ -321,6 +321,7 @@ def main(root: str | None, sizes: list[int], runs: int, out: str | None, big_fau
             shutil.rmtree(where)
             if out:  # written after every package, so that a run stopped half-way says how far it got
                 write(out, markdown(results, runs, measured, len(cases), load_start))
+                write(str(Path(out).with_suffix(".json")), summary_json(results, measured))
     if out:
         print(f"wrote {out}")
     return 0 if all(r["exact"] and "OVER" not in within(r) for r in results) else 1
@@ -349,6 +350,23 @@ def commit(root: Path, out: str | None = None) -> str:
         mine = None  # written outside the checkout
     changed = [ln[3:] for ln in dirty.stdout.splitlines() if ln[3:] != mine]
     return head.stdout.strip() + (" + uncommitted changes" if changed else "")
+
+
+def summary_json(results: list[dict], measured: str) -> str:
+    """The measured packages as data, beside the page, for the release notes to quote (with the commit)."""
+    runs = [
+        {
+            "package": r["kind"],
+            "rows": r["rows"],
+            "faults": r["faults"],
+            "found": r["found"],
+            "seconds": round(r["seconds"], 1),
+            "cpu_seconds": round(r["cpu"], 1),
+            "peak_mb": round(r["peak_mb"]),
+        }
+        for r in results
+    ]
+    return json.dumps({"commit": measured, "date": dt.date.today().isoformat(), "runs": runs}, indent=2) + "\n"
 
 
 def write(out: str, text: str) -> None:
