@@ -2,14 +2,14 @@
 (geo/): Syria's governorates and outline, and the row's place as a dot where it has a coordinate from a recorded
 origin, or its governorate shaded where the place is known only to the governorate (an area, never a false point).
 
-The SVG is a separate file linked from the page by an <img> with a text alternative, so pages stay light and no
-data string becomes markup: the only text inside the drawing is the place's name, escaped.
+The SVG is a separate file linked from the page as an image with a text alternative, so pages stay light. This
+module gives the drawing as data; the template locator.svg.j2 writes it (escaped, like every page), so no data
+string becomes markup.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
 
 from . import geo
 
@@ -52,24 +52,18 @@ def _path(geometry: dict) -> str:
     return "".join(out)
 
 
-def svg(title: str, code: str | None, lat: float | None = None, lon: float | None = None) -> str:
-    """The locator map of one place: a dot at (lat, lon) if given, else its governorate (code) shaded."""
+def drawing(code: str | None, lat: float | None = None, lon: float | None = None) -> dict:
+    """The locator map of one place, as data for locator.svg.j2: a dot at (lat, lon) if given, else its
+    governorate (code) shaded."""
     _, _, _, width, height = _frame()
-    parts = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img">'
-        ),
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="{AROUND}"/>',
+    areas = [
+        {"d": _path(f["geometry"]), "fill": SHADE if lat is None and f["id"] == code else LAND}
+        for f in geo.boundaries()["features"]
     ]
-    for f in geo.boundaries()["features"]:
-        fill = SHADE if lat is None and f["id"] == code else LAND
-        parts.append(f'<path d="{_path(f["geometry"])}" fill="{fill}" stroke="{LINE}" stroke-width="0.6"/>')
-    for f in geo.outline()["features"]:
-        parts.append(f'<path d="{_path(f["geometry"])}" fill="none" stroke="{BORDER}" stroke-width="1.2"/>')
+    outline = [_path(f["geometry"]) for f in geo.outline()["features"]]
+    dot = None
     if lat is not None and lon is not None:
         x, y = _xy(lon, lat)
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{DOT}" stroke="#FFFFFF" stroke-width="1.5"/>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+        dot = {"x": f"{x:.1f}", "y": f"{y:.1f}"}
+    colours = {"around": AROUND, "line": LINE, "border": BORDER, "dot": DOT}
+    return {"width": width, "height": height, "areas": areas, "outline": outline, "dot": dot, "colours": colours}

@@ -350,10 +350,14 @@ def row_pages(con, frags, gen: Path, cff: dict, render) -> list[dict]:
         name = str(p["standard_name"])
         if located:
             alt = f"Locator map of Syria's governorates: {name} marked by a dot in {gov} governorate."
-            drawing = locator.svg(alt, p["admin1_code"], float(p["latitude"]), float(p["longitude"]))
+            drawing = render(
+                "locator.svg.j2",
+                title=alt,
+                **locator.drawing(p["admin1_code"], float(p["latitude"]), float(p["longitude"])),
+            )
         else:
             alt = f"Locator map of Syria's governorates: {gov} shaded, since {name} has no coordinate."
-            drawing = locator.svg(alt, p["admin1_code"])
+            drawing = render("locator.svg.j2", title=alt, **locator.drawing(p["admin1_code"]))
         (maps / f"{rid}.svg").write_text(drawing, encoding="utf-8")
         return {"src": f"{ROOT_FROM_ROW_PAGE}/{LOCATORS}/{rid}.svg", "alt": alt, "width": locator.WIDTH}
 
