@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import csvio
+from . import csvio, model
 from .package import Package
 
 SHARED = {
@@ -80,21 +80,33 @@ class Copier:
     """Copy k of a row of the real package: IDs renumbered (copy 12 of CLM-0001 is CLM-120001, in every cell that
     names it), claim offsets and lines moved to copy k of the archive, and URLs made copy k's own (a fragment),
     so that copy k is a package of its own inside the whole, and passes every rule the real one passes.
+    IDs that are issued in order of time (model.RECORDED_ON: searches, reviews, decisions) are interleaved
+    instead: copy k of number n is n * stride + k, in the real rows too (k = 0), so that the copies of a row
+    stand next to it and the dates still rise with the IDs (ids-in-order-of-time).
     With spans=False the claims keep the real offsets: every copied claim repeats a span (the adversarial case)."""
 
-    def __init__(self, pkg: Package, archive: str, spans: bool = True):
+    def __init__(self, pkg: Package, archive: str, spans: bool = True, copies: int = 1):
         self.ids = re.compile(r"\b(" + "|".join(map(re.escape, id_prefixes(pkg))) + r")-(\d+)\b")
         self.width = len(archive) + 1  # copies of the archive are joined by a newline
         self.lines = archive.count("\n") + 1
         self.spans = spans
+        self.stride = 10 ** len(str(copies))
+        self.timed = {model.TABLES[t].prefix: model.TABLES[t].digits for t, _ in model.RECORDED_ON}
+
+    def _id(self, m: re.Match, k: int) -> str:
+        prefix, number = m.group(1), m.group(2)
+        if prefix in self.timed:
+            return f"{prefix}-{int(number) * self.stride + k:0{self.timed[prefix]}d}"
+        return f"{prefix}-{k}{number}" if k else m.group(0)
 
     def row(self, header: list[str], row: list[str], k: int) -> list[str]:
-        if not k:
-            return row
         p = str(k)
+        out = [self.ids.sub(lambda m: self._id(m, k), c) if "-" in c else c for c in row]
+        if not k:
+            return out
         out = [
             _URL.sub(lambda m: m.group(0) + ("-" if "#" in m.group(0) else "#") + f"copy{p}", c) if "://" in c else c
-            for c in (self.ids.sub(lambda m: f"{m.group(1)}-{p}{m.group(2)}", c) if "-" in c else c for c in row)
+            for c in out
         ]
         if self.spans and "char_start" in header:
             for f in OFFSETS:
@@ -135,7 +147,7 @@ def make_package(
     archive_path = src.resource("archive")["path"]
     (dest / archive_path).parent.mkdir(parents=True, exist_ok=True)
     (dest / archive_path).write_bytes(archive)
-    copier = Copier(src, text, spans)
+    copier = Copier(src, text, spans, copies)
     rng = random.Random(seed)
     total = faults = 0
     expected: dict[str, int] = {}
@@ -147,6 +159,7 @@ def make_package(
             f.write(csvio.line(header))
             if name in SHARED:
                 for row in rows:
+                    row = copier.row(header, row, 0)  # a reference to an interleaved ID follows it
                     if name == "documents" and row[header.index("archive_path")] == archive_path:
                         row = list(row)
                         row[header.index("sha256")], row[header.index("bytes")] = digest, str(len(archive))
