@@ -47,6 +47,12 @@ def audit(browser, built_report, device, scheme):
         try:
             if scheme == "dark":
                 page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+                # The theme animates colours when the scheme changes: let every transition end, so that axe
+                # measures the dark colours, not a blend on its way to them (the register's links failed so once).
+                page.evaluate(
+                    "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)"
+                    ".map(a => a.finished.catch(() => null)))"
+                )
             wait_for_charts(page)
             page.add_script_tag(content=source)
             for v in page.evaluate(RUN):
