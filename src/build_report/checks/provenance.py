@@ -410,18 +410,35 @@ def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for (cid,) in con.execute("""SELECT claim_id FROM active_claims c
                                  WHERE NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
-    # Rows that name their search are matched by search_id; documents and places name only the query.
-    by_id: dict[str, set] = {}
-    by_query: dict[str, set] = {}
-    for sid, query, urls in con.execute("SELECT search_id, query, urls_kept FROM search_log").fetchall():
-        by_id[sid] = set((urls or "").split())
-        by_query.setdefault(query, set()).update((urls or "").split())
-    checks = [
-        (table, pkg.primary_key(table), url_col, via, by_id if model.names_search_by_id(table, via) else by_query)
-        for table, url_col, via in model.URL_SEARCHES
-    ]
-    for table, key, url_col, via, kept in checks:
-        for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
+    # Rows that name their search are matched by search_id (the last row of that ID, as a dict of the rows would
+    # keep); documents and places name only the query (every search of that query). DuckDB sets aside the rows whose
+    # URL is surely among those their search kept (a plain token of urls_kept, between spaces); only the others are
+    # read into Python and judged by the rule itself (url in urls_kept.split()), so the verdict is unchanged and
+    # the cost does not grow with the rows that pass.
+    for table, url_col, via in model.URL_SEARCHES:
+        key = pkg.primary_key(table)
+        by_id = model.names_search_by_id(table, via)
+        kept_sql = (
+            "SELECT DISTINCT ON (search_id) search_id AS ref, urls_kept FROM search_log ORDER BY search_id, rowid DESC"
+            if by_id
+            else "SELECT query AS ref, urls_kept FROM search_log"
+        )
+        rows = con.execute(f"""
+            WITH kept AS ({kept_sql})
+            SELECT {key}, {url_col}, {via} FROM {table} AS t
+            WHERE t.{url_col} IS NOT NULL AND NOT (regexp_full_match(t.{url_col}, '[!-~]+') AND EXISTS (
+                SELECT 1 FROM kept WHERE kept.ref = t.{via}
+                AND contains(' ' || kept.urls_kept || ' ', ' ' || t.{url_col} || ' ')))
+            ORDER BY t.rowid""").fetchall()
+        if not rows:
+            continue
+        kept: dict[str, set] = {}
+        for ref, urls in con.execute(
+            f"WITH kept AS ({kept_sql}) SELECT ref, urls_kept FROM kept WHERE ref IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted({ref or "" for _, _, ref in rows})],
+        ).fetchall():
+            kept.setdefault(ref, set()).update((urls or "").split())
+        for rid, url, ref in rows:
             if url and URL.match(url) and url not in kept.get(ref or "", set()):
                 out.append(
                     Failure(

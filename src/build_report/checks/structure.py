@@ -443,80 +443,82 @@ def _raw_table(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> N
 # (tags, script, iframes); the two other script forms; a formula sign or a blank at either end. On the characters
 # left, RE2's \s, \b and (?i) match what Python's do, so no cell that `hygiene` fails escapes it.
 _MAYBE = r"[^\t\n\x20-\x7e]|<|(?i:javascript\s*:)|(?i:\bon[a-z]+\s*=)|^[=+\-@]|^\s|\s$"
-_BLOCK = 1 << 24  # bytes per block of the CSV parser; a row longer than that sends the file to the general reader
+_BLOCK = 1 << 22  # bytes per block of the CSV parser; a row longer than that sends the file to the general reader
 
 
-def _written_bytes(rows) -> memoryview:
+def _written_bytes(rows) -> bytes:
     """The bytes of a string array, as one buffer (its values are stored end to end)."""
     _, offsets, values = rows.buffers()
     o = memoryview(offsets).cast("i")
-    return memoryview(values)[o[rows.offset] : o[rows.offset + len(rows)]]
+    # Copied into bytes: comparing two memoryviews goes element by element, bytes by memcmp.
+    start, end = o[rows.offset], o[rows.offset + len(rows)]
+    return values.slice(start, end - start).to_pybytes()
 
 
 def _scan_written(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, result: Result) -> bool:
-    """The fast reader, for a file in the written form; False (nothing done) for any other file.
+    """The fast reader, for a file in the written form; False for any other file (the general reader then reads it
+    from the start, replacing what this one loaded).
 
-    pyarrow parses the file; the rows are written back in the written form (csvio) and compared with the file,
-    byte for byte, so the file is taken only when its rows are exactly what Python's csv module reads (no fault of
-    layout is possible, and the line of each row follows from the line ends inside its cells). The rows are
-    loaded as they are; then DuckDB finds, column by column, the distinct values that could break a rule, Python
-    checks each once (`_Cells.fault`), and only the rows holding a failing value or an empty required cell are
-    checked cell by cell, exactly as the general reader checks every row."""
+    pyarrow parses the file block by block; each block's rows are written back in the written form (csvio) and
+    compared with the file, byte for byte, so the file is taken only when its rows are exactly what Python's csv
+    module reads (no fault of layout is possible, and the line of each row follows from the line ends inside its
+    cells). The rows are loaded as they are; then DuckDB finds, column by column, the distinct values that could
+    break a rule, Python checks each once (`_Cells.fault`), and only the rows holding a failing value or an empty
+    required cell are checked cell by cell, exactly as the general reader checks every row."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     name, names = cells.name, cells.names
-    data = path.read_bytes()
-    head = csvio.line(names).encode("utf-8")
-    if not data.startswith(head) or b"\x00" in data:
-        return False
-    try:
-        table = pcsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pcsv.ReadOptions(block_size=_BLOCK, use_threads=True),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        if table.column_names != names:
-            return False
-        pos, breaks = len(head), []
-        view = memoryview(data)
-        for batch in table.to_batches(max_chunksize=65536):
-            if not batch.num_rows:
-                continue
-            quoted = [
-                pc.if_else(
-                    pc.equal(c, ""), "", pc.binary_join_element_wise('"', pc.replace_substring(c, '"', '""'), '"', "")
-                )
-                for c in batch.columns
-            ]
-            rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*quoted, ","), "\n", "")
-            written = _written_bytes(rows)
-            if view[pos : pos + len(written)] != written:
-                return False
-            pos += len(written)
-            breaks.append(pc.count_substring(rows, "\n"))
-        if pos != len(data):
-            return False
-        # Row i starts on line 2 + the line ends of the rows before it (a cell may hold line ends).
-        ends = pc.cast(pa.chunked_array(breaks, pa.int32()), pa.int64())
-        lines = pc.add(pc.subtract(pc.cumulative_sum(ends), ends), 2)
-        table = table.append_column("__line", lines)
-    except (pa.ArrowException, ValueError, TypeError):
-        return False  # not in the written form, as far as pyarrow can tell: the general reader names the fault
-    del data, view
     raw = _q("raw_" + name)
-    _raw_table(con, name, names)
-    con.register("__rows", table)
-    con.execute(f"INSERT INTO {raw} SELECT * FROM __rows")
-    con.unregister("__rows")
-    n_rows = table.num_rows
-    del table
+    head = csvio.line(names).encode("utf-8")
+    n_rows, line = 0, 2
+    with open(path, "rb") as f:
+        if f.read(len(head)) != head:
+            return False
+        try:
+            reader = pcsv.open_csv(
+                path,
+                read_options=pcsv.ReadOptions(block_size=_BLOCK),
+                parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            if reader.schema.names != names:
+                return False
+            _raw_table(con, name, names)
+            for batch in reader:
+                if not batch.num_rows:
+                    continue
+                quoted = [
+                    pc.if_else(
+                        pc.equal(c, ""),
+                        "",
+                        pc.binary_join_element_wise('"', pc.replace_substring(c, '"', '""'), '"', ""),
+                    )
+                    for c in batch.columns
+                ]
+                rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*quoted, ","), "\n", "")
+                written = _written_bytes(rows)
+                got = f.read(len(written))
+                if got != written or b"\x00" in got:
+                    return False
+                # Row i starts on the line after the line ends of the rows before it (a cell may hold line ends).
+                ends = pc.cast(pc.count_substring(rows, "\n"), pa.int64())
+                total = pc.cumulative_sum(ends)
+                lines = pc.add(pc.subtract(total, ends), line)
+                line += total[-1].as_py()
+                n_rows += batch.num_rows
+                con.register("__rows", pa.Table.from_batches([batch]).append_column("__line", lines))
+                con.execute(f"INSERT INTO {raw} SELECT * FROM __rows")
+                con.unregister("__rows")
+            if f.read(1):
+                return False
+        except (pa.ArrowException, ValueError, TypeError):
+            return False  # not in the written form, as far as pyarrow can tell: the general reader names the fault
     if not n_rows:
         result.fail(name, "-", "-", "table-has-rows", "the file holds a header and no row")
 
@@ -771,3 +773,12 @@ def load_typed(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) ->
                 f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\""
             )
     active_views(con, pkg, names)
+
+
+def keep_lines(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
+    """Once the typed tables are made, a raw table keeps only what finds a row's line (its key and "__line"): the
+    text of every cell is not held twice while the checks of meaning run (about 400 MB at a million rows)."""
+    for res in pkg.table_resources():
+        if res["name"] in names:
+            raw = _q("raw_" + res["name"])
+            con.execute(f'CREATE OR REPLACE TABLE {raw} AS SELECT {", ".join(map(_q, _pk(res)))}, "__line" FROM {raw}')
