@@ -12,6 +12,7 @@ import duckdb
 
 from .. import coding, csvio, lexicon, model, releases, scope
 from ..descriptor import PathRefused
+from ..failures import DataError
 from ..links import URL
 from ..package import Package, _q, missing, records
 from ..releases import quote_fingerprint
@@ -55,6 +56,9 @@ RULES = {
     'quote-unchanged-since-{version}': "a released claim's quote never changes",
     'has-a-search-log-row': 'every active claim was searched for',
     'url-returned-by-recorded-search': 'every URL in the data was kept by the search recorded with it',
+    'cited-search-kept-results': 'a search cited for what its results show (a dataset version) kept results',
+    'released-{version}-row-is-the-same-entity': "an ID of the latest release still names the entity it named: its "
+    "identity fields (model.IDENTITY) have not all changed (a new entity takes a new ID)",
 }
 
 
@@ -401,6 +405,43 @@ def stability(pkg: Package, claims: list[dict], con: duckdb.DuckDBPyConnection) 
             out.append(
                 Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance")
             )
+    try:
+        out += _same_entities(pkg, version, con)
+    except (PathRefused, DataError, OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as e:
+        out.append(Failure("releases", "-", "-", "released-ids-readable", str(e), "provenance"))
+    return out
+
+
+def _same_entities(pkg: Package, version: str, con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """A released ID whose identity fields (model.IDENTITY) all differ now names another entity."""
+    out = []
+    record = releases.record_dir(pkg.root, version)
+    frozen = {r["name"]: r for r in releases.frozen_descriptor(pkg.root, version).get("resources", [])}
+    for table, fields in model.IDENTITY.items():
+        if table not in frozen or table not in {r["name"] for r in pkg.table_resources()}:
+            continue
+        key = pkg.primary_key(table)
+        path = pkg.file(str(releases.record_file(record, frozen[table]).relative_to(pkg.root)))
+        old = {r[key]: r for r in csvio.read(path)[1]}
+        fs = [f for f in fields if f in next(iter(old.values()), {})]
+        if not fs:
+            continue
+        cols = ", ".join(f"{_q(f)}::VARCHAR" for f in fs)
+        for rid, *now in con.execute(f"SELECT {_q(key)}, {cols} FROM {_q(table)}").fetchall():
+            was = old.get(rid)
+            if was is None:
+                continue
+            if all((was[f] or None) != v for f, v in zip(fs, now, strict=True)):
+                out.append(
+                    Failure(
+                        table,
+                        rid,
+                        fs[0],
+                        f"released-{version}-row-is-the-same-entity",
+                        f"{' / '.join(str(v) for v in now)}; released as {' / '.join(was[f] for f in fs)}",
+                        "provenance",
+                    )
+                )
     return out
 
 
@@ -420,6 +461,11 @@ def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
         (table, pkg.primary_key(table), url_col, via, by_id if model.names_search_by_id(table, via) else by_query)
         for table, url_col, via in model.URL_SEARCHES
     ]
+    for table, field in model.CITED_SEARCHES:
+        key = pkg.primary_key(table)
+        for rid, ref in con.execute(f"SELECT {key}, {field} FROM {table} WHERE {field} IS NOT NULL").fetchall():
+            if not by_id.get(ref):
+                out.append(Failure(table, rid, field, "cited-search-kept-results", ref, "provenance"))
     for table, key, url_col, via, kept in checks:
         for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
             if url and URL.match(url) and url not in kept.get(ref or "", set()):
