@@ -288,11 +288,13 @@ def _text_size(text: str, font: int, style: str) -> tuple[float, float]:
 
 
 def _text_box(x: float, y: float, text: str, font: int, style: str, spot) -> tuple:
-    """The box of a text drawn at a point with (dx, dy, align) and a middle baseline (Vega-Lite's default)."""
+    """The box of a text drawn at a point with (dx, dy, align) and a middle baseline (Vega-Lite's default): Vega
+    centres the first line there, and further lines go down."""
     dx, dy, align = spot
     w, h = _text_size(text, font, style)
     left = {"left": x + dx - LABEL_GAP, "right": x + dx - w + LABEL_GAP}.get(align, x + dx - w / 2)
-    return left, y + dy - h / 2, left + w, y + dy + h / 2
+    top = y + dy - (font + 1) / 2 - LABEL_GAP
+    return left, top, left + w, top + h
 
 
 def _target_box(x: float, y: float) -> tuple:
