@@ -459,8 +459,15 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
         if lab["members"]:  # a cluster's label starts beyond its farthest point (at the band's widest)
             wide = frames[-1]
             reach = max(math.dist(_xy(*here, wide), _xy(*m, wide)) for m in lab["members"])
+            # A label of several lines grows downwards from its first: raised by its extra lines above the point,
+            # by half of them beside it.
+            extra = (band.font + 1) * lab["texts"][0].count(LINE_BREAK)
             spots = [
-                (dx + math.copysign(reach, dx) if dx else 0, dy + math.copysign(reach, dy) if dy else 0, a)
+                (
+                    dx + math.copysign(reach, dx) if dx else 0,
+                    dy + math.copysign(reach, dy) - (extra if dy < 0 else 0) if dy else -extra / 2,
+                    a,
+                )
                 for dx, dy, a in _LABEL_SPOTS
             ]
         choices = [(text, here, spot) for text in lab["texts"] for spot in spots]
