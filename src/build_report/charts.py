@@ -218,9 +218,10 @@ class Band(NamedTuple):
     all_names: bool  # whether every governorate is named where there is room (else only the shaded ones)
 
 
-# A phone held upright (a view of 310 px is a window of 370 px: narrower phones get the 310 px layout, which the
-# test does not check), a phone on its side or a small tablet, and anything wider. The type is never under 10 px.
-BANDS = (Band(310, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
+# Phones held upright (a view of 280 px is a window of 340 px; a narrower window gets the 280 px layout, whose
+# clearances are not guaranteed there), a phone on its side or a small tablet, and anything wider. The type is
+# never under 10 px. Two bands for phones: over one band of 280 to 420 px no spot is clear for every label.
+BANDS = (Band(280, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
 SAMPLE = 10
 LINE_BREAK = "\n"  # a cluster of points is labelled with one name a line (a line's height is the type size + 1)
 LABEL_GAP = 2  # px kept clear around every name, beyond its estimated box
@@ -322,6 +323,9 @@ _NAME_SPOTS += [(-6, -13, "right"), (0, 39, "center"), (0, -39, "center"), (6, 2
 _NAME_SPOTS += [(6, -26, "left"), (-6, -26, "right"), (0, 52, "center"), (0, -52, "center")]
 _LABEL_SPOTS = [(16, 0, "left"), (-16, 0, "right"), (0, -22, "center"), (0, 22, "center"), (12, -18, "left")]
 _LABEL_SPOTS += [(12, 18, "left"), (-12, -18, "right"), (-12, 18, "right"), (0, -35, "center"), (0, 35, "center")]
+# Then the same sides, slid along them.
+_LABEL_SPOTS += [(16, dy, "left") for dy in (-7, 7, -14, 14)] + [(-16, dy, "right") for dy in (-7, 7, -14, 14)]
+_LABEL_SPOTS += [(dx, dy, "center") for dy in (-22, 22) for dx in (-15, 15, -30, 30)]
 
 
 def _short_name(name: str) -> str:
