@@ -481,9 +481,9 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
         )
         lead: list[list] = [[] for _ in frames]  # the boxes of a leader line's dots, per width
         if found is None and lab["required"]:
-            # Further out, on a leader line from the anchor: the label's point is geographic, so the line and the
-            # label keep their place on the map at every width of the band.
-            for text, (at, spot) in ((t, c) for t in lab["texts"] for c in _leader_spots(here, frames[0][0])):
+            # Further out, on a leader line from the anchor, the shortest line first: the label's point is
+            # geographic, so the line and the label keep their place on the map at every width of the band.
+            for (at, spot), text in ((c, t) for c in _leader_spots(here, frames[0][0]) for t in lab["texts"]):
                 line = [_line_boxes(_xy(*here, f), _xy(*at, f), lab["members"]) for f in frames]
                 if clear(b := boxes_at(*at, text, spot, lab), line):
                     found, lead, lab[f"leader{i}"] = (text, at, spot, b), line, True
