@@ -339,8 +339,15 @@ def _map_labels(page) -> dict:
 
 @pytest.mark.parametrize(
     "sizes",
-    [[(375, 812)], [(768, 1024)], [(1400, 900)], [(375, 812), (1400, 900), (375, 812)], [(375, 812), (812, 375)]],
-    ids=["375", "768", "1400", "375-1400-375", "375-rotated"],
+    [
+        [(375, 812)],
+        [(768, 1024)],
+        [(1400, 900)],
+        [(375, 812), (1400, 900), (375, 812)],
+        [(375, 812), (812, 375)],
+        [(812, 375), (768, 1024)],  # the map's box narrows by exactly its padding (12 px)
+    ],
+    ids=["375", "768", "1400", "375-1400-375", "375-rotated", "812-768"],
 )
 def test_map_labels_inside_the_map_and_clear_of_points_and_each_other(browser, built_report, con, sizes):
     """At each window size (after resizing from the first, as a reader widening a window or turning a phone does),
@@ -354,6 +361,10 @@ def test_map_labels_inside_the_map_and_clear_of_points_and_each_other(browser, b
             page.set_viewport_size({"width": width, "height": height})
             seen = _map_labels(page)
             assert not seen["problems"], (width, seen["problems"])
+            drawn, box = page.evaluate(
+                "() => ['#vis-place_map svg', '#vis-place_map'].map(s => document.querySelector(s).getBoundingClientRect().width)"
+            )
+            assert drawn <= box + 1, (width, drawn, box)  # the map refitted to its box
             df = queries.run(con, "chart_place_map")
             assert seen["targets"] == int((df["kind"] == "point").sum())
             text = " ".join(seen["labels"])
