@@ -657,47 +657,48 @@ def map(df):
             tooltip=tooltip,
         )
     )
-    # Every label, laid out per band of widths (_layout): in each band only that band's marks draw their rows.
+    # Every label, laid out per band of widths (_layout). A row is a label as drawn in one or more bands (the same
+    # text, place, spot and type size): it is shown when the band of the view's width is one of its `bands`.
+    drawn: dict[tuple, list[int]] = {}
+    lines: dict[tuple, list[int]] = {}
+    for lab in _layout(df):
+        for i, band in enumerate(BANDS):
+            if lab[f"text{i}"]:
+                at = (lab[f"longitude{i}"], lab[f"latitude{i}"])
+                drawn.setdefault((lab[f"text{i}"], *at, *lab[f"spot{i}"], lab["style"], band.font), []).append(i)
+                if lab[f"leader{i}"]:
+                    lines.setdefault((lab["longitude"], lab["latitude"], *at), []).append(i)
+    shown = f"indexof(datum.bands, {BAND}) >= 0"
     texts = []
-    labels = pd.DataFrame(
-        [{k: v for k, v in lab.items() if k not in ("members", "anchors", "texts")} for lab in _layout(df)]
-    )
-    for i, band in enumerate(BANDS):
-        lines = labels[labels[f"leader{i}"] & (labels[f"text{i}"] != "")]
-        if len(lines):  # a label set apart from its anchor, joined to it by a thin line under the text
-            texts.append(
-                alt.Chart(lines[["longitude", "latitude", f"longitude{i}", f"latitude{i}"]])
-                .transform_filter(f"{BAND} == {i}")
-                .mark_rule(stroke=TEXT, strokeWidth=0.8, aria=False)
-                .encode(
-                    longitude="longitude:Q",
-                    latitude="latitude:Q",
-                    longitude2=f"longitude{i}:Q",
-                    latitude2=f"latitude{i}:Q",
-                )
-            )
-        rows = labels[labels[f"text{i}"] != ""].rename(
-            columns={f"text{i}": "text", f"longitude{i}": "lon", f"latitude{i}": "lat"}
+    if lines:  # a label set apart from its anchor, joined to it by a thin line under the text
+        rule = pd.DataFrame([(*k, b) for k, b in lines.items()], columns=["lon", "lat", "lon2", "lat2", "bands"])
+        texts.append(
+            alt.Chart(rule)
+            .transform_filter(shown)
+            .mark_rule(stroke=TEXT, strokeWidth=0.8, aria=False)
+            .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q")
         )
-        rows = rows.assign(dx=[s[0] for s in rows[f"spot{i}"]], dy=[s[1] for s in rows[f"spot{i}"]])
-        rows = rows.assign(align=[s[2] for s in rows[f"spot{i}"]])
-        rows = rows[["text", "lon", "lat", "style", "dx", "dy", "align"]]
-        for (dx, dy, align, style), at in rows.groupby(["dx", "dy", "align", "style"]):  # constants of a text mark
-            look = dict(
-                fontSize=band.font,
-                dx=int(dx),
-                dy=int(dy),
-                align=align,
-                fontWeight="bold" if style == "bold" else "normal",
-                fontStyle="italic" if style == "italic" else "normal",
-                lineBreak=LINE_BREAK,
-                lineHeight=band.font + 1,
-                aria=False,
-                clip=True,  # a name past the edge would otherwise shrink the map to make room for it
-            )
-            enc = dict(longitude="lon:Q", latitude="lat:Q", text="text:N")
-            for paint in (dict(stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white"), dict(fill=TEXT)):
-                texts.append(alt.Chart(at).transform_filter(f"{BAND} == {i}").mark_text(**look, **paint).encode(**enc))
+    rows = pd.DataFrame(
+        [(*k, b) for k, b in drawn.items()],
+        columns=["text", "lon", "lat", "dx", "dy", "align", "style", "font", "bands"],
+    )
+    for (dx, dy, align, style, font), at in rows.groupby(["dx", "dy", "align", "style", "font"]):  # a mark's constants
+        look = dict(
+            fontSize=int(font),
+            dx=int(dx),
+            dy=int(dy),
+            align=align,
+            fontWeight="bold" if style == "bold" else "normal",
+            fontStyle="italic" if style == "italic" else "normal",
+            lineBreak=LINE_BREAK,
+            lineHeight=int(font) + 1,
+            aria=False,
+            clip=True,  # a name past the edge would otherwise shrink the map to make room for it
+        )
+        enc = dict(longitude="lon:Q", latitude="lat:Q", text="text:N")
+        data = at[["text", "lon", "lat", "bands"]]
+        for paint in (dict(stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white"), dict(fill=TEXT)):
+            texts.append(alt.Chart(data).transform_filter(shown).mark_text(**look, **paint).encode(**enc))
     bar = _scale_bar()
     scale = [
         alt.Chart(bar)
