@@ -797,13 +797,14 @@ class Window:
     end: str
     precision: str | None
     basis: str
+    words: tuple[str, ...] = ()  # other fields whose words state the window (read with the basis)
 
 
 WINDOWS: tuple[Window, ...] = (
     Window("incidents", "date_start", "date_end", "date_precision", "date_basis"),
     Window("tallies", "period_start", "period_end", "period_precision", "period_basis"),
     Window("corroborations", "event_date_start", "event_date_end", None, "event_date_basis"),
-    Window("context_totals", "period_start", "period_end", None, "basis"),
+    Window("context_totals", "period_start", "period_end", None, "basis", ("measure",)),
 )
 # Bases that explain a single date (the same checks of their words, on one day).
 DATE_BASES: tuple[tuple[str, str, str], ...] = (

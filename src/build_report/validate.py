@@ -101,6 +101,8 @@ def later_stages(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[tuple[str
         ("contract", lambda: contract.check(pkg)),
         # Last: where the contract already names a descriptor change, its failure is the one kept for that cell.
         ("coherence", lambda: coherence.check(pkg, con)),
+        # After every narrower rule, so that the cell a narrower rule fails is named by it.
+        ("as-written", lambda: windows.as_written(con)),
     ]
 
 

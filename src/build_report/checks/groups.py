@@ -2,7 +2,8 @@
 
 A group links rows that may count the same people, so that totals never count them twice. Incidents and tallies
 are never added up together (an aggregate statistic is not an incident count), so a group holds one kind. Where
-a group's reason names its members by ID, those are its members, all of them.
+a group's reason names its members by ID, those are its members, all of them; and every group's reason names them,
+so that a member dropped from a group, or a row put into one, contradicts the group's own words.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ CHECK = "coherence"
 RULES = {
     "overlap-group-one-kind": "an overlap group holds incidents or tallies, never both (an aggregate statistic is "
     "never counted with incident counts)",
-    "overlap-group-reason-names-members": "where an overlap group's reason names incidents, tallies or groups by ID, "
-    "the rows it names are exactly the group's members (incidents and tallies) and the groups within it",
+    "overlap-group-reason-names-members": "an overlap group's reason names its members by ID: the incidents, tallies "
+    "and groups it names are exactly the group's members and the groups within it",
 }
 
 _MEMBER_TABLES = ("incidents", "tallies", "overlap_groups")
@@ -62,9 +63,19 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
             )
         # A retired ID named in the history of a group (a row that no longer exists) is not a member.
         named = {x for x in _ID.findall(r["reason"] or "") if x != r["g"] and any(x in known[t] for t in known)}
-        if not named:
-            continue
         have = set().union(*mine.values()) if mine else set()
+        if not named and have:
+            out.append(
+                Failure(
+                    "overlap_groups",
+                    r["g"],
+                    "reason",
+                    "overlap-group-reason-names-members",
+                    f"names no member by ID; members {', '.join(sorted(have))}",
+                    CHECK,
+                )
+            )
+            continue
         if named != have:
             missing, extra = sorted(named - have), sorted(have - named)
             out.append(

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 import duckdb
 
-from .. import model
+from .. import datewords, model
 from ..package import _q, records
 from . import Failure
 
@@ -27,7 +27,11 @@ RULES = {
     "window-fits-precision": "a window fits its named precision: a day is one day, a week at most seven, a month one "
     "calendar month, months whole calendar months, an open start has no start",
     "basis-dates-are-row-dates": "a calendar date (YYYY-MM-DD) written in a basis is one of the row's own dates",
-    "basis-weekday-in-window": "a window of less than a week whose basis names weekdays holds a day of one of them",
+    "basis-weekday-in-window": "a window of less than a week whose basis names weekdays starts and ends on one of them",
+    "window-bounds-as-written": "a window whose words write a period (a day range, whole months, 'since' a day) "
+    "starts on the first day of one and ends on the last day of one; words that write single days and name no "
+    "weekday (those are held by basis-weekday-in-window) give the days it starts and ends on; the publication date "
+    "may end it where the words say so, and the campaign's first day stands for the start of its month",
     "period-in-whole-months": "a tracker's period is whole calendar months (from the campaign's first day at the "
     "earliest), unless its basis says it is part of a month",
 }
@@ -95,6 +99,66 @@ def _whole_months(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     return out
 
 
+def _years(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
+    """The years a date written without its year is read in: from the campaign's to the latest document's."""
+    (last,) = con.execute("SELECT max(TRY_CAST(published_date AS DATE)) FROM documents").fetchone()
+    return tuple(range(model.CAMPAIGN_START.year, max(last.year if last else 0, model.CAMPAIGN_START.year) + 1))
+
+
+def as_written(con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """window-bounds-as-written. It runs after every other check: where a narrower rule (the campaign's first day,
+    the order of a pair, a whole-month period, the publication bound) fails the same cell, that rule names it."""
+    out: list[Failure] = []
+    published = _published(con)
+    years = _years(con)
+    for w in model.WINDOWS:
+        key = model.TABLES[w.table].key
+        pub = "TRY_CAST(published_date AS DATE)" if "published_date" in model.TABLES[w.table].fields else "NULL"
+        words = "".join(f", {_q(f)}::VARCHAR AS {_q('words_' + f)}" for f in w.words)
+        for r in records(
+            con,
+            f"SELECT {_q(key)} AS id, {_date(w.start)} AS s, {_date(w.end)} AS e, {_q(w.basis)}::VARCHAR AS b, "
+            f"{pub} AS pub{words} FROM {_q(w.table)} ORDER BY 1",
+        ):
+            if r["s"] is not None and r["e"] is not None and r["s"] > r["e"]:
+                continue  # an inverted pair is low-not-above-high's
+            basis = r["b"] or ""
+            text = " ".join([basis, *(r["words_" + f] or "" for f in w.words)])
+            if model.PUBLICATION_BOUND in basis and w.table in published:
+                # The compilation's publication bound is window-ends-at-publication's (and the expectation suite's).
+                r = {**r, "e": None}
+            out += _as_written(w, r, text, r["pub"] or published.get(w.table, {}).get(r["id"]), years)
+    return out
+
+
+def _as_written(
+    w: model.Window, r: dict, text: str, published: dt.date | None, years: tuple[int, ...]
+) -> list[Failure]:
+    st = datewords.stated(text, years)
+    starts, ends = set(st.starts), set(st.ends)
+    if not starts and not ends and not _WEEKDAY.search(text):
+        # No period written: single days say when it happened (a weekday would mark a day relative to another).
+        starts, ends = set(st.days), set(st.days)
+    if model.CAMPAIGN_START.replace(day=1) in starts:
+        starts.add(model.CAMPAIGN_START)
+    # A publication after today is date-not-in-future's failure, not the window's.
+    if published is not None and published <= dt.date.today() and "publication" in text.lower():
+        ends.add(published)
+    out = []
+    for bound, field, allowed in ((r["s"], w.start, starts), (r["e"], w.end, ends)):
+        if bound is not None and bound >= model.CAMPAIGN_START and allowed and bound not in allowed:
+            out.append(
+                _fail(
+                    w.table,
+                    r["id"],
+                    field,
+                    "window-bounds-as-written",
+                    f"{bound}; its words write {', '.join(sorted(map(str, allowed)))}",
+                )
+            )
+    return out
+
+
 def _date(field: str) -> str:
     """A date field as a date in SQL (NULL where a changed field type holds something else)."""
     return f"TRY_CAST({_q(field)} AS DATE)"
@@ -151,17 +215,18 @@ def _weekdays(w: model.Window, r: dict) -> list[Failure]:
     named = {_WEEKDAYS.index(m.lower()) for m in _WEEKDAY.findall(r["b"] or "")}
     if not named or s is None or e is None or (e - s).days >= 6 or e < s:
         return []
-    held = {(s + dt.timedelta(days=i)).weekday() for i in range((e - s).days + 1)}
-    if held & named:
-        return []
+    # A basis that names weekdays for a window of days names its first and last day (a single day: that day).
+    wrong = [(f, d) for f, d in ((w.start, s), (w.end, e)) if d.weekday() not in named]
     return [
         _fail(
             w.table,
             r["id"],
-            w.start,
+            f,
             "basis-weekday-in-window",
-            f"{s}..{e} holds no {' or '.join(calendar.day_name[d] for d in sorted(named))}",
+            f"{s}..{e}: {d} is a {calendar.day_name[d.weekday()]}, "
+            f"not a {' or '.join(calendar.day_name[x] for x in sorted(named))}",
         )
+        for f, d in wrong[:1]
     ]
 
 

@@ -6,13 +6,10 @@ evidence for its coded date and place: a date shifted, or a place pointed at ano
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
-
 import duckdb
 
 from .. import model
+from ..datewords import written_dates
 from ..package import _q, records
 from . import Failure
 
@@ -22,31 +19,6 @@ RULES = {
     "date-as-written": "a date that its row's words (summary, URL) write in full is one of the full dates written there",
     "area-names-its-place": "an area as written is one of the names of the place it is coded as",
 }
-
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
-    m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
-}
-_M = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# 21 Feb 2016; February 21, 2016; february-21-2016 (a URL's slug).
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}}) ({_M})\.? (\d{{4}})(?!\d)", re.IGNORECASE)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_M})[ -](\d{{1,2}}),?[ -](\d{{4}})(?!\d)", re.IGNORECASE)
-
-
-def written_dates(text: str) -> set[dt.date]:
-    """The full dates (day, month, year) a text writes in words."""
-    out = set()
-    for d, m, y in _DAY_MONTH_YEAR.findall(text):
-        out.add(_date(int(y), _MONTHS[m.lower()], int(d)))
-    for m, d, y in _MONTH_DAY_YEAR.findall(text):
-        out.add(_date(int(y), _MONTHS[m.lower()], int(d)))
-    return {d for d in out if d is not None}
-
-
-def _date(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
 
 
 def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
