@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "csvio",
             "scope",
             "lexicon",
+            "datewords",
             "coding",
             "geo",
             "geo.extract",

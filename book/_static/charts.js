@@ -51,7 +51,14 @@
     entries.forEach(function (e) {
       var w = Math.round(e.contentRect.width);
       if (widths.get(e.target) !== w) {
-        if (widths.has(e.target)) replayResize();
+        if (widths.has(e.target)) {
+          // Vega sets the width signal to the container's width, then autosize lowers it by the padding: a box
+          // narrowed by exactly the padding gives the signal the value it already has, so nothing is redrawn.
+          // Clearing the signal first makes the replayed resize a change.
+          var view = e.target.reportView;
+          try { if (view) view.signal('width', 0); } catch (err) { /* a concatenation has no top-level width */ }
+          replayResize();
+        }
         widths.set(e.target, w);
       }
     });

@@ -87,8 +87,11 @@ def row_link(row_id: str) -> str:
 
 
 def chart_spec_json(spec: dict) -> Markup:
-    """A chart spec as JSON that is safe inside a script element: <, > and & are \\u escapes."""
-    text = json.dumps(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """A chart spec as compact JSON (no spaces after separators: the page carries the map's boundaries) that is
+    safe inside a script element: <, > and & are \\u escapes."""
+    text = (
+        json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
     return Markup(text)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -198,13 +199,40 @@ PRECISION = {
 # shaded. Every point colour keeps 3:1 against white and against the shading (tests/test_charts.py).
 MAP_FILL, SHADE, NEIGHBOUR, SEA = "#FFFFFF", "#FCF3E0", "#DDDDDD", "#DCEAF4"
 BOUNDARY = "#8A8A8A"
-MAP_HEIGHT = 480
-# The narrowest and widest the map's column is drawn at (a phone held upright, a desktop): labels are placed so
-# that they collide at neither.
-MAP_WIDTHS = (340, 780)
+# The map's height follows its width by the aspect of the fitted box (no blank band above or below Syria on a
+# phone), up to this height on a wide screen (where the box is centred between the neighbours).
+MAP_MAX_HEIGHT = 560
 SCALE_KM = 100
 GOVERNORATES = "governorates"  # the layer of the 14 boundaries, one named path each
 TARGETS = "targets"  # the layer of the points' tap targets
+BAND = "label_band"  # the parameter holding the index in BANDS of the view's width
+TARGET_SIZE = 700  # px² of the targets' discs (Vega draws a circle of size s with radius √s / 2: 26 px across)
+
+
+class Band(NamedTuple):
+    """A range of view widths the names are laid out for once: they are checked at every SAMPLE px of it."""
+
+    start: int  # px: the narrowest view width of the band (the first band's start is the narrowest drawn)
+    end: int  # px: where the next band starts (the last band's end is the widest checked)
+    font: int  # px: the type size of every name and label in the band
+    all_names: bool  # whether every governorate is named where there is room (else only the shaded ones)
+
+
+# Phones held upright (a view of 280 px is a window of 340 px; a narrower window gets the 280 px layout, whose
+# clearances are not guaranteed there), a phone on its side or a small tablet, and anything wider. The type is
+# never under 10 px. Two bands for phones: over one band of 280 to 420 px no spot is clear for every label.
+BANDS = (Band(280, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
+SAMPLE = 10
+LINE_BREAK = "\n"  # a cluster of points is labelled with one name a line (a line's height is the type size + 1)
+LABEL_GAP = 2  # px kept clear around every name, beyond its estimated box
+# A character's advance as a share of the type size, rounded up from DejaVu Sans (the default sans-serif of a
+# Debian browser, wider than Arial or Helvetica), so that an estimated box holds the drawn text; bold is wider.
+_ADVANCE = {"ijl'.,:;!|": 0.32, "ft()-r ": 0.44, "mwMW": 1.0}
+BOLD_WIDER = 1.1
+
+
+def _advance(c: str) -> float:
+    return next((v for k, v in _ADVANCE.items() if c in k), 0.8 if c.isupper() else 0.65)
 
 
 def _merc(lon: float, lat: float) -> tuple[float, float]:
@@ -217,177 +245,299 @@ def _fit_box() -> tuple[float, float, float, float]:
     return x0 - 0.25, y0 - 0.25, x1 + 0.25, y1 + 0.25
 
 
-def _scales() -> list[float]:
-    """Pixels per Mercator unit at each width of MAP_WIDTHS (the fitted box fills the width or the height)."""
+def _merc_box() -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = _fit_box()
     (a, b), (c, d) = _merc(x0, y1), _merc(x1, y0)
-    return [min(w / (c - a), MAP_HEIGHT / (d - b)) for w in MAP_WIDTHS]
+    return a, b, c, d
 
 
-def _views() -> list[tuple[float, float, float, float]]:
-    """The view's box in the pixels of each scale of _scales(): the fitted box is centred in it."""
-    x0, y0, x1, y1 = _fit_box()
-    (a, b), (c, d) = _merc(x0, y1), _merc(x1, y0)
-    out = []
-    for w, s in zip(MAP_WIDTHS, _scales()):
-        cx, cy = (a + c) / 2 * s, (b + d) / 2 * s
-        out.append((cx - w / 2, cy - MAP_HEIGHT / 2, cx + w / 2, cy + MAP_HEIGHT / 2))
-    return out
+def map_aspect() -> float:
+    """Height over width of the fitted box in Mercator: the map's height at a given width, below the cap."""
+    a, b, c, d = _merc_box()
+    return (d - b) / (c - a)
 
 
-def _outside(box, view) -> float:
-    """The area of a box that lies outside the view (a name cut off at the map's edge)."""
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    return area - _overlap(box, view)
+def _height_expr() -> str:
+    return f"min({MAP_MAX_HEIGHT}, ceil(width * {map_aspect():.5f}))"
 
 
-def _box(lon: float, lat: float, scale: float, text: str, size: float, dx: float, dy: float, align: str):
-    """The pixel box of a text drawn at a point (or of a point itself, for text '')."""
+def _band_expr() -> str:
+    """The index in BANDS of the view's width (a Vega expression)."""
+    expr = str(len(BANDS) - 1)
+    for i in range(len(BANDS) - 2, -1, -1):
+        expr = f"width < {BANDS[i + 1].start} ? {i} : ({expr})"
+    return expr
+
+
+def _frame(width: float) -> tuple[float, float, float, float]:
+    """(scale, x offset, y offset, height) of the view at a width: the fitted box centred in it (d3's fitSize)."""
+    a, b, c, d = _merc_box()
+    height = min(MAP_MAX_HEIGHT, math.ceil(width * map_aspect()))
+    s = min(width / (c - a), height / (d - b))
+    return s, width / 2 - (a + c) / 2 * s, height / 2 - (b + d) / 2 * s, height
+
+
+def _xy(lon: float, lat: float, frame) -> tuple[float, float]:
     x, y = _merc(lon, lat)
-    x, y = x * scale + dx, y * scale + dy
-    # A point is kept clear by a margin around its symbol: a name may not come near it.
-    w = 0.58 * size * len(text) if text else 16
-    h = size + 2 if text else 16
-    left = {"left": x, "right": x - w}.get(align, x - w / 2)
-    return left, y - h / 2, left + w, y + h / 2
+    return x * frame[0] + frame[1], y * frame[0] + frame[2]
+
+
+def _text_size(text: str, font: int, style: str) -> tuple[float, float]:
+    lines = text.split(LINE_BREAK)
+    longest = max(sum(_advance(c) for c in line) for line in lines) * (BOLD_WIDER if style == "bold" else 1)
+    return longest * font + 2 * LABEL_GAP, (font + 1) * len(lines) + 2 * LABEL_GAP
+
+
+def _text_box(x: float, y: float, text: str, font: int, style: str, spot) -> tuple:
+    """The box of a text drawn at a point with (dx, dy, align) and a middle baseline (Vega-Lite's default): Vega
+    centres the first line there, and further lines go down."""
+    dx, dy, align = spot
+    w, h = _text_size(text, font, style)
+    left = {"left": x + dx - LABEL_GAP, "right": x + dx - w + LABEL_GAP}.get(align, x + dx - w / 2)
+    top = y + dy - (font + 1) / 2 - LABEL_GAP
+    return left, top, left + w, top + h
+
+
+def _target_box(x: float, y: float) -> tuple:
+    r = math.sqrt(TARGET_SIZE) / 2
+    return x - r, y - r, x + r, y + r
 
 
 def _overlap(a, b) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
-# Where a governorate's name may go beside its capital, in order of preference: (dx, dy, align).
-_NAME_SPOTS = ((0, 0, "center"), (0, 13, "center"), (0, -13, "center"), (6, 0, "left"), (-6, 0, "right"))
-_NAME_SPOTS += ((0, 26, "center"), (0, -26, "center"), (6, 13, "left"), (-6, 13, "right"), (6, -13, "left"))
-_NAME_SPOTS += ((-6, -13, "right"), (0, 39, "center"), (0, -39, "center"))
+def _inside(box, width: float, height: float) -> bool:
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
 
 
-def _place(boxes_at, spots, taken: list, view) -> tuple:
-    """The first spot, of the best, whose box covers the least of what is taken, and lies least outside the view:
-    (dx, dy, align, box). `boxes_at(dx, dy, align)` gives the box of a spot."""
-    best: tuple | None = None
-    for dx, dy, align in spots:
-        box = boxes_at(dx, dy, align)
-        cost = sum(_overlap(box, o) for o in taken) + 3 * _outside(box, view)
-        if best is None or cost < best[0]:
-            best = (cost, dx, dy, align, box)
-    assert best is not None  # spots is not empty
-    return best[1:]
+def _widths(band: Band) -> list[int]:
+    return list(range(band.start, band.end, SAMPLE)) + [band.end]
 
 
-def _label_points(df) -> list[dict]:
-    """Each governorate's name at its capital (GeoNames), moved beside it where it would cover a point or a name
-    already placed (names are placed from north to south). Placed apart for a phone (index 0: smaller type, and
-    only the governorates with something drawn are named) and a wider screen (index 1)."""
-    points = [(r.longitude, r.latitude) for r in df.itertuples() if r.kind == "point"]
-    shaded = set(df.loc[df["kind"] == "area", "governorate"])
-    drawn = set(df["governorate"])
-    govs = sorted((g for g in geo.governorates().values() if g["latitude"] is not None), key=lambda g: -g["latitude"])
-    out = [
-        {
-            "name": g["name"],
-            "latitude": g["latitude"],
-            "longitude": g["longitude"],
-            "weight": "bold" if g["name"] in shaded else "normal",
-            "drawn": g["name"] in drawn,
-        }
-        for g in govs
-    ]
-    for i, (scale, view, size) in enumerate(zip(_scales(), _views(), (9, 11))):
-        taken = [_box(*pt, scale, "", 0, 0, 0, "") for pt in points]
-        for n in out:
-            if i == 0 and not n["drawn"]:
-                n.update({"dx0": 0, "dy0": 0, "align0": "center", "box0": None})
-                continue
-
-            def at(dx, dy, align, n=n, scale=scale, size=size):
-                return _box(n["longitude"], n["latitude"], scale, n["name"], size, dx, dy, align)
-
-            dx, dy, align, box = _place(at, _NAME_SPOTS, taken, view)
-            taken.append(box)
-            n.update({f"dx{i}": dx, f"dy{i}": dy, f"align{i}": align, f"box{i}": box})
-    return out
+# Where a governorate's name may go beside its capital, and a point's label beside its point (clear of its 26 px
+# target), in order of preference: (dx, dy, align). Rings further out come last.
+_NAME_SPOTS = [(0, 0, "center"), (0, 13, "center"), (0, -13, "center"), (6, 0, "left"), (-6, 0, "right")]
+_NAME_SPOTS += [(0, 26, "center"), (0, -26, "center"), (6, 13, "left"), (-6, 13, "right"), (6, -13, "left")]
+_NAME_SPOTS += [(-6, -13, "right"), (0, 39, "center"), (0, -39, "center"), (6, 26, "left"), (-6, 26, "right")]
+_NAME_SPOTS += [(6, -26, "left"), (-6, -26, "right"), (0, 52, "center"), (0, -52, "center")]
+_LABEL_SPOTS = [(16, 0, "left"), (-16, 0, "right"), (0, -22, "center"), (0, 22, "center"), (12, -18, "left")]
+_LABEL_SPOTS += [(12, 18, "left"), (-12, -18, "right"), (-12, 18, "right"), (0, -35, "center"), (0, 35, "center")]
+# Then the same sides, slid along them.
+_LABEL_SPOTS += [(16, dy, "left") for dy in (-7, 7, -14, 14)] + [(-16, dy, "right") for dy in (-7, 7, -14, 14)]
+_LABEL_SPOTS += [(dx, dy, "center") for dy in (-22, 22) for dx in (-15, 15, -30, 30)]
 
 
-# Where a point's label may go, in order of preference: (dx, dy, align).
-_LABEL_SPOTS = (
-    (8, 0, "left"),
-    (-8, 0, "right"),
-    (0, -12, "center"),
-    (0, 13, "center"),
-    (8, -10, "left"),
-    (8, 10, "left"),
-)
+def _short_name(name: str) -> str:
+    """A governorate's English short name: the name in brackets ("Al Lādhiqīyah (Latakia)"), else the name."""
+    m = re.search(r"\(([^()]+)\)\s*$", name)
+    return m.group(1) if m else name
 
 
-def _point_labels(df, names: list[dict]) -> list[dict]:
-    """One label per cluster of points (points closer than 14 px on a phone share one label, their names joined),
-    at the spot that covers least of the governorate names, the other labels and the points, placed apart for a
-    phone (index 0) and a wider screen (index 1)."""
-    scales = _scales()
-    pts = [r for r in df.itertuples() if r.kind == "point"]
-    phone = min(scales)
+def _clusters(df) -> list[dict]:
+    """Points closer than 14 px on the narrowest map share one label, their names joined."""
+    narrow = _frame(BANDS[0].start)
     clusters: list[list] = []
-    for r in sorted(pts, key=lambda r: (r.longitude, r.latitude)):
-        x, y = _merc(r.longitude, r.latitude)
+    for r in sorted((r for r in df.itertuples() if r.kind == "point"), key=lambda r: (r.longitude, r.latitude)):
+        here = _xy(r.longitude, r.latitude, narrow)
         home = next(
-            (
-                c
-                for c in clusters
-                if any(
-                    math.dist((x * phone, y * phone), [v * phone for v in _merc(q.longitude, q.latitude)]) < 14
-                    for q in c
-                )
-            ),
-            None,
+            (c for c in clusters if any(math.dist(here, _xy(q.longitude, q.latitude, narrow)) < 14 for q in c)), None
         )
         if home is None:
             clusters.append([r])
         else:
             home.append(r)
-    out = [
+    # The largest clusters first: they have the fewest places to go.
+    clusters.sort(key=len, reverse=True)
+    return [
         {
-            "text": ", ".join(sorted(r.title for r in c)),
+            "texts": [LINE_BREAK.join(sorted(r.title for r in c))],
             "longitude": sum(r.longitude for r in c) / len(c),
             "latitude": sum(r.latitude for r in c) / len(c),
-            "members": c,
+            "members": [(r.longitude, r.latitude) for r in c],
+            "style": "italic",
+            "required": True,
+            "anchors": [],
         }
         for c in clusters
     ]
-    for i, (scale, view) in enumerate(zip(scales, _views())):
-        taken = [n[f"box{i}"] for n in names if n.get(f"box{i}")]
-        taken += [_box(r.longitude, r.latitude, scale, "", 0, 0, 0, "") for r in pts]
-        for lab in out:
-            # A cluster's label starts beyond its farthest point.
-            reach = max(
-                math.dist(
-                    [v * scale for v in _merc(lab["longitude"], lab["latitude"])],
-                    [v * scale for v in _merc(r.longitude, r.latitude)],
-                )
-                for r in lab["members"]
-            )
+
+
+def _governorate_names(df) -> list[dict]:
+    shaded = set(df.loc[df["kind"] == "area", "governorate"])
+    govs = sorted((g for g in geo.governorates().values() if g["latitude"] is not None), key=lambda g: -g["latitude"])
+    return [
+        {
+            # The full name, then its English short form where the full one finds no room (the full name stays
+            # in the boundary's tooltip and accessible name, and in the table under the map).
+            "texts": list(dict.fromkeys([g["name"], _short_name(g["name"])])),
+            "longitude": g["longitude"],
+            "latitude": g["latitude"],
+            "members": [],
+            "style": "bold" if g["name"] in shaded else "normal",
+            # A shaded governorate is a mark: its name must be shown. A governorate with only points in it is named
+            # where there is room (its points are named).
+            "required": g["name"] in shaded,
+            "anchors": _anchors(g["code"], g["longitude"], g["latitude"]),
+        }
+        for g in govs
+    ]
+
+
+def _anchors(code: str, lon: float, lat: float, step: float = 0.1) -> list[tuple[float, float]]:
+    """Other points a governorate's name may be centred on, where no spot beside its capital is clear: points of a
+    grid inside its boundary, nearest the capital first."""
+    rings = geo.governorate_boundaries()[code]
+    x0, y0 = min(x for r in rings for x, _ in r), min(y for r in rings for _, y in r)
+    x1, y1 = max(x for r in rings for x, _ in r), max(y for r in rings for _, y in r)
+    grid = [
+        (x0 + i * step, y0 + j * step)
+        for i in range(1, math.ceil((x1 - x0) / step))
+        for j in range(1, math.ceil((y1 - y0) / step))
+    ]
+    inside = [(x, y) for x, y in grid if geo.in_rings(rings, y, x)]
+    return sorted(inside, key=lambda p: math.dist(p, (lon, lat)))
+
+
+def _scale_bar_boxes(frame, font: int) -> list[tuple]:
+    bar = _scale_bar().iloc[0]
+    x, y = _xy(bar["lon"], bar["lat"], frame)
+    x2, _ = _xy(bar["lon2"], bar["lat"], frame)
+    return [(x - 2, y - 3, x2 + 2, y + 3), _text_box(x, y, bar["text"], font, "normal", (0, -8, "left"))]
+
+
+def _layout(df) -> list[dict]:
+    """Every label of the map (a name per point or cluster of points, a name per governorate), laid out once per
+    band of BANDS: at a spot, and in a form (full, else short), that keeps it inside the view, off every point's
+    tap target, off the scale bar and off every label and leader line placed before it, at every width sampled in
+    the band. Point labels are placed first (they are data), then shaded governorates, north to south, then the
+    others; a label that must be shown and finds no clear spot is moved to the front and the band
+    laid out again. A governorate's name goes beside its capital, else centred on a point inside its boundary,
+    else (if it must be shown) on a leader line. A label that still finds no clear spot is left out of that band
+    if it may be (a governorate not shaded), else put where it covers least (the browser test then
+    fails). Each label gets, per band i, `text{i}` ('' when left out), `longitude{i}`, `latitude{i}`, `spot{i}`
+    (dx, dy, align) and `leader{i}` (whether a line joins the label to its anchor)."""
+    order = _clusters(df) + sorted(_governorate_names(df), key=lambda n: not n["required"])
+    for i, band in enumerate(BANDS):
+        labels = list(order)
+        for _ in range(len(labels)):
+            failed = _place_band(labels, i, band)
+            if not failed:
+                break
+            labels = failed + [lab for lab in labels if not any(lab is f for f in failed)]
+    return order
+
+
+def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
+    """Lay out the labels in this order for band i (see _layout); return the ones that must be shown and found no
+    clear spot."""
+    points = [m for lab in labels for m in lab["members"]]
+    widths = _widths(band)
+    frames = [_frame(w) for w in widths]
+    taken = [[_target_box(*_xy(*p, f)) for p in points] + _scale_bar_boxes(f, band.font) for f in frames]
+
+    def boxes_at(lon, lat, text, spot, lab):
+        return [_text_box(*_xy(lon, lat, f), text, band.font, lab["style"], spot) for f in frames]
+
+    def clear(boxes, lead=None):
+        lead = lead or [[] for _ in frames]
+        return all(
+            _inside(box, w, f[3]) and not any(_overlap(b, o) for b in [box, *ds] for o in t)
+            for box, ds, t, w, f in zip(boxes, lead, taken, widths, frames)
+        )
+
+    def cost(boxes):
+        return sum(
+            sum(_overlap(box, o) for o in t) + (0 if _inside(box, w, f[3]) else 1e6)
+            for box, t, w, f in zip(boxes, taken, widths, frames)
+        )
+
+    failed = []
+    for lab in labels:
+        here = (lab["longitude"], lab["latitude"])
+        lab.update({f"text{i}": "", f"spot{i}": (0, 0, "center"), f"longitude{i}": here[0], f"latitude{i}": here[1]})
+        lab[f"leader{i}"] = False
+        if not lab["required"] and not band.all_names:
+            continue
+        spots = _NAME_SPOTS
+        if lab["members"]:  # a cluster's label starts beyond its farthest point (at the band's widest)
+            wide = frames[-1]
+            reach = max(math.dist(_xy(*here, wide), _xy(*m, wide)) for m in lab["members"])
+            # A label of several lines grows downwards from its first: raised by its extra lines above the point,
+            # by half of them beside it.
+            extra = (band.font + 1) * lab["texts"][0].count(LINE_BREAK)
             spots = [
-                (dx + math.copysign(reach, dx) if dx else 0, dy + math.copysign(reach, dy) if dy else 0, align)
-                for dx, dy, align in _LABEL_SPOTS
+                (
+                    dx + math.copysign(reach, dx) if dx else 0,
+                    dy + math.copysign(reach, dy) - (extra if dy < 0 else 0) if dy else -extra / 2,
+                    a,
+                )
+                for dx, dy, a in _LABEL_SPOTS
             ]
+        choices = [(text, here, spot) for text in lab["texts"] for spot in spots]
+        choices += [(text, at, spot) for text in lab["texts"] for at in lab["anchors"] for spot in spots[:3]]
+        found = next(
+            ((text, at, spot, b) for text, at, spot in choices if clear(b := boxes_at(*at, text, spot, lab))), None
+        )
+        lead: list[list] = [[] for _ in frames]  # the boxes of a leader line's dots, per width
+        if found is None and lab["required"]:
+            # Further out, on a leader line from the anchor, the shortest line first: the label's point is
+            # geographic, so the line and the label keep their place on the map at every width of the band.
+            for (at, spot), text in ((c, t) for c in _leader_spots(here, frames[0][0]) for t in lab["texts"]):
+                line = [_line_boxes(_xy(*here, f), _xy(*at, f), lab["members"]) for f in frames]
+                if clear(b := boxes_at(*at, text, spot, lab), line):
+                    found, lead, lab[f"leader{i}"] = (text, at, spot, b), line, True
+                    break
+        if found is None and not lab["required"]:
+            continue
+        if found is None:
+            failed.append(lab)
+            text = lab["texts"][0]
+            found = min(
+                ((text, here, spot, boxes_at(*here, text, spot, lab)) for spot in spots), key=lambda c: cost(c[3])
+            )
+        text, at, spot, boxes = found
+        lab.update({f"text{i}": text, f"spot{i}": (round(spot[0]), round(spot[1]), spot[2])})
+        lab.update({f"longitude{i}": at[0], f"latitude{i}": at[1]})
+        for t, box, ds in zip(taken, boxes, lead):
+            t += [box, *ds]
+    return failed
 
-            def at(dx, dy, align, lab=lab, scale=scale):
-                return _box(lab["longitude"], lab["latitude"], scale, lab["text"], 10, dx, dy, align)
 
-            dx, dy, align, box = _place(at, spots, taken, view)
-            taken.append(box)
-            lab.update({f"dx{i}": round(dx), f"dy{i}": round(dy), f"align{i}": align})
-    for lab in out:
-        del lab["members"]
+def _leader_spots(here: tuple[float, float], scale: float) -> list[tuple[tuple[float, float], tuple]]:
+    """Where a label on a leader line may go: 24 to 72 px from its anchor (at the band's narrowest), in 16
+    directions, aligned away from the anchor first: ((lon, lat), (dx, dy, align))."""
+    out = []
+    for reach in (24, 36, 48, 60, 72):
+        for k in range(16):
+            angle = 2 * math.pi * k / 16
+            cx, cy = math.cos(angle), math.sin(angle)
+            x, y = _merc(*here)
+            x, y = x + cx * reach / scale, y + cy * reach / scale
+            lon = math.degrees(x)
+            lat = math.degrees(2 * math.atan(math.exp(-y)) - math.pi / 2)
+            # Beside the line's end, or above or below it; then starting or ending there (near an edge).
+            aligns = ["left" if cx > 0.3 else "right" if cx < -0.3 else "center", "left", "right"]
+            for align in dict.fromkeys(aligns):
+                dy = 0 if abs(cx) > 0.3 else (7 if cy > 0 else -7)
+                dx = 0 if abs(cx) <= 0.3 else (3 if align == "left" else -3 if align == "right" else 0)
+                out.append(((lon, lat), (dx, dy, align)))
     return out
 
 
-def _by_width(column: str, at: pd.DataFrame, text: bool = False):
-    """A text mark's property that differs between a phone and a wider screen (columns X0 and X1 of a group)."""
-    phone, wide = at[f"{column}0"].iloc[0], at[f"{column}1"].iloc[0]
-    if text:
-        return alt.ExprRef(f"width < 420 ? '{phone}' : '{wide}'")
-    return alt.ExprRef(f"width < 420 ? {int(phone)} : {int(wide)}")
+def _line_boxes(start, end, members) -> list[tuple]:
+    """A leader line as small boxes every 3 px, from where it leaves its anchor (past its points' targets, for a
+    cluster) to 3 px short of its label."""
+    r = math.sqrt(TARGET_SIZE) / 2 if members else 4
+    length = math.dist(start, end)
+    out = []
+    d = r
+    while d < length - 3:
+        x = start[0] + (end[0] - start[0]) * d / length
+        y = start[1] + (end[1] - start[1]) * d / length
+        out.append((x - 0.5, y - 0.5, x + 0.5, y + 0.5))
+        d += 3
+    return out
 
 
 def _governorate_features(df) -> list[dict]:
@@ -449,7 +599,8 @@ def map(df):
     boundaries = (
         alt.Chart(alt.Data(values=features), name=GOVERNORATES)
         .mark_geoshape(fill=MAP_FILL, fillOpacity=0, stroke=BOUNDARY, strokeWidth=0.8, aria=True)
-        .encode(description="properties.name:N")
+        # The full name, where the map's label gives the short one (charts.js and report.css let a pointer reach it).
+        .encode(description="properties.name:N", tooltip=[alt.Tooltip("properties.name:N", title="governorate")])
     )
     border = alt.Chart(alt.Data(values=geo.outline()["features"])).mark_geoshape(
         filled=False, stroke=GREY_LINE, strokeWidth=1.4, aria=False
@@ -470,6 +621,7 @@ def map(df):
             description="properties.label:N",
             tooltip=[
                 alt.Tooltip("properties.id:N", title="row"),
+                alt.Tooltip("properties.name:N", title="governorate"),
                 alt.Tooltip("properties.title:N", title="place"),
                 alt.Tooltip("properties.places:N", title="places"),
             ],
@@ -479,7 +631,7 @@ def map(df):
     # Every point is also a transparent disc of 24 px or more under the mark, so that a finger can reach it.
     targets = (
         alt.Chart(pts, name=TARGETS)
-        .mark_point(shape="circle", size=700, filled=True, opacity=0, aria=False)
+        .mark_point(shape="circle", size=TARGET_SIZE, filled=True, opacity=0, aria=False)
         .encode(longitude="longitude:Q", latitude="latitude:Q", href="register_url:N", tooltip=tooltip)
     )
     domain = [p for p in PRECISION if p in set(df["location_precision"])] or ["town"]
@@ -505,46 +657,48 @@ def map(df):
             tooltip=tooltip,
         )
     )
-    names = _label_points(df)
+    # Every label, laid out per band of widths (_layout). A row is a label as drawn in one or more bands (the same
+    # text, place, spot and type size): it is shown when the band of the view's width is one of its `bands`.
+    drawn: dict[tuple, list[int]] = {}
+    lines: dict[tuple, list[int]] = {}
+    for lab in _layout(df):
+        for i, band in enumerate(BANDS):
+            if lab[f"text{i}"]:
+                at = (lab[f"longitude{i}"], lab[f"latitude{i}"])
+                drawn.setdefault((lab[f"text{i}"], *at, *lab[f"spot{i}"], lab["style"], band.font), []).append(i)
+                if lab[f"leader{i}"]:
+                    lines.setdefault((lab["longitude"], lab["latitude"], *at), []).append(i)
+    shown = f"indexof(datum.bands, {BAND}) >= 0"
     texts = []
-    label = dict(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
-    keys = ["dx0", "dy0", "align0", "dx1", "dy1", "align1"]
-    frame = pd.DataFrame([{k: v for k, v in n.items() if not k.startswith("box")} for n in names])
-    for _, at in frame.groupby([*keys, "weight", "drawn"]):  # constants of a text mark
-        # On a phone only the governorates with something drawn are named, in a smaller type.
-        style = dict(
-            fontSize=alt.ExprRef("width < 420 ? 9 : 11"),
-            dx=_by_width("dx", at),
-            dy=_by_width("dy", at),
-            align=_by_width("align", at, text=True),
-            fontWeight=at["weight"].iloc[0],
-            opacity=1 if at["drawn"].iloc[0] else alt.ExprRef("width < 420 ? 0 : 1"),
+    if lines:  # a label set apart from its anchor, joined to it by a thin line under the text
+        rule = pd.DataFrame([(*k, b) for k, b in lines.items()], columns=["lon", "lat", "lon2", "lat2", "bands"])
+        texts.append(
+            alt.Chart(rule)
+            .transform_filter(shown)
+            .mark_rule(stroke=TEXT, strokeWidth=0.8, aria=False)
+            .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q")
+        )
+    rows = pd.DataFrame(
+        [(*k, b) for k, b in drawn.items()],
+        columns=["text", "lon", "lat", "dx", "dy", "align", "style", "font", "bands"],
+    )
+    for (dx, dy, align, style, font), at in rows.groupby(["dx", "dy", "align", "style", "font"]):  # a mark's constants
+        look = dict(
+            fontSize=int(font),
+            dx=int(dx),
+            dy=int(dy),
+            align=align,
+            fontWeight="bold" if style == "bold" else "normal",
+            fontStyle="italic" if style == "italic" else "normal",
+            lineBreak=LINE_BREAK,
+            lineHeight=int(font) + 1,
             aria=False,
             clip=True,  # a name past the edge would otherwise shrink the map to make room for it
         )
-        texts += [
-            alt.Chart(at)
-            .mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white")
-            .encode(**label),
-            alt.Chart(at).mark_text(**style, fill=TEXT).encode(**label),
-        ]
-    spots = pd.DataFrame(_point_labels(df, names))
-    for _, at in spots.groupby(keys):
-        style = dict(
-            fontSize=alt.ExprRef("width < 420 ? 9 : 10"),
-            dx=_by_width("dx", at),
-            dy=_by_width("dy", at),
-            align=_by_width("align", at, text=True),
-            aria=False,
-            clip=True,
-        )
-        enc = dict(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
-        texts += [
-            alt.Chart(at)
-            .mark_text(**style, stroke="white", strokeWidth=3, fill="white", fontStyle="italic")
-            .encode(**enc),
-            alt.Chart(at).mark_text(**style, fill=TEXT, fontStyle="italic").encode(**enc),
-        ]
+        enc = dict(longitude="lon:Q", latitude="lat:Q", text="text:N")
+        data = at[["text", "lon", "lat", "bands"]]
+        for paint in (dict(stroke="white", strokeWidth=3, strokeOpacity=0.9, fill="white"), dict(fill=TEXT)):
+            texts.append(alt.Chart(data).transform_filter(shown).mark_text(**look, **paint).encode(**enc))
     bar = _scale_bar()
     scale = [
         alt.Chart(bar)
@@ -559,7 +713,8 @@ def map(df):
     return (
         alt.layer(sea, neighbours, land, boundaries, areas, border, targets, points, *texts, *scale)
         .project(**projection.to_dict())
-        .properties(height=MAP_HEIGHT)
+        .add_params(alt.param(name="height", expr=_height_expr()), alt.param(name=BAND, expr=_band_expr()))
+        .properties(height=MAP_MAX_HEIGHT)  # the start: the parameter "height" then follows the width
     )
 
 

@@ -576,6 +576,21 @@ URL_SEARCHES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# (table, field): searches cited for what their results show, not for a URL of the row (which URL_SEARCHES covers).
+CITED_SEARCHES: tuple[tuple[str, str], ...] = (("crosswalk", "version_search_id"),)
+
+# The fields that make a row the entity its ID names. A released ID whose identity fields have all changed names
+# another entity: that takes a new ID (IDs are never reused). Other fields may be corrected under the same ID.
+# A claim's identity is its quote, held more strictly (quote-unchanged-since-{version}).
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "corroborations": ("url", "title"),
+    "crosswalk": ("dataset", "url"),
+    "context_totals": ("tracker", "url"),
+    "search_log": ("query", "searched_on"),
+    "reviews": ("table", "row_id"),
+}
+
+
 def names_search_by_id(table: str, field: str) -> bool:
     """True when table.field is a foreign key to search_log (an ID), False when it holds a query."""
     return any(k.table == table and k.field == field and k.target == "search_log" for k in FOREIGN_KEYS)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # DuckDB builds the frames itself; the gate, which needs none, does not pay for importing pandas
+    import pandas as pd
 
 from . import geo
 from .package import records

@@ -13,7 +13,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -401,14 +401,7 @@ def inside_outline(lat: float, lon: float) -> bool:
     return _in_rings(_outline(), lat, lon)
 
 
-def _in_rings(rings: Iterable[Sequence[tuple[float, float]]], lat: float, lon: float) -> bool:
-    """Even-odd ray casting over every ring (holes included)."""
-    inside = False
-    for ring in rings:
-        for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], *ring[:1]]):
-            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                inside = not inside
-    return inside
+_in_rings = geo.in_rings  # the geometry lives with the boundaries
 
 
 def governorate_at(lat: float, lon: float) -> str | None:

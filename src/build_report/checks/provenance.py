@@ -12,6 +12,7 @@ import duckdb
 
 from .. import coding, csvio, lexicon, model, releases, scope
 from ..descriptor import PathRefused
+from ..failures import DataError
 from ..links import URL
 from ..package import Package, _q, missing, records
 from ..releases import quote_fingerprint
@@ -55,6 +56,9 @@ RULES = {
     'quote-unchanged-since-{version}': "a released claim's quote never changes",
     'has-a-search-log-row': 'every active claim was searched for',
     'url-returned-by-recorded-search': 'every URL in the data was kept by the search recorded with it',
+    'cited-search-kept-results': 'a search cited for what its results show (a dataset version) kept results',
+    'released-{version}-row-is-the-same-entity': "an ID of the latest release still names the entity it named: its "
+    "identity fields (model.IDENTITY) have not all changed (a new entity takes a new ID)",
 }
 
 
@@ -401,6 +405,43 @@ def stability(pkg: Package, claims: list[dict], con: duckdb.DuckDBPyConnection) 
             out.append(
                 Failure("claims", r["id"], "quote", f"quote-unchanged-since-{version}", quote_of[r["id"]], "provenance")
             )
+    try:
+        out += _same_entities(pkg, version, con)
+    except (PathRefused, DataError, OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as e:
+        out.append(Failure("releases", "-", "-", "released-ids-readable", str(e), "provenance"))
+    return out
+
+
+def _same_entities(pkg: Package, version: str, con: duckdb.DuckDBPyConnection) -> list[Failure]:
+    """A released ID whose identity fields (model.IDENTITY) all differ now names another entity."""
+    out = []
+    record = releases.record_dir(pkg.root, version)
+    frozen = {r["name"]: r for r in releases.frozen_descriptor(pkg.root, version).get("resources", [])}
+    for table, fields in model.IDENTITY.items():
+        if table not in frozen or table not in {r["name"] for r in pkg.table_resources()}:
+            continue
+        key = pkg.primary_key(table)
+        path = pkg.file(str(releases.record_file(record, frozen[table]).relative_to(pkg.root)))
+        old = {r[key]: r for r in csvio.read(path)[1]}
+        fs = [f for f in fields if f in next(iter(old.values()), {})]
+        if not fs:
+            continue
+        cols = ", ".join(f"{_q(f)}::VARCHAR" for f in fs)
+        for rid, *now in con.execute(f"SELECT {_q(key)}, {cols} FROM {_q(table)}").fetchall():
+            was = old.get(rid)
+            if was is None:
+                continue
+            if all((was[f] or None) != v for f, v in zip(fs, now, strict=True)):
+                out.append(
+                    Failure(
+                        table,
+                        rid,
+                        fs[0],
+                        f"released-{version}-row-is-the-same-entity",
+                        f"{' / '.join(str(v) for v in now)}; released as {' / '.join(was[f] for f in fs)}",
+                        "provenance",
+                    )
+                )
     return out
 
 
@@ -411,18 +452,38 @@ def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
                                  WHERE NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
     # Rows that name their search are matched by search_id (the last row of that ID, as a dict of the rows would
-    # keep); documents and places name only the query (every search of that query). DuckDB sets aside the rows whose
-    # URL is surely among those their search kept (a plain token of urls_kept, between spaces); only the others are
-    # read into Python and judged by the rule itself (url in urls_kept.split()), so the verdict is unchanged and
-    # the cost does not grow with the rows that pass.
+    # keep); documents and places name only the query (every search of that query). DuckDB sets aside the rows that
+    # surely pass (a search that kept some URL; a URL that is a plain token of the URLs its search kept, between
+    # spaces); only the others are read into Python and judged by the rule itself (urls_kept.split()), so the
+    # verdicts are unchanged and the cost does not grow with the rows that pass.
+    by_id_sql = (
+        "SELECT DISTINCT ON (search_id) search_id AS ref, urls_kept FROM search_log ORDER BY search_id, rowid DESC"
+    )
+    by_query_sql = "SELECT query AS ref, urls_kept FROM search_log"
+
+    def kept_of(kept_sql: str, refs: set[str]) -> dict[str, set]:
+        kept: dict[str, set] = {}
+        for ref, urls in con.execute(
+            f"WITH kept AS ({kept_sql}) SELECT ref, urls_kept FROM kept WHERE ref IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(refs)],
+        ).fetchall():
+            kept.setdefault(ref, set()).update((urls or "").split())
+        return kept
+
+    for table, field in model.CITED_SEARCHES:
+        key = pkg.primary_key(table)
+        cited = con.execute(f"""
+            WITH kept AS ({by_id_sql})
+            SELECT {key}, {field} FROM {table} AS t WHERE t.{field} IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM kept WHERE kept.ref = t.{field} AND regexp_matches(kept.urls_kept, '[!-~]'))
+            ORDER BY t.rowid""").fetchall()
+        kept = kept_of(by_id_sql, {ref for _, ref in cited}) if cited else {}
+        for rid, ref in cited:
+            if not kept.get(ref):
+                out.append(Failure(table, rid, field, "cited-search-kept-results", ref, "provenance"))
     for table, url_col, via in model.URL_SEARCHES:
         key = pkg.primary_key(table)
-        by_id = model.names_search_by_id(table, via)
-        kept_sql = (
-            "SELECT DISTINCT ON (search_id) search_id AS ref, urls_kept FROM search_log ORDER BY search_id, rowid DESC"
-            if by_id
-            else "SELECT query AS ref, urls_kept FROM search_log"
-        )
+        kept_sql = by_id_sql if model.names_search_by_id(table, via) else by_query_sql
         rows = con.execute(f"""
             WITH kept AS ({kept_sql})
             SELECT {key}, {url_col}, {via} FROM {table} AS t
@@ -432,12 +493,7 @@ def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
             ORDER BY t.rowid""").fetchall()
         if not rows:
             continue
-        kept: dict[str, set] = {}
-        for ref, urls in con.execute(
-            f"WITH kept AS ({kept_sql}) SELECT ref, urls_kept FROM kept WHERE ref IN (SELECT unnest(?::VARCHAR[]))",
-            [sorted({ref or "" for _, _, ref in rows})],
-        ).fetchall():
-            kept.setdefault(ref, set()).update((urls or "").split())
+        kept = kept_of(kept_sql, {ref or "" for _, _, ref in rows})
         for rid, url, ref in rows:
             if url and URL.match(url) and url not in kept.get(ref or "", set()):
                 out.append(

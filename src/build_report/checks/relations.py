@@ -22,8 +22,10 @@ RULES = {
     "original-is-the-named-outlet": "where a claim names its outlet, a probable original of it is that outlet's "
     "report (the outlet's independence group), and an independent report is not",
     "fields-changed-only-when-corrected": "a review names changed fields only when its outcome is corrected",
-    "url-not-returned-agrees-with-search": "a review whose outcome is url_not_returned cites no search that kept the "
-    "row's URL",
+    "url-not-returned-agrees-with-search": "a review whose outcome is url_not_returned or pending cites no search "
+    "that kept the row's URL (a reviewer whose search returned the page has judged it)",
+    "review-search-kept-the-row": "a confirming or correcting review cites the search that returned the row's URL "
+    "(or its mirror's) again",
 }
 
 
@@ -67,23 +69,38 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         con,
         """
         SELECT v.review_id AS id, v.outcome, v.fields_changed, s.urls_kept::VARCHAR AS urls_kept,
-               coalesce(k.url, x.url, t.url)::VARCHAR AS url
+               coalesce(k.url, x.url, t.url)::VARCHAR AS url, k.mirror_url::VARCHAR AS mirror_url,
+               rs.urls_kept::VARCHAR AS row_kept
         FROM reviews v LEFT JOIN search_log s ON s.search_id = v.search_id
         LEFT JOIN corroborations k ON v."table" = 'corroborations' AND k.corroboration_id = v.row_id
         LEFT JOIN crosswalk x ON v."table" = 'crosswalk' AND x.crosswalk_id = v.row_id
         LEFT JOIN context_totals t ON v."table" = 'context_totals' AND t.context_id = v.row_id
+        LEFT JOIN search_log rs ON rs.search_id = coalesce(k.search_id, x.search_id, t.search_id)
         ORDER BY 1""",
     ):
         if r["fields_changed"] and r["outcome"] != "corrected":
             out.append(_fail("reviews", r["id"], "outcome", "fields-changed-only-when-corrected", f"{r['outcome']}"))
-        if r["outcome"] == "url_not_returned" and r["url"] and r["url"] in (r["urls_kept"] or "").split():
+        kept = set((r["urls_kept"] or "").split())
+        if r["outcome"] in ("url_not_returned", "pending") and r["url"] and r["url"] in kept:
             out.append(
                 _fail(
                     "reviews",
                     r["id"],
                     "outcome",
                     "url-not-returned-agrees-with-search",
-                    f"url_not_returned, but its search kept {r['url']}",
+                    f"{r['outcome']}, but its search kept {r['url']}",
+                )
+            )
+        # A row URL that its own search did not return is url-returned-by-recorded-search's failure, not the review's.
+        row_url_found = r["url"] in (r["row_kept"] or "").split()
+        if r["outcome"] in ("confirmed", "corrected") and row_url_found and not kept & {r["url"], r["mirror_url"]}:
+            out.append(
+                _fail(
+                    "reviews",
+                    r["id"],
+                    "search_id",
+                    "review-search-kept-the-row",
+                    f"{r['outcome']}, but its search kept {', '.join(sorted(kept)) or 'nothing'}, not {r['url']}",
                 )
             )
     return out

@@ -29,6 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from .. import csvio, lookalike
 from ..descriptor import PathRefused
@@ -446,7 +449,7 @@ _MAYBE = r"[^\t\n\x20-\x7e]|<|(?i:javascript\s*:)|(?i:\bon[a-z]+\s*=)|^[=+\-@]|^
 _BLOCK = 1 << 22  # bytes per block of the CSV parser; a row longer than that sends the file to the general reader
 
 
-def _written_bytes(rows) -> bytes:
+def _written_bytes(rows: pa.StringArray) -> bytes:
     """The bytes of a string array, as one buffer (its values are stored end to end)."""
     _, offsets, values = rows.buffers()
     o = memoryview(offsets).cast("i")
@@ -465,14 +468,12 @@ def _scan_written(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, res
     cells). The rows are loaded as they are; then DuckDB finds, column by column, the distinct values that could
     break a rule, Python checks each once (`_Cells.fault`), and only the rows holding a failing value or an empty
     required cell are checked cell by cell, exactly as the general reader checks every row."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pcsv
-
     name, names = cells.name, cells.names
     raw = _q("raw_" + name)
     head = csvio.line(names).encode("utf-8")
     n_rows, line = 0, 2
+    if len(names) < 2:
+        return False  # one column: an empty cell is a blank line, which the csv module reads as no cell at all
     with open(path, "rb") as f:
         if f.read(len(head)) != head:
             return False
@@ -572,8 +573,6 @@ def _scan_written(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, res
 
 def _scan_rows(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, result: Result) -> None:
     """The general reader: Python's csv module, row by row; every fault of layout named by its line."""
-    import pyarrow as pa
-
     name, names = cells.name, cells.names
     ncols = len(names)
     with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:

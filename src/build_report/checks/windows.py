@@ -101,7 +101,8 @@ def _whole_months(con: duckdb.DuckDBPyConnection) -> list[Failure]:
 
 def _years(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
     """The years a date written without its year is read in: from the campaign's to the latest document's."""
-    (last,) = con.execute("SELECT max(TRY_CAST(published_date AS DATE)) FROM documents").fetchone()
+    row = con.execute("SELECT max(TRY_CAST(published_date AS DATE)) FROM documents").fetchone()
+    last = row[0] if row else None
     return tuple(range(model.CAMPAIGN_START.year, max(last.year if last else 0, model.CAMPAIGN_START.year) + 1))
 
 

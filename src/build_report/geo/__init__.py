@@ -87,6 +87,17 @@ def governorate_boundaries() -> dict[str, tuple[tuple[tuple[float, float], ...],
     return out
 
 
+def in_rings(rings, lat: float, lon: float) -> bool:
+    """Whether a point lies inside rings of (lon, lat) points: even-odd ray casting over every ring (holes
+    included)."""
+    inside = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], *ring[:1]]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
 def boundary_source(code: str) -> str:
     """Where a governorate's boundary comes from, in words, for its row of the governorates table."""
     src = source_of("governorates.geojson")["source"]
