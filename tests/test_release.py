@@ -105,7 +105,9 @@ def history(tmp_path_factory):
     note(repo, "**Bakery note corrected.** INC-0013's note reworded.")
     commit(repo, "say why")
     step(repo, "0.1.1", steps)
-    append(repo, "overlap_groups", ["OG-99", "Test group", "Added to test a minor release."])  # a new row: minor
+    append(
+        repo, "overlap_groups", ["OG-99", "Test group", "Added to test a minor release: INC-0010 and INC-0013."]
+    )  # a new row: minor
     edit(repo, "incidents", "INC-0013", "overlap_group", "OG-99")
     edit(repo, "incidents", "INC-0010", "overlap_group", "OG-99")
     note(repo, "**A test group.** OG-99 holds INC-0013 and INC-0010.")
