@@ -219,9 +219,10 @@ class Band(NamedTuple):
     all_names: bool  # whether every governorate is named where there is room (else only the shaded ones)
 
 
-# Phones held upright (a view of 280 px is a window of 340 px; a narrower window gets the 280 px layout, whose
-# clearances are not guaranteed there), a phone on its side or a small tablet, and anything wider. The type is
-# never under 10 px. Two bands for phones: over one band of 280 to 420 px no spot is clear for every label.
+# Phones held upright (a 320 px window gives a view of 272 px: the first band starts below it; a narrower view
+# gets the first band's layout, whose clearances are not guaranteed there), a phone on its side or a small
+# tablet, and anything wider. The type is never under 10 px. Two bands for phones: over one band of 260 to 420 px
+# no spot is clear for every label.
 BANDS = (Band(260, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
 SAMPLE = 10
 LINE_BREAK = "\n"  # a cluster of points is labelled with one name a line (a line's height is the type size + 1)
@@ -243,7 +244,7 @@ def _merc(lon: float, lat: float) -> tuple[float, float]:
 # Degrees of margin around Syria's outline in the box the map is fitted to; more to the west, where the coast is,
 # so that on a phone a coastal governorate's name has sea to sit on (the map is as tall as its box on a wide
 # screen, so the wider box costs nothing there).
-MARGIN, WEST_MARGIN = 0.25, 0.6
+MARGIN, WEST_MARGIN = 0.25, 0.8
 
 
 def _fit_box() -> tuple[float, float, float, float]:
@@ -364,12 +365,30 @@ def _nearest_governorate(x: float, y: float) -> str:
     return out
 
 
-def _reads_as(box: tuple, frame) -> str:
-    """The governorate a name's box reads as belonging to: the one nearest the box's centre (rounded to about
-    100 m, so that the sampled widths share their work)."""
+@cache
+def _containing(x: float, y: float) -> str:
+    """The code of the governorate a Mercator point lies in ('' for none: the sea or a neighbour)."""
+    return next((code for code in _merc_governorates() if _gap((x, y), code, 1e-9) == 0), "")
+
+
+def _at(box: tuple, frame, u: float, v: float) -> tuple[float, float]:
+    """A point of a box (u, v its shares of the width and height) in Mercator, rounded to about 100 m (so that the
+    sampled widths share their work)."""
     s, ox, oy, _ = frame
-    x, y = ((box[0] + box[2]) / 2 - ox) / s, ((box[1] + box[3]) / 2 - oy) / s
-    return _nearest_governorate(round(x, 5), round(y, 5))
+    return round((box[0] + u * (box[2] - box[0]) - ox) / s, 5), round((box[1] + v * (box[3] - box[1]) - oy) / s, 5)
+
+
+def _names(box: tuple, frame, code: str, leader: bool) -> bool:
+    """Whether a name's box reads as naming the governorate `code`: its centre inside that governorate, and more of
+    its 3 x 3 sample points in it than in other governorates (the sea and neighbours do not count); or, for a name
+    on a leader line, its centre nearer that governorate than any other (over the sea or a neighbour beside it)."""
+    centre = _at(box, frame, 0.5, 0.5)
+    if leader:
+        return _nearest_governorate(*centre) == code
+    if _containing(*centre) != code:
+        return False
+    under = [_containing(*_at(box, frame, u, v)) for u in (1 / 6, 0.5, 5 / 6) for v in (1 / 6, 0.5, 5 / 6)]
+    return under.count(code) > sum(1 for c in under if c and c != code)
 
 
 def _widths(band: Band) -> list[int]:
@@ -505,11 +524,13 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
         return [_text_box(*_xy(lon, lat, f), text, band.font, lab["style"], spot) for f in frames]
 
     def clear(boxes, lead=None, code=""):
-        lead = lead or [[] for _ in frames]
+        """Inside the view and clear of what is taken (with its leader's dots), and, for a governorate's name,
+        reading as that governorate's (_names)."""
+        dots = lead or [[] for _ in frames]
         return all(
             _inside(box, w, f[3]) and not any(_overlap(b, o) for b in [box, *ds] for o in t)
-            for box, ds, t, w, f in zip(boxes, lead, taken, widths, frames)
-        ) and all(_reads_as(box, f) == code for box, f in zip(boxes, frames) if code)
+            for box, ds, t, w, f in zip(boxes, dots, taken, widths, frames)
+        ) and all(_names(box, f, code, lead is not None) for box, f in zip(boxes, frames) if code)
 
     def cost(boxes):
         return sum(
