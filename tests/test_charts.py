@@ -343,6 +343,8 @@ MAP_NAMES = """([names, leaderWidth]) => {
             const q = p.getPointAtLength(d);
             pts.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
         }
+        // Even-odd, so that a hole (a city governorate inside its countryside) is never filled.
+        p.style.fillRule = 'evenodd';
         const inside = (x, y) => p.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()));
         return {name, gap: (x, y) => inside(x, y) ? 0 : Math.min(...pts.map(([a, b]) => Math.hypot(a - x, b - y))),
                 inside};

@@ -365,6 +365,12 @@ def _nearest_governorate(x: float, y: float) -> str:
     return out
 
 
+def _area(name: dict) -> float:
+    """The area of a governorate name's bounding box in Mercator (how much room the name has)."""
+    x0, y0, x1, y1 = _merc_governorates()[name["code"]][1]
+    return (x1 - x0) * (y1 - y0)
+
+
 @cache
 def _containing(x: float, y: float) -> str:
     """The code of the governorate a Mercator point lies in ('' for none: the sea or a neighbour)."""
@@ -379,14 +385,18 @@ def _at(box: tuple, frame, u: float, v: float) -> tuple[float, float]:
 
 
 def _names(box: tuple, frame, code: str, leader: bool) -> bool:
-    """Whether a name's box reads as naming the governorate `code`: its centre inside that governorate, and more of
-    its 3 x 3 sample points in it than in other governorates (the sea and neighbours do not count); or, for a name
-    on a leader line, its centre nearer that governorate than any other (over the sea or a neighbour beside it)."""
+    """Whether a name's box reads as naming the governorate `code`: its centre inside that governorate, and (unless
+    the name is wider than the governorate, as for a city governorate) more of its 3 x 3 sample points in it than
+    in other governorates (the sea and neighbours do not count); or, for a name on a leader line, its centre
+    nearer that governorate than any other (over the sea or a neighbour beside it)."""
     centre = _at(box, frame, 0.5, 0.5)
     if leader:
         return _nearest_governorate(*centre) == code
     if _containing(*centre) != code:
         return False
+    x0, _, x1, _ = _merc_governorates()[code][1]
+    if box[2] - box[0] >= (x1 - x0) * frame[0]:
+        return True
     under = [_containing(*_at(box, frame, u, v)) for u in (1 / 6, 0.5, 5 / 6) for v in (1 / 6, 0.5, 5 / 6)]
     return under.count(code) > sum(1 for c in under if c and c != code)
 
@@ -501,7 +511,8 @@ def _layout(df) -> list[dict]:
     if it may be (a governorate not shaded), else put where it covers least (the browser test then
     fails). Each label gets, per band i, `text{i}` ('' when left out), `longitude{i}`, `latitude{i}`, `spot{i}`
     (dx, dy, align) and `leader{i}` (whether a line joins the label to its anchor)."""
-    order = _clusters(df) + sorted(_governorate_names(df), key=lambda n: not n["required"])
+    # The optional names, smallest governorate first: a small one has the fewest spots that read as its own.
+    order = _clusters(df) + sorted(_governorate_names(df), key=lambda n: (not n["required"], n["required"] or _area(n)))
     for i, band in enumerate(BANDS):
         labels = list(order)
         for _ in range(len(labels)):
