@@ -34,7 +34,7 @@ $(CFF_STAMP): requirements-cff.lock
 
 ## validate: every structural, meaning and provenance check; non-zero exit on any failure
 validate: $(STAMP)
-	@$(PY) -m build_report --root $(PKG) validate --json $(BUILD)/validation.json --summary $(BUILD)/validation.md
+	@$(PY) -m build_report.gate --root $(PKG) --json $(BUILD)/validation.json --summary $(BUILD)/validation.md
 
 ## report: validate, then build the Jupyter Book into book/_build/html (warnings are errors); PKG=DIR builds another checkout
 report: book

@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("pages", ["rendering", "source_pages", "codebook", "query_page"]),
     ("book", ["book"]),
     ("release", ["release"]),
+    ("gate command", ["gate"]),
     ("commands", ["cli", "__main__", ""]),
 ]
 

@@ -58,7 +58,9 @@ FAULTS = {
     "search_log": [("n_results", lambda v: "many", "type-error")],
     "corroborations": [("title", lambda v: (v or "x") + " ", "no-leading-or-trailing-blank")],
     "crosswalk": [("summary", lambda v: "<i>x</i>", "no-html")],
-    "context_totals": [("basis", lambda v: "@mention", "no-formula-lead")],
+    # The basis keeps its words (a formula sign before them): the windows check reads them (a period in part of a
+    # month says so there), and a basis replaced whole gave a second failure on the row.
+    "context_totals": [("basis", lambda v: "@" + v, "no-formula-lead")],
 }
 
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 # The commands are the top of the import graph: everything is imported here, nothing inside a function.
-from . import authoring, bench, book, loaders, mutate, outputs, release, releases, validate
+from . import authoring, bench, book, gate, loaders, mutate, outputs, release, releases, validate
 from .package import Package
 
 
@@ -15,16 +15,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m build_report", description=__doc__)
     p.add_argument("--root", help="package root (default: the nearest folder with datapackage.json)")
     sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="run every check; non-zero exit on any failure")
-    v.add_argument("--json", help="write the machine-readable report here")
-    v.add_argument("--summary", help="write the short Markdown summary here")
-    v.add_argument(
-        "--show",
-        type=int,
-        default=1000,
-        metavar="N",
-        help="print at most N failures (default 1000; 0 prints all); the JSON always has all",
-    )
+    gate.add_arguments(sub.add_parser("validate", help="run every check; non-zero exit on any failure"))
     sub.add_parser("derive", help="recompute derived columns (n_sources, grading) and show what changed")
     loc = sub.add_parser("locate", help="print the offsets of a quote in the archive, for a new claim row")
     loc.add_argument("quote")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import coding, scope
@@ -135,13 +135,37 @@ def unit(text: str, start: int, end: int) -> Unit:
         line_before=text[ln.start : start],
         line_after=text[end:line_end] if end <= line_end else "",
         previous_line=before,
-        title=text.split("\n", 1)[0],
+        title=_title(text),
     )
+
+
+def _title(text: str) -> str:
+    """The first line of the text. Not text.split("\n", 1): that copies the whole rest of the archive, once per
+    claim (quadratic over the claims of a long archive)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def code(text: str, start: int, end: int) -> Proposal:
     """Everything the coder proposes for the claim quoting text[start:end]."""
-    u = unit(text, start, end)
+    p = _code(unit(text, start, end))
+    # A copy: the proposal is memoised by its unit, and a caller must not change the one kept.
+    return Proposal(
+        list(p.parties),
+        p.party_basis,
+        list(p.targets),
+        list(p.weapons),
+        list(p.counts),
+        list(p.places),
+        list(p.governorates),
+        p.outlet,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _code(u: Unit) -> Proposal:
+    """The proposal for one unit. The unit is all the coder reads, so claims with the same words in the same
+    surroundings (a quote repeated across captures of the page) are coded once."""
     p = Proposal()
     if u.section is None:
         return p  # out of scope: nothing is coded

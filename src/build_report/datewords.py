@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
     m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
@@ -72,6 +73,14 @@ def written_dates(text: str) -> set[dt.date]:
 
 def stated(text: str, years: tuple[int, ...]) -> Stated:
     """The window bounds a text writes. A date written without its year is read in each of `years`."""
+    kept = _stated(text, tuple(years))
+    return Stated(set(kept.starts), set(kept.ends), set(kept.days), set(kept.full))  # the caller's own copy
+
+
+@lru_cache(maxsize=65536)
+def _stated(text: str, years: tuple[int, ...]) -> Stated:
+    """stated(), read once per text and years: many rows share a basis ("date of the report"), and the words are
+    read by several checks."""
     out = Stated()
     spans: list[tuple[int, int]] = []
 

@@ -69,6 +69,7 @@ def run_report(pkg: Package) -> Report:
         report.failures = one_per_cell(failures)
         return _lines(report, con, result, pkg)
     structure.load_typed(pkg, con, set(tables))
+    structure.keep_lines(pkg, con, set(tables))
     later: list[Failure] = []
     for name, stage in later_stages(pkg, con):
         try:

@@ -316,6 +316,16 @@ def identities(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     return out
 
 
+def _plain_id(table: str) -> str | None:
+    """An RE2 pattern that only IDs of table in canonical form match in full (model.canonical_id: PREFIX-digits,
+    zero-padded to the width and no further), so that only the other values are read into Python and judged there.
+    None for a table with a form of its own (all of its values are judged)."""
+    t = model.TABLES[table]
+    if t.form or not re.fullmatch(r"[A-Z]+", t.prefix):
+        return None
+    return f"{t.prefix}-(?:[0-9]{{{t.digits}}}|[1-9][0-9]{{{t.digits},}})"
+
+
 def canonical(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     cols = [(t, m.key, t) for t, m in model.TABLES.items()] + [
         (fk.table, fk.field, fk.target) for fk in model.FOREIGN_KEYS
@@ -323,7 +333,8 @@ def canonical(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     parts = [
         f"SELECT {n} AS n, {_q(model.TABLES[t].key)}::VARCHAR AS id, {_q(f)}::VARCHAR AS v FROM {_q(t)} "
         f"WHERE {_q(f)} IS NOT NULL"
-        for n, (t, f, _) in enumerate(cols)
+        + (f" AND NOT regexp_full_match({_q(f)}::VARCHAR, '{rx}')" if (rx := _plain_id(of)) else "")
+        for n, (t, f, of) in enumerate(cols)
     ]
     out = []
     for n, rid, v in sorted(_union(con, parts)):

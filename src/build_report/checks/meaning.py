@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from .. import coding, derive, queries
 from ..model import TABLES
@@ -90,7 +91,11 @@ def derived_fields(con: duckdb.DuckDBPyConnection) -> None:
         )
     con.execute("CREATE OR REPLACE TEMP TABLE derived_fields (" + ", ".join(f"{_q(c)} VARCHAR" for c in columns) + ")")
     if rows:
-        con.executemany(f"INSERT INTO derived_fields VALUES ({', '.join('?' for _ in columns)})", rows)
+        # One insert of a columnar batch: executemany runs one statement per row (seconds at 20,000 incidents).
+        batch = pa.table({c: pa.array(list(v), pa.string()) for c, v in zip(columns, zip(*rows), strict=True)})
+        con.register("__derived", batch)
+        con.execute("INSERT INTO derived_fields SELECT * FROM __derived")
+        con.unregister("__derived")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, frames: set[str]) -> dict[str, str]:

@@ -451,23 +451,50 @@ def searches(pkg: Package, con: duckdb.DuckDBPyConnection) -> list[Failure]:
     for (cid,) in con.execute("""SELECT claim_id FROM active_claims c
                                  WHERE NOT EXISTS (SELECT 1 FROM search_log s WHERE s.claim_id = c.claim_id)""").fetchall():
         out.append(Failure("claims", cid, "claim_id", "has-a-search-log-row", cid, "provenance"))
-    # Rows that name their search are matched by search_id; documents and places name only the query.
-    by_id: dict[str, set] = {}
-    by_query: dict[str, set] = {}
-    for sid, query, urls in con.execute("SELECT search_id, query, urls_kept FROM search_log").fetchall():
-        by_id[sid] = set((urls or "").split())
-        by_query.setdefault(query, set()).update((urls or "").split())
-    checks = [
-        (table, pkg.primary_key(table), url_col, via, by_id if model.names_search_by_id(table, via) else by_query)
-        for table, url_col, via in model.URL_SEARCHES
-    ]
+    # Rows that name their search are matched by search_id (the last row of that ID, as a dict of the rows would
+    # keep); documents and places name only the query (every search of that query). DuckDB sets aside the rows that
+    # surely pass (a search that kept some URL; a URL that is a plain token of the URLs its search kept, between
+    # spaces); only the others are read into Python and judged by the rule itself (urls_kept.split()), so the
+    # verdicts are unchanged and the cost does not grow with the rows that pass.
+    by_id_sql = (
+        "SELECT DISTINCT ON (search_id) search_id AS ref, urls_kept FROM search_log ORDER BY search_id, rowid DESC"
+    )
+    by_query_sql = "SELECT query AS ref, urls_kept FROM search_log"
+
+    def kept_of(kept_sql: str, refs: set[str]) -> dict[str, set]:
+        kept: dict[str, set] = {}
+        for ref, urls in con.execute(
+            f"WITH kept AS ({kept_sql}) SELECT ref, urls_kept FROM kept WHERE ref IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(refs)],
+        ).fetchall():
+            kept.setdefault(ref, set()).update((urls or "").split())
+        return kept
+
     for table, field in model.CITED_SEARCHES:
         key = pkg.primary_key(table)
-        for rid, ref in con.execute(f"SELECT {key}, {field} FROM {table} WHERE {field} IS NOT NULL").fetchall():
-            if not by_id.get(ref):
+        cited = con.execute(f"""
+            WITH kept AS ({by_id_sql})
+            SELECT {key}, {field} FROM {table} AS t WHERE t.{field} IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM kept WHERE kept.ref = t.{field} AND regexp_matches(kept.urls_kept, '[!-~]'))
+            ORDER BY t.rowid""").fetchall()
+        kept = kept_of(by_id_sql, {ref for _, ref in cited}) if cited else {}
+        for rid, ref in cited:
+            if not kept.get(ref):
                 out.append(Failure(table, rid, field, "cited-search-kept-results", ref, "provenance"))
-    for table, key, url_col, via, kept in checks:
-        for rid, url, ref in con.execute(f"SELECT {key}, {url_col}, {via} FROM {table}").fetchall():
+    for table, url_col, via in model.URL_SEARCHES:
+        key = pkg.primary_key(table)
+        kept_sql = by_id_sql if model.names_search_by_id(table, via) else by_query_sql
+        rows = con.execute(f"""
+            WITH kept AS ({kept_sql})
+            SELECT {key}, {url_col}, {via} FROM {table} AS t
+            WHERE t.{url_col} IS NOT NULL AND NOT (regexp_full_match(t.{url_col}, '[!-~]+') AND EXISTS (
+                SELECT 1 FROM kept WHERE kept.ref = t.{via}
+                AND contains(' ' || kept.urls_kept || ' ', ' ' || t.{url_col} || ' ')))
+            ORDER BY t.rowid""").fetchall()
+        if not rows:
+            continue
+        kept = kept_of(kept_sql, {ref or "" for _, _, ref in rows})
+        for rid, url, ref in rows:
             if url and URL.match(url) and url not in kept.get(ref or "", set()):
                 out.append(
                     Failure(

@@ -29,6 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from .. import csvio, lookalike
 from ..descriptor import PathRefused
@@ -87,6 +90,7 @@ NO_CASE = {
 
 MAX_CELL = 65536
 CHUNK = 20000  # rows per batch loaded into DuckDB
+FAST_FROM = 1 << 21  # bytes: a table file this large or larger is read by the fast reader when in the written form
 
 # Hygiene. A cheap test flags every cell that might break a rule; only those are examined rule by rule.
 # Bidirectional marks (LRM, RLM, ALM) are controls too: invisible, they reorder what a reader sees.
@@ -250,6 +254,7 @@ class Result:
         self.failures: list[Failure] = []
         self.intact: set[str] = set()  # tables whose every row was read (cell faults allowed)
         self.loaded: set[str] = set()  # tables with a raw table in DuckDB (file readable, header right)
+        self.written: set[str] = set()  # tables read by the fast reader: byte for byte in the written form
 
     def fail(self, table: str, row: str, field: str, rule: str, value: str, line: int | None = None) -> None:
         self.failures.append(Failure(table, row, field, rule, value, "structure", line))
@@ -277,7 +282,8 @@ def check(pkg: Package, con: duckdb.DuckDBPyConnection, names: list[str] | None 
             before = len(result.failures)
             scan(pkg, res, con, result)
             # The form is checked only on a file with no other structural fault, so one fault is not reported twice.
-            if len(result.failures) == before and res["name"] in result.intact:
+            # (A file the fast reader took is in the written form: it compared every byte with it.)
+            if len(result.failures) == before and res["name"] in result.intact - result.written:
                 line = csvio.first_noncanonical_line(pkg.path(res["name"]))
                 if line is not None:
                     result.fail(
@@ -349,17 +355,229 @@ def _sniff(path: Path, name: str, result: Result) -> bool:
     return True
 
 
-def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
-    import pyarrow as pa
+class _Cells:
+    """The rules of one table's cells, in the order they apply; the same for both readers below."""
 
+    def __init__(self, res: dict) -> None:
+        self.name = res["name"]
+        fields = res["schema"]["fields"]
+        self.names = [f["name"] for f in fields]
+        self.pk_idx = [self.names.index(k) for k in _pk(res)]
+        self.checkers = [_checker(f) for f in fields]
+        self.texts = _text_checks(res)
+        self.required = [
+            bool(f.get("constraints", {}).get("required")) or i in self.pk_idx for i, f in enumerate(fields)
+        ]
+
+    def fault(self, j: int, v: str) -> tuple[str, str] | None:
+        """(rule, value shown) for the first rule a non-empty cell of column j breaks, or None. It depends on the
+        value alone, so the fast reader asks it once per distinct value."""
+        if _SUSPECT_CHAR(v) or v[0] in _LEAD or v[0].isspace() or v[-1].isspace() or len(v) > MAX_CELL:
+            rule = hygiene(v)
+            if rule:
+                return rule, (f"{len(v)} characters" if rule == "cell-size" else v)
+        # Look-alikes first: an ID with a Cyrillic letter is named as such, not only as off-pattern.
+        text = self.texts[j]
+        err = text(v) if text is not None else None
+        chk = self.checkers[j]
+        if err is None and chk is not None:
+            err = chk(v)
+        return (err[0], f"{v} ({err[1]})") if err else None
+
+    def row(self, row: list[str], start: int, fails: list[Failure]) -> bool:
+        """Append the failures of one row (as many cells as the header); False for a blank row, which is not loaded."""
+        name, names, required = self.name, self.names, self.required
+        rid: str | None = None
+        for j, v in enumerate(row):
+            if not v:
+                if required[j]:
+                    if rid is None:
+                        if not any(row):
+                            fails.append(
+                                Failure(
+                                    name,
+                                    f"line {start}",
+                                    "-",
+                                    "no-blank-row",
+                                    f"{len(row)} empty cells",
+                                    "structure",
+                                    start,
+                                )
+                            )
+                            return False
+                        rid = _row_id(row, self.pk_idx, start)
+                    fails.append(Failure(name, rid, names[j], "constraint-required", "", "structure", start))
+                continue
+            err = self.fault(j, v)
+            if err:
+                if rid is None:
+                    rid = _row_id(row, self.pk_idx, start)
+                fails.append(Failure(name, rid, names[j], err[0], err[1], "structure", start))
+                if err[0] == "utf-8":  # keep the row loadable; the cell is reported, and later checks skip it
+                    row[j] = _UNDECODABLE.sub("\ufffd", v)
+        return True
+
+
+def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result) -> None:
+    """Read one table file, check its layout and every cell, and load its rows into DuckDB ("raw_<name>").
+
+    A file in the written form (see csvio), valid UTF-8, is read by the fast reader (`_scan_written`: pyarrow
+    parses it, DuckDB looks for the cells that could break a rule, and only those rows are checked cell by cell
+    here). Any other file is read row by row by Python's csv module, which names each fault of layout by its line.
+    Both apply the same rules (`_Cells`) and give the same failures."""
     name = res["name"]
-    fields = res["schema"]["fields"]
-    names = [f["name"] for f in fields]
-    ncols = len(names)
     path = pkg.path(name)
     if not _sniff(path, name, result):
         return
+    cells = _Cells(res)
+    # A small file is read row by row: the fast reader's queries cost more than the rows (the real package's
+    # tables are all small; tests/test_fast_reader.py holds both readers to the same failures on any file).
+    if path.stat().st_size < FAST_FROM or not _scan_written(path, cells, con, result):
+        _scan_rows(path, cells, con, result)
 
+
+def _raw_table(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
+        + ", ".join(f"{_q(n)} VARCHAR" for n in names)
+        + ', "__line" BIGINT)'
+    )
+
+
+# Cells that could break a rule of hygiene, in RE2 (DuckDB's engine): a superset of what `hygiene` finds. Every
+# character outside printable ASCII, tab and LF (controls, bidirectional marks, look-alikes, other blanks); "<"
+# (tags, script, iframes); the two other script forms; a formula sign or a blank at either end. On the characters
+# left, RE2's \s, \b and (?i) match what Python's do, so no cell that `hygiene` fails escapes it.
+_MAYBE = r"[^\t\n\x20-\x7e]|<|(?i:javascript\s*:)|(?i:\bon[a-z]+\s*=)|^[=+\-@]|^\s|\s$"
+_BLOCK = 1 << 22  # bytes per block of the CSV parser; a row longer than that sends the file to the general reader
+
+
+def _written_bytes(rows: pa.StringArray) -> bytes:
+    """The bytes of a string array, as one buffer (its values are stored end to end)."""
+    _, offsets, values = rows.buffers()
+    o = memoryview(offsets).cast("i")
+    # Copied into bytes: comparing two memoryviews goes element by element, bytes by memcmp.
+    start, end = o[rows.offset], o[rows.offset + len(rows)]
+    return values.slice(start, end - start).to_pybytes()
+
+
+def _scan_written(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, result: Result) -> bool:
+    """The fast reader, for a file in the written form; False for any other file (the general reader then reads it
+    from the start, replacing what this one loaded).
+
+    pyarrow parses the file block by block; each block's rows are written back in the written form (csvio) and
+    compared with the file, byte for byte, so the file is taken only when its rows are exactly what Python's csv
+    module reads (no fault of layout is possible, and the line of each row follows from the line ends inside its
+    cells). The rows are loaded as they are; then DuckDB finds, column by column, the distinct values that could
+    break a rule, Python checks each once (`_Cells.fault`), and only the rows holding a failing value or an empty
+    required cell are checked cell by cell, exactly as the general reader checks every row."""
+    name, names = cells.name, cells.names
+    raw = _q("raw_" + name)
+    head = csvio.line(names).encode("utf-8")
+    n_rows, line = 0, 2
+    if len(names) < 2:
+        return False  # one column: an empty cell is a blank line, which the csv module reads as no cell at all
+    with open(path, "rb") as f:
+        if f.read(len(head)) != head:
+            return False
+        try:
+            reader = pcsv.open_csv(
+                path,
+                read_options=pcsv.ReadOptions(block_size=_BLOCK),
+                parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            if reader.schema.names != names:
+                return False
+            _raw_table(con, name, names)
+            for batch in reader:
+                if not batch.num_rows:
+                    continue
+                quoted = [
+                    pc.if_else(
+                        pc.equal(c, ""),
+                        "",
+                        pc.binary_join_element_wise('"', pc.replace_substring(c, '"', '""'), '"', ""),
+                    )
+                    for c in batch.columns
+                ]
+                rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*quoted, ","), "\n", "")
+                written = _written_bytes(rows)
+                got = f.read(len(written))
+                if got != written or b"\x00" in got:
+                    return False
+                # Row i starts on the line after the line ends of the rows before it (a cell may hold line ends).
+                ends = pc.cast(pc.count_substring(rows, "\n"), pa.int64())
+                total = pc.cumulative_sum(ends)
+                lines = pc.add(pc.subtract(total, ends), line)
+                line += total[-1].as_py()
+                n_rows += batch.num_rows
+                con.register("__rows", pa.Table.from_batches([batch]).append_column("__line", lines))
+                con.execute(f"INSERT INTO {raw} SELECT * FROM __rows")
+                con.unregister("__rows")
+            if f.read(1):
+                return False
+        except (pa.ArrowException, ValueError, TypeError):
+            return False  # not in the written form, as far as pyarrow can tell: the general reader names the fault
+    if not n_rows:
+        result.fail(name, "-", "-", "table-has-rows", "the file holds a header and no row")
+
+    suspects: set[int] = set()
+    for j, col in enumerate(names):
+        c = _q(col)
+        if cells.required[j]:
+            suspects.update(x for (x,) in con.execute(f"SELECT \"__line\" FROM {raw} WHERE {c} = ''").fetchall())
+        params: dict = {"maybe": _MAYBE}
+        maybe = f"regexp_matches({c}, $maybe) OR length({c}) > {MAX_CELL}"
+        if cells.checkers[j] is not None:
+            maybe = "true"  # type and constraints: every distinct value is checked
+        elif cells.texts[j] is _plain_hosts:
+            params["hosts"] = _HOST.pattern
+            hosts = con.execute(
+                f"SELECT DISTINCT unnest(regexp_extract_all({c}, $hosts, 1)) FROM {raw}", {"hosts": _HOST.pattern}
+            ).fetchall()
+            bad = [h for (h,) in hosts if h is not None and lookalike.host_problem(h)]
+            if bad:
+                params["bad"] = bad
+                maybe += f" OR list_has_any(regexp_extract_all({c}, $hosts, 1), $bad::VARCHAR[])"
+            else:
+                del params["hosts"]
+        if maybe == "true":
+            params = {}
+        values = con.execute(f"SELECT DISTINCT {c} FROM {raw} WHERE {c} <> '' AND ({maybe})", params).fetchall()
+        failing = [v for (v,) in values if cells.fault(j, v)]
+        if failing:
+            con.register("__failing", pa.table({"v": pa.array(failing, pa.string())}))
+            suspects.update(
+                x
+                for (x,) in con.execute(
+                    f"SELECT \"__line\" FROM {raw} WHERE {c} IN (SELECT v FROM __failing)"
+                ).fetchall()
+            )
+            con.unregister("__failing")
+    if suspects:
+        con.register("__suspects", pa.table({"line": pa.array(sorted(suspects), pa.int64())}))
+        rows = con.execute(
+            f'SELECT * FROM {raw} WHERE "__line" IN (SELECT line FROM __suspects) ORDER BY "__line"'
+        ).fetchall()
+        con.unregister("__suspects")
+        blank = [row[-1] for row in rows if not cells.row(list(row[:-1]), row[-1], result.failures)]
+        if blank:
+            con.execute(f'DELETE FROM {raw} WHERE "__line" IN (SELECT unnest($b))', {"b": blank})
+    result.loaded.add(name)
+    result.intact.add(name)
+    result.written.add(name)
+    return True
+
+
+def _scan_rows(path: Path, cells: _Cells, con: duckdb.DuckDBPyConnection, result: Result) -> None:
+    """The general reader: Python's csv module, row by row; every fault of layout named by its line."""
+    name, names = cells.name, cells.names
+    ncols = len(names)
     with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:
         reader = csv.reader(fh, strict=True)
         try:
@@ -384,19 +602,9 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
                 result.fail(name, "header", "-", "column-order", ", ".join(header), 1)
             return
 
-        pk_idx = [names.index(k) for k in _pk(res)]
-        checkers = [_checker(f) for f in fields]
-        texts = _text_checks(res)
-        required = [bool(f.get("constraints", {}).get("required")) or i in pk_idx for i, f in enumerate(fields)]
-        cols = list(range(ncols))
         fails = result.failures
-        suspect, lead = _SUSPECT_CHAR, _LEAD
         schema = pa.schema([(n, pa.string()) for n in names] + [("__line", pa.int64())])
-        con.execute(
-            f"CREATE OR REPLACE TABLE {_q('raw_' + name)} ("
-            + ", ".join(f"{_q(n)} VARCHAR" for n in names)
-            + ', "__line" BIGINT)'
-        )
+        _raw_table(con, name, names)
         buf: list[list] = []
         lines: list[int] = []
         intact = True
@@ -437,7 +645,7 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
                     continue
                 result.fail(
                     name,
-                    _row_id(row, pk_idx, start),
+                    _row_id(row, cells.pk_idx, start),
                     "-",
                     "cells-match-header",
                     f"{len(row)} cells, header has {ncols}",
@@ -445,39 +653,7 @@ def scan(pkg: Package, res: dict, con: duckdb.DuckDBPyConnection, result: Result
                 )
                 intact = False
                 continue
-            rid: str | None = None
-            for j in cols:
-                v = row[j]
-                if not v:
-                    if required[j]:
-                        if rid is None:
-                            if not any(row):
-                                result.fail(name, f"line {start}", "-", "no-blank-row", f"{ncols} empty cells", start)
-                                break
-                            rid = _row_id(row, pk_idx, start)
-                        fails.append(Failure(name, rid, names[j], "constraint-required", "", "structure", start))
-                    continue
-                if suspect(v) or v[0] in lead or v[0].isspace() or v[-1].isspace() or len(v) > MAX_CELL:
-                    rule = hygiene(v)
-                    if rule:
-                        if rid is None:
-                            rid = _row_id(row, pk_idx, start)
-                        detail = f"{len(v)} characters" if rule == "cell-size" else v
-                        fails.append(Failure(name, rid, names[j], rule, detail, "structure", start))
-                        if rule == "utf-8":  # keep the row loadable; the cell is reported, and later checks skip it
-                            row[j] = _UNDECODABLE.sub("\ufffd", v)
-                        continue
-                # Look-alikes first: an ID with a Cyrillic letter is named as such, not only as off-pattern.
-                text = texts[j]
-                err = text(v) if text is not None else None
-                chk = checkers[j]
-                if err is None and chk is not None:
-                    err = chk(v)
-                if err:
-                    if rid is None:
-                        rid = _row_id(row, pk_idx, start)
-                    fails.append(Failure(name, rid, names[j], err[0], f"{v} ({err[1]})", "structure", start))
-            else:
+            if cells.row(row, start, fails):
                 buf.append(row)
                 lines.append(start)
                 if len(buf) >= CHUNK:
@@ -599,3 +775,12 @@ def load_typed(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) ->
                 f"FROM {_q('raw_' + res['name'])} ORDER BY \"__line\""
             )
     active_views(con, pkg, names)
+
+
+def keep_lines(pkg: Package, con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
+    """Once the typed tables are made, a raw table keeps only what finds a row's line (its key and "__line"): the
+    text of every cell is not held twice while the checks of meaning run (about 400 MB at a million rows)."""
+    for res in pkg.table_resources():
+        if res["name"] in names:
+            raw = _q("raw_" + res["name"])
+            con.execute(f'CREATE OR REPLACE TABLE {raw} AS SELECT {", ".join(map(_q, _pk(res)))}, "__line" FROM {raw}')

@@ -156,6 +156,9 @@ def categories(con: duckdb.DuckDBPyConnection) -> list[Failure]:
     ):
         quotes.setdefault(c["incident_id"], []).append(c["quote"] or "")
     out = []
+    # The verdict depends on the measure, the phrase and the quotes alone: judged once for each (incidents that
+    # repeat the same words, as the bench's copies do, cost one judgement).
+    judged: dict[tuple, bool | None] = {}
     for measure in lex:
         for r in records(
             con,
@@ -163,9 +166,16 @@ def categories(con: duckdb.DuckDBPyConnection) -> list[Failure]:
             f"WHERE {measure}_phrase IS NOT NULL ORDER BY incident_id",
         ):
             qs = quotes.get(r["incident_id"], [])
-            if not any(lexicon.contains_phrase(q, r["phrase"]) for q in qs):
+            key = (measure, r["phrase"], tuple(qs))
+            if key not in judged:
+                judged[key] = (
+                    expresses(measure, r["phrase"], qs, lex)
+                    if any(lexicon.contains_phrase(q, r["phrase"]) for q in qs)
+                    else None
+                )
+            if judged[key] is None:
                 continue  # not in its quote: provenance reports that (phrase-in-linked-quote)
-            if not expresses(measure, r["phrase"], qs, lex):
+            if not judged[key]:
                 out.append(
                     Failure(
                         "incidents",
