@@ -331,6 +331,92 @@ MAP_LABELS = """(minFont) => {
 }"""
 
 
+# Run in the page: which governorate each governorate's name reads as (the one whose boundary is nearest the
+# centre of the name's box; 0 inside it), and every leader line (a rule of the leaders' stroke width): its length,
+# the label at its end, whether its start lies in the governorate that label names, and the other labels it crosses.
+MAP_NAMES = """([names, leaderWidth]) => {
+    const svg = document.querySelector('#chart-place_map svg');
+    const govs = [...svg.querySelectorAll('g.governorates_marks path')].map(p => {
+        const name = p.getAttribute('aria-label').split(';')[0].split(': ').pop().trim();
+        const m = p.getScreenCTM(), len = p.getTotalLength(), pts = [];
+        for (let d = 0; d <= len; d += 0.5 / m.a) {
+            const q = p.getPointAtLength(d);
+            pts.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
+        }
+        // Even-odd, so that a hole (a city governorate inside its countryside) is never filled.
+        p.style.fillRule = 'evenodd';
+        const inside = (x, y) => p.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()));
+        return {name, gap: (x, y) => inside(x, y) ? 0 : Math.min(...pts.map(([a, b]) => Math.hypot(a - x, b - y))),
+                inside};
+    });
+    const shown = e => { for (; e && e !== svg; e = e.parentElement)
+        if (e.getAttribute('opacity') === '0' || getComputedStyle(e).display === 'none') return false; return true; };
+    const labels = [...svg.querySelectorAll('g.mark-text text')]
+        .filter(t => t.textContent.trim() && shown(t) && !t.closest('.role-legend'))
+        .filter(t => (t.getAttribute('fill') || '').toLowerCase() !== 'white')
+        .map(t => { const r = t.getBoundingClientRect();
+            return {text: t.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                    gov: getComputedStyle(t).fontStyle === 'italic' ? undefined  // a point's name is italic
+                        : Object.keys(names).find(n => names[n].includes(t.textContent))}; });
+    const out = {reads: [], leaders: []};
+    for (const l of labels.filter(l => l.gov)) {
+        const x = (l.left + l.right) / 2, y = (l.top + l.bottom) / 2;
+        const near = govs.map(g => [g.gap(x, y), g.name]).sort((a, b) => a[0] - b[0]);
+        out.reads.push({text: l.text, gov: l.gov, nearest: near[0][1], gap: near[0][0], next: near[1][0]});
+    }
+    // Whether the segment a-b passes through a box (Liang-Barsky clipping), the box shrunk by half a pixel.
+    const crosses = (a, b, r) => {
+        let t0 = 0, t1 = 1;
+        const dx = b[0] - a[0], dy = b[1] - a[1];
+        for (const [p, q] of [[-dx, a[0] - r.left - 0.5], [dx, r.right - 0.5 - a[0]], [-dy, a[1] - r.top - 0.5],
+                              [dy, r.bottom - 0.5 - a[1]]]) {
+            if (p === 0) { if (q < 0) return false; continue; }
+            const t = q / p;
+            if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+            if (t0 > t1) return false;
+        }
+        return true;
+    };
+    const lines = [...svg.querySelectorAll('g.mark-rule line')]
+        .filter(l => shown(l) && Math.abs(parseFloat(l.getAttribute('stroke-width')) - leaderWidth) < 1e-6);
+    for (const line of lines) {
+        const m = line.getScreenCTM();
+        const at = (x, y) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
+        const a = at(+line.getAttribute('x1') || 0, +line.getAttribute('y1') || 0);
+        const b = at(+line.getAttribute('x2') || 0, +line.getAttribute('y2') || 0);
+        const gapTo = l => Math.hypot(Math.max(l.left - b[0], 0, b[0] - l.right), Math.max(l.top - b[1], 0, b[1] - l.bottom));
+        const own = labels.reduce((best, l) => gapTo(l) < gapTo(best) ? l : best, labels[0]);
+        const g = own.gov && govs.find(g => g.name === own.gov);
+        out.leaders.push({label: own.text, length: Math.hypot(b[0] - a[0], b[1] - a[1]), reach: gapTo(own),
+                          starts_in_own: g ? g.inside(...a) : null,
+                          crosses: labels.filter(l => l !== own && crosses(a, b, l)).map(l => l.text)});
+    }
+    return out;
+}"""
+
+
+def _map_names(page) -> dict:
+    """MAP_NAMES for the map as drawn now, with each governorate's full and short name."""
+    names = {g["name"]: [g["name"], charts._short_name(g["name"])] for g in geo.governorates().values()}
+    return page.evaluate(MAP_NAMES, [names, charts.LEADER_WIDTH])
+
+
+def _name_problems(seen: dict) -> list[str]:
+    """Each governorate's name reads as its own governorate (nearest its boundary, or inside it); a leader line is
+    at most charts.MAX_LEADER px, ends at its label, starts inside the governorate it names and crosses no label."""
+    out = [f"{r['text']} reads as {r['nearest']}" for r in seen["reads"] if r["nearest"] != r["gov"]]
+    for line in seen["leaders"]:
+        if line["length"] > charts.MAX_LEADER + 1:
+            out.append(f"leader of {line['label']}: {line['length']:.0f} px")
+        if line["reach"] > 6:
+            out.append(f"leader of {line['label']} ends {line['reach']:.0f} px from it")
+        if line["starts_in_own"] is False:
+            out.append(f"leader of {line['label']} starts outside its governorate")
+        if line["crosses"]:
+            out.append(f"leader of {line['label']} crosses {line['crosses']}")
+    return out
+
+
 def _map_labels(page) -> dict:
     page.wait_for_function("() => document.querySelector('#chart-place_map svg g.mark-text text')", timeout=20000)
     page.wait_for_timeout(600)  # a resize redraws the map on the next frames
@@ -340,20 +426,23 @@ def _map_labels(page) -> dict:
 @pytest.mark.parametrize(
     "sizes",
     [
+        [(320, 640)],
         [(375, 812)],
         [(768, 1024)],
         [(1400, 900)],
         [(375, 812), (1400, 900), (375, 812)],
+        [(320, 640), (768, 1024), (320, 640)],
         [(375, 812), (812, 375)],
         [(812, 375), (768, 1024)],  # the map's box narrows by exactly its padding (12 px)
     ],
-    ids=["375", "768", "1400", "375-1400-375", "375-rotated", "812-768"],
+    ids=["320", "375", "768", "1400", "375-1400-375", "320-768-320", "375-rotated", "812-768"],
 )
 def test_map_labels_inside_the_map_and_clear_of_points_and_each_other(browser, built_report, con, sizes):
     """At each window size (after resizing from the first, as a reader widening a window or turning a phone does),
     every label of the map lies inside the map's visible box, covers no point's tap target and no other label, and
     is at least 10 px; every point is named, and so is every shaded governorate (its full name or the English
-    short name in brackets)."""
+    short name in brackets); each governorate's name reads as its own (_name_problems) and every leader line is
+    short, starts in its governorate and crosses no label."""
     _browser_ready()
     ctx, page = _open(browser, built_report / "generated" / "where.html", sizes[0][0])
     try:
@@ -361,6 +450,8 @@ def test_map_labels_inside_the_map_and_clear_of_points_and_each_other(browser, b
             page.set_viewport_size({"width": width, "height": height})
             seen = _map_labels(page)
             assert not seen["problems"], (width, seen["problems"])
+            named = _map_names(page)
+            assert not _name_problems(named), (width, _name_problems(named))
             drawn, box = page.evaluate(
                 "() => ['#vis-place_map svg', '#vis-place_map'].map(s => document.querySelector(s).getBoundingClientRect().width)"
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from typing import NamedTuple
 
 import altair as alt
@@ -218,10 +219,11 @@ class Band(NamedTuple):
     all_names: bool  # whether every governorate is named where there is room (else only the shaded ones)
 
 
-# Phones held upright (a view of 280 px is a window of 340 px; a narrower window gets the 280 px layout, whose
-# clearances are not guaranteed there), a phone on its side or a small tablet, and anything wider. The type is
-# never under 10 px. Two bands for phones: over one band of 280 to 420 px no spot is clear for every label.
-BANDS = (Band(280, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
+# Phones held upright (a 320 px window gives a view of 272 px: the first band starts below it; a narrower view
+# gets the first band's layout, whose clearances are not guaranteed there), a phone on its side or a small
+# tablet, and anything wider. The type is never under 10 px. Two bands for phones: over one band of 260 to 420 px
+# no spot is clear for every label.
+BANDS = (Band(260, 340, 10, False), Band(340, 420, 10, False), Band(420, 640, 10, True), Band(640, 1200, 11, True))
 SAMPLE = 10
 LINE_BREAK = "\n"  # a cluster of points is labelled with one name a line (a line's height is the type size + 1)
 LABEL_GAP = 2  # px kept clear around every name, beyond its estimated box
@@ -239,10 +241,16 @@ def _merc(lon: float, lat: float) -> tuple[float, float]:
     return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+# Degrees of margin around Syria's outline in the box the map is fitted to; more to the west, where the coast is,
+# so that on a phone a coastal governorate's name has sea to sit on (the map is as tall as its box on a wide
+# screen, so the wider box costs nothing there).
+MARGIN, WEST_MARGIN = 0.25, 0.8
+
+
 def _fit_box() -> tuple[float, float, float, float]:
-    """The box the map is fitted to: Syria's outline with a quarter of a degree around it."""
+    """The box the map is fitted to: Syria's outline with MARGIN around it (WEST_MARGIN to the west)."""
     x0, y0, x1, y1 = geo.bounds(geo.outline())
-    return x0 - 0.25, y0 - 0.25, x1 + 0.25, y1 + 0.25
+    return x0 - WEST_MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN
 
 
 def _merc_box() -> tuple[float, float, float, float]:
@@ -311,6 +319,88 @@ def _inside(box, width: float, height: float) -> bool:
     return box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
 
 
+# A governorate's name set apart from its capital on a leader line is joined to it by at most this many px (at the
+# band's widest), so that it reads as that governorate's name.
+MAX_LEADER = 40
+LEADER_WIDTH = 0.8  # px: the stroke of a leader line (the scale bar's is wider)
+
+
+@cache
+def _merc_governorates() -> dict[str, tuple]:
+    """ISO 3166-2:SY code -> (its rings in Mercator, their bounding box)."""
+    out = {}
+    for code, rings in geo.governorate_boundaries().items():
+        merc = tuple(tuple(_merc(x, y) for x, y in ring) for ring in rings)
+        xs, ys = [x for r in merc for x, _ in r], [y for r in merc for _, y in r]
+        out[code] = merc, (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
+def _gap(p: tuple[float, float], code: str, within: float = math.inf) -> float:
+    """How far (in Mercator units) a point lies from a governorate: 0 inside it; `within` or more when it is at
+    least that far from the governorate's bounding box."""
+    rings, (x0, y0, x1, y1) = _merc_governorates()[code]
+    x, y = p
+    if math.hypot(max(x0 - x, 0, x - x1), max(y0 - y, 0, y - y1)) >= within:
+        return within
+    if geo.in_rings(rings, y, x):
+        return 0.0
+    best = within
+    for ring in rings:
+        for (ax, ay), (bx, by) in zip(ring, [*ring[1:], *ring[:1]]):
+            dx, dy = bx - ax, by - ay
+            t = max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy or 1)))
+            best = min(best, math.hypot(x - ax - t * dx, y - ay - t * dy))
+    return best
+
+
+@cache
+def _nearest_governorate(x: float, y: float) -> str:
+    """The code of the governorate nearest a Mercator point (the one it lies in, if any)."""
+    best, out = math.inf, ""
+    for code in _merc_governorates():
+        d = _gap((x, y), code, best)
+        if d < best:
+            best, out = d, code
+    return out
+
+
+def _area(name: dict) -> float:
+    """The area of a governorate name's bounding box in Mercator (how much room the name has)."""
+    x0, y0, x1, y1 = _merc_governorates()[name["code"]][1]
+    return (x1 - x0) * (y1 - y0)
+
+
+@cache
+def _containing(x: float, y: float) -> str:
+    """The code of the governorate a Mercator point lies in ('' for none: the sea or a neighbour)."""
+    return next((code for code in _merc_governorates() if _gap((x, y), code, 1e-9) == 0), "")
+
+
+def _at(box: tuple, frame, u: float, v: float) -> tuple[float, float]:
+    """A point of a box (u, v its shares of the width and height) in Mercator, rounded to about 100 m (so that the
+    sampled widths share their work)."""
+    s, ox, oy, _ = frame
+    return round((box[0] + u * (box[2] - box[0]) - ox) / s, 5), round((box[1] + v * (box[3] - box[1]) - oy) / s, 5)
+
+
+def _names(box: tuple, frame, code: str, leader: bool) -> bool:
+    """Whether a name's box reads as naming the governorate `code`: its centre inside that governorate, and (unless
+    the name is wider than the governorate, as for a city governorate) more of its 3 x 3 sample points in it than
+    in other governorates (the sea and neighbours do not count); or, for a name on a leader line, its centre
+    nearer that governorate than any other (over the sea or a neighbour beside it)."""
+    centre = _at(box, frame, 0.5, 0.5)
+    if leader:
+        return _nearest_governorate(*centre) == code
+    if _containing(*centre) != code:
+        return False
+    x0, _, x1, _ = _merc_governorates()[code][1]
+    if box[2] - box[0] >= (x1 - x0) * frame[0]:
+        return True
+    under = [_containing(*_at(box, frame, u, v)) for u in (1 / 6, 0.5, 5 / 6) for v in (1 / 6, 0.5, 5 / 6)]
+    return under.count(code) > sum(1 for c in under if c and c != code)
+
+
 def _widths(band: Band) -> list[int]:
     return list(range(band.start, band.end, SAMPLE)) + [band.end]
 
@@ -326,6 +416,8 @@ _LABEL_SPOTS += [(12, 18, "left"), (-12, -18, "right"), (-12, 18, "right"), (0, 
 # Then the same sides, slid along them.
 _LABEL_SPOTS += [(16, dy, "left") for dy in (-7, 7, -14, 14)] + [(-16, dy, "right") for dy in (-7, 7, -14, 14)]
 _LABEL_SPOTS += [(dx, dy, "center") for dy in (-22, 22) for dx in (-15, 15, -30, 30)]
+# Last, the sides in finer steps (a narrow phone's map leaves gaps only a few px wider than a label).
+_LABEL_SPOTS += [(s * 16, dy, a) for s, a in ((1, "left"), (-1, "right")) for dy in range(-20, 21, 2) if dy % 7]
 
 
 def _short_name(name: str) -> str:
@@ -358,6 +450,7 @@ def _clusters(df) -> list[dict]:
             "style": "italic",
             "required": True,
             "anchors": [],
+            "code": "",
         }
         for c in clusters
     ]
@@ -371,6 +464,7 @@ def _governorate_names(df) -> list[dict]:
             # The full name, then its English short form where the full one finds no room (the full name stays
             # in the boundary's tooltip and accessible name, and in the table under the map).
             "texts": list(dict.fromkeys([g["name"], _short_name(g["name"])])),
+            "code": g["code"],
             "longitude": g["longitude"],
             "latitude": g["latitude"],
             "members": [],
@@ -417,7 +511,8 @@ def _layout(df) -> list[dict]:
     if it may be (a governorate not shaded), else put where it covers least (the browser test then
     fails). Each label gets, per band i, `text{i}` ('' when left out), `longitude{i}`, `latitude{i}`, `spot{i}`
     (dx, dy, align) and `leader{i}` (whether a line joins the label to its anchor)."""
-    order = _clusters(df) + sorted(_governorate_names(df), key=lambda n: not n["required"])
+    # The optional names, smallest governorate first: a small one has the fewest spots that read as its own.
+    order = _clusters(df) + sorted(_governorate_names(df), key=lambda n: (not n["required"], n["required"] or _area(n)))
     for i, band in enumerate(BANDS):
         labels = list(order)
         for _ in range(len(labels)):
@@ -439,12 +534,14 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
     def boxes_at(lon, lat, text, spot, lab):
         return [_text_box(*_xy(lon, lat, f), text, band.font, lab["style"], spot) for f in frames]
 
-    def clear(boxes, lead=None):
-        lead = lead or [[] for _ in frames]
+    def clear(boxes, lead=None, code=""):
+        """Inside the view and clear of what is taken (with its leader's dots), and, for a governorate's name,
+        reading as that governorate's (_names)."""
+        dots = lead or [[] for _ in frames]
         return all(
             _inside(box, w, f[3]) and not any(_overlap(b, o) for b in [box, *ds] for o in t)
-            for box, ds, t, w, f in zip(boxes, lead, taken, widths, frames)
-        )
+            for box, ds, t, w, f in zip(boxes, dots, taken, widths, frames)
+        ) and all(_names(box, f, code, lead is not None) for box, f in zip(boxes, frames) if code)
 
     def cost(boxes):
         return sum(
@@ -477,15 +574,23 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
         choices = [(text, here, spot) for text in lab["texts"] for spot in spots]
         choices += [(text, at, spot) for text in lab["texts"] for at in lab["anchors"] for spot in spots[:3]]
         found = next(
-            ((text, at, spot, b) for text, at, spot in choices if clear(b := boxes_at(*at, text, spot, lab))), None
+            (
+                (text, at, spot, b)
+                for text, at, spot in choices
+                if clear(b := boxes_at(*at, text, spot, lab), code=lab["code"])
+            ),
+            None,
         )
         lead: list[list] = [[] for _ in frames]  # the boxes of a leader line's dots, per width
         if found is None and lab["required"]:
             # Further out, on a leader line from the anchor, the shortest line first: the label's point is
             # geographic, so the line and the label keep their place on the map at every width of the band.
-            for (at, spot), text in ((c, t) for c in _leader_spots(here, frames[0][0]) for t in lab["texts"]):
+            # A governorate's name stays within MAX_LEADER px of its capital at the band's widest; a point's label
+            # may go further (its line starts at its points).
+            far = _leader_spots(*((here, frames[-1][0], MAX_LEADER) if lab["code"] else (here, frames[0][0], 72)))
+            for (at, spot), text in ((c, t) for c in far for t in lab["texts"]):
                 line = [_line_boxes(_xy(*here, f), _xy(*at, f), lab["members"]) for f in frames]
-                if clear(b := boxes_at(*at, text, spot, lab), line):
+                if clear(b := boxes_at(*at, text, spot, lab), line, lab["code"]):
                     found, lead, lab[f"leader{i}"] = (text, at, spot, b), line, True
                     break
         if found is None and not lab["required"]:
@@ -504,11 +609,11 @@ def _place_band(labels: list[dict], i: int, band: Band) -> list[dict]:
     return failed
 
 
-def _leader_spots(here: tuple[float, float], scale: float) -> list[tuple[tuple[float, float], tuple]]:
-    """Where a label on a leader line may go: 24 to 72 px from its anchor (at the band's narrowest), in 16
+def _leader_spots(here: tuple[float, float], scale: float, longest: int) -> list[tuple[tuple[float, float], tuple]]:
+    """Where a label on a leader line may go: 24 to `longest` px from its anchor (at the scale given), in 16
     directions, aligned away from the anchor first: ((lon, lat), (dx, dy, align))."""
     out = []
-    for reach in (24, 36, 48, 60, 72):
+    for reach in range(24, longest + 1, 8):
         for k in range(16):
             angle = 2 * math.pi * k / 16
             cx, cy = math.cos(angle), math.sin(angle)
@@ -675,7 +780,7 @@ def map(df):
         texts.append(
             alt.Chart(rule)
             .transform_filter(shown)
-            .mark_rule(stroke=TEXT, strokeWidth=0.8, aria=False)
+            .mark_rule(stroke=TEXT, strokeWidth=LEADER_WIDTH, aria=False)
             .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q")
         )
     rows = pd.DataFrame(
