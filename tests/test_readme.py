@@ -2,6 +2,7 @@
 repository root, and the block of CLI commands in docs/maintaining.md in a temporary checkout. Every command of
 the CLI and every documented make target is in the maintainers' guide."""
 
+import json
 import os
 import re
 import subprocess
@@ -79,3 +80,17 @@ def test_readme_lists_every_table_of_the_model():
     """The README's table of tables follows the model: a table added to the model and not described fails here."""
     listed = set(re.findall(r"^\| `([a-z_]+)` \|", README, re.MULTILINE))
     assert set(model.TABLES) <= listed, set(model.TABLES) - listed
+
+
+def test_readme_quotes_the_last_bench():
+    """The README's speed figures are those of docs/benchmarks.json (written by make bench), not older ones."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(
+        r"package of ([\d,]+) valid rows in ([\d.]+) s \(([\d.]+) s of CPU\) and at most ([\d,]+) MB",
+        " ".join(readme.split()),
+    )
+    assert m, "the README no longer quotes the bench"
+    runs = json.loads((ROOT / "docs" / "benchmarks.json").read_text(encoding="utf-8"))["runs"]
+    largest = max((r for r in runs if r["package"] == "valid"), key=lambda r: r["rows"])
+    quoted = (int(m[1].replace(",", "")), float(m[2]), float(m[3]), int(m[4].replace(",", "")))
+    assert quoted == (largest["rows"], largest["seconds"], largest["cpu_seconds"], largest["peak_mb"])
