@@ -64,35 +64,20 @@ def check(con: duckdb.DuckDBPyConnection) -> list[Failure]:
         # A retired ID named in the history of a group (a row that no longer exists) is not a member.
         named = {x for x in _ID.findall(r["reason"] or "") if x != r["g"] and any(x in known[t] for t in known)}
         have = set().union(*mine.values()) if mine else set()
-        if not named and have:
-            out.append(
-                Failure(
-                    "overlap_groups",
-                    r["g"],
-                    "reason",
-                    "overlap-group-reason-names-members",
-                    f"names no member by ID; members {', '.join(sorted(have))}",
-                    CHECK,
-                )
-            )
+        missing, extra = sorted(named - have), sorted(have - named)
+        if named and not missing and not extra or not have and not named:
             continue
-        if named != have:
-            missing, extra = sorted(named - have), sorted(have - named)
-            out.append(
-                Failure(
-                    "overlap_groups",
-                    r["g"],
-                    "reason",
-                    "overlap-group-reason-names-members",
-                    "; ".join(
-                        p
-                        for p in (
-                            f"names {', '.join(missing)}, not members" if missing else "",
-                            f"members {', '.join(extra)} not named" if extra else "",
-                        )
-                        if p
-                    ),
-                    CHECK,
+        said = (
+            f"names no member by ID; members {', '.join(extra)}"
+            if not named
+            else "; ".join(
+                p
+                for p in (
+                    f"names {', '.join(missing)}, not members" if missing else "",
+                    f"members {', '.join(extra)} not named" if extra else "",
                 )
+                if p
             )
+        )
+        out.append(Failure("overlap_groups", r["g"], "reason", "overlap-group-reason-names-members", said, CHECK))
     return out
